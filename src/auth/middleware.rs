@@ -1,0 +1,202 @@
+//! The session and CSRF layer every page request passes through. It resolves the session once,
+//! picks the language, and refuses any unsafe request whose CSRF token or Origin is wrong, so no
+//! handler can forget to.
+
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::web::{self, BytesMut};
+use actix_web::{Error, HttpMessage, ResponseError};
+use futures_util::StreamExt;
+
+use crate::auth::cookies::CookieKind;
+use crate::auth::session::{self, Lookup, SignedIn};
+use crate::auth::token::{constant_time_eq, random_token};
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+use crate::web::context::RequestContext;
+
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf_token";
+/// Forms are small; anything bigger is refused before it is buffered.
+pub const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+pub async fn session_layer(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .expect("AppState is registered");
+    let settings = state.settings.clone();
+
+    let lookup = match req.cookie(&CookieKind::Session.name(&settings)) {
+        Some(cookie) => {
+            let value = cookie.value().to_owned();
+            let (now, policy) = (state.now(), state.session_policy());
+            match state
+                .db(move |conn| session::load(conn, &value, now, policy))
+                .await
+            {
+                Ok(lookup) => lookup,
+                Err(err) => return Ok(req.error_response(err)),
+            }
+        }
+        None => Lookup::Unknown,
+    };
+    let (signed_in, session_expired) = match lookup {
+        Lookup::Valid(signed_in) => (Some(Arc::<SignedIn>::from(signed_in)), false),
+        Lookup::Expired => (None, true),
+        Lookup::Unknown => (None, false),
+    };
+
+    let lang = signed_in
+        .as_ref()
+        .and_then(|s| s.language.as_deref())
+        .and_then(Lang::from_tag)
+        .unwrap_or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .map(Lang::negotiate)
+                .unwrap_or_default()
+        });
+
+    let anonymous_csrf = req
+        .cookie(&CookieKind::AnonymousCsrf.name(&settings))
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|value| value.len() >= 32);
+    let (csrf_token, new_anonymous_csrf) = match (&signed_in, anonymous_csrf) {
+        (Some(signed_in), _) => (signed_in.csrf_token.clone(), None),
+        (None, Some(token)) => (token.clone(), None),
+        (None, None) => {
+            let token = random_token();
+            (token.clone(), Some(token))
+        }
+    };
+
+    if is_unsafe(req.method()) {
+        if !origin_is_ours(&req, &settings) {
+            tracing::warn!(origin = ?req.headers().get(header::ORIGIN), "cross-origin request refused");
+            return Ok(req.error_response(AppError::CsrfRejected));
+        }
+        let presented = match presented_csrf_token(&mut req).await {
+            Ok(presented) => presented,
+            Err(response) => return Ok(req.into_response(response)),
+        };
+        let valid = presented.is_some_and(|presented| constant_time_eq(&presented, &csrf_token));
+        if !valid {
+            tracing::warn!("request without a valid CSRF token refused");
+            return Ok(req.error_response(AppError::CsrfRejected));
+        }
+    }
+
+    let flash = req
+        .cookie(&CookieKind::Flash.name(&settings))
+        .map(|cookie| cookie.value().to_owned());
+    let showed_flash = flash.is_some();
+    let client_ip = req.peer_addr().map(|addr| addr.ip().to_string());
+    req.extensions_mut().insert(RequestContext {
+        lang,
+        csrf_token,
+        signed_in,
+        flash,
+        session_expired,
+        client_ip,
+    });
+
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    if let Some(token) = new_anonymous_csrf {
+        response
+            .response_mut()
+            .add_cookie(&CookieKind::AnonymousCsrf.build(&settings, token))?;
+    }
+    // The flash was rendered into this page; a redirect passes it on to the next one.
+    if showed_flash
+        && response.status().is_success()
+        && !has_cookie(&response, CookieKind::Flash, &settings)
+    {
+        response
+            .response_mut()
+            .add_cookie(&CookieKind::Flash.removal(&settings))?;
+    }
+    Ok(response)
+}
+
+fn has_cookie(response: &ServiceResponse<BoxBody>, kind: CookieKind, settings: &Settings) -> bool {
+    let name = kind.name(settings);
+    response
+        .response()
+        .cookies()
+        .any(|cookie| cookie.name() == name)
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// A request from a browser carries `Origin` (and `Sec-Fetch-Site`) on unsafe methods; both must
+/// say it came from our own pages. Clients that send neither still need the token.
+fn origin_is_ours(req: &ServiceRequest, settings: &Settings) -> bool {
+    if let Some(site) = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if origin.eq_ignore_ascii_case(&settings.origin()) {
+        return true;
+    }
+    let connection = req.connection_info();
+    origin.eq_ignore_ascii_case(&format!("{}://{}", connection.scheme(), connection.host()))
+}
+
+/// The token from the `X-CSRF-Token` header (htmx), or from the `csrf_token` field of a
+/// url-encoded form, whose body is read and put back for the handler.
+async fn presented_csrf_token(
+    req: &mut ServiceRequest,
+) -> Result<Option<String>, actix_web::HttpResponse> {
+    if let Some(token) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return Ok(Some(token.to_owned()));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok(None);
+    }
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::BadRequest.error_response())?;
+        if body.len() + chunk.len() > FORM_BODY_LIMIT {
+            return Err(actix_web::HttpResponse::PayloadTooLarge().finish());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let token = url::form_urlencoded::parse(&body)
+        .find(|(name, _)| name == CSRF_FIELD)
+        .map(|(_, value)| value.into_owned());
+    req.set_payload(body.into());
+    Ok(token)
+}

@@ -1,0 +1,187 @@
+//! Server-side sessions. The cookie carries a random id; the database keeps only its hash, so a
+//! copy of the database cannot be replayed as cookies. Sign-out deletes the row, so a replayed
+//! cookie is anonymous.
+
+use diesel::prelude::*;
+use time::{Duration, PrimitiveDateTime};
+
+use crate::auth::token::{hash_token, random_token};
+use crate::db::DbConnection;
+use crate::db::schema::{accounts, sessions};
+use crate::domain::organization::{self, MemberContext};
+
+/// Writing `last_seen_at` on every request would make every page view a write; a minute of
+/// slack on a 30-minute idle timeout is invisible to people.
+const TOUCH_INTERVAL: Duration = Duration::minutes(1);
+
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub lifetime: Duration,
+}
+
+/// Who is signed in, as every handler of the request sees it.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session_hash: String,
+    pub account_id: i64,
+    pub email: String,
+    pub name: String,
+    pub language: Option<String>,
+    pub csrf_token: String,
+    /// The organization the session acts in, when the account is an active member there.
+    pub member: Option<MemberContext>,
+}
+
+pub enum Lookup {
+    Valid(Box<SignedIn>),
+    /// The cookie named a session that timed out (it is deleted now).
+    Expired,
+    /// No such session: never existed, signed out, or ended by an admin.
+    Unknown,
+}
+
+pub struct NewSession {
+    pub account_id: i64,
+    pub organization_id: Option<i64>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// Starts a session and returns the id for the cookie (the only place it ever exists in clear).
+pub fn create(
+    conn: &mut DbConnection,
+    session: &NewSession,
+    now: PrimitiveDateTime,
+    policy: SessionPolicy,
+) -> QueryResult<String> {
+    let id = random_token();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id_hash.eq(hash_token(&id)),
+            sessions::account_id.eq(session.account_id),
+            sessions::organization_id.eq(session.organization_id),
+            sessions::csrf_token.eq(random_token()),
+            sessions::created_at.eq(now),
+            sessions::last_seen_at.eq(now),
+            sessions::expires_at.eq(now + policy.lifetime),
+            sessions::user_agent.eq(session.user_agent.as_deref().map(|ua| truncate(ua, 256))),
+            sessions::ip.eq(session.ip.as_deref()),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+fn truncate(value: &str, max_chars: usize) -> String {
+    value.chars().take(max_chars).collect()
+}
+
+type SessionRow = (
+    String,
+    i64,
+    Option<i64>,
+    String,
+    PrimitiveDateTime,
+    PrimitiveDateTime,
+    String,
+    String,
+    Option<String>,
+);
+
+/// Resolves a cookie to its session, ending it when it has been idle or alive too long.
+pub fn load(
+    conn: &mut DbConnection,
+    cookie_value: &str,
+    now: PrimitiveDateTime,
+    policy: SessionPolicy,
+) -> QueryResult<Lookup> {
+    let id_hash = hash_token(cookie_value);
+    let row: Option<SessionRow> = sessions::table
+        .inner_join(accounts::table)
+        .filter(sessions::id_hash.eq(&id_hash))
+        .select((
+            sessions::id_hash,
+            sessions::account_id,
+            sessions::organization_id,
+            sessions::csrf_token,
+            sessions::last_seen_at,
+            sessions::expires_at,
+            accounts::email,
+            accounts::name,
+            accounts::language,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((
+        session_hash,
+        account_id,
+        organization_id,
+        csrf_token,
+        last_seen_at,
+        expires_at,
+        email,
+        name,
+        language,
+    )) = row
+    else {
+        return Ok(Lookup::Unknown);
+    };
+
+    if now >= expires_at || now - last_seen_at >= policy.idle {
+        delete(conn, &session_hash)?;
+        return Ok(Lookup::Expired);
+    }
+    if now - last_seen_at >= TOUCH_INTERVAL {
+        diesel::update(sessions::table.find(&session_hash))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn)?;
+    }
+
+    let mut member = match organization_id {
+        Some(organization_id) => organization::member_context(conn, account_id, organization_id)?,
+        None => None,
+    };
+    // The selected organization went away (membership ended): fall back to another one.
+    if member.is_none()
+        && let Some(fallback) = organization::default_for_account(conn, account_id)?
+    {
+        set_organization(conn, &session_hash, fallback)?;
+        member = organization::member_context(conn, account_id, fallback)?;
+    }
+    Ok(Lookup::Valid(Box::new(SignedIn {
+        session_hash,
+        account_id,
+        email,
+        name,
+        language,
+        csrf_token,
+        member,
+    })))
+}
+
+pub fn delete(conn: &mut DbConnection, session_hash: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(session_hash))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Ends every session of an account (after a password reset, for example).
+pub fn delete_all_for_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
+}
+
+pub fn set_organization(
+    conn: &mut DbConnection,
+    session_hash: &str,
+    organization_id: i64,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_hash))
+        .set(sessions::organization_id.eq(organization_id))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Removes sessions past their absolute lifetime; idle ones are removed when next presented.
+pub fn purge_expired(conn: &mut DbConnection, now: PrimitiveDateTime) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
+}

@@ -1,0 +1,159 @@
+//! The command line: `serve` (the default), `migrate`, and `create-admin`.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::auth::password::{self, NewPassword};
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Settings, SettingsArgs};
+use crate::db::{self, write_transaction};
+use crate::domain::account::{self, EmailAddress};
+use crate::domain::organization;
+use crate::domain::setup::{self, FirstAdmin, SetupError};
+use crate::startup::Application;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Identity and access admin console"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the console (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an organization and its owner, an Administrator. The password comes from
+    /// GATEHOUSE_ADMIN_PASSWORD, or else the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// The new organization's name.
+        #[arg(long)]
+        org: String,
+        /// The administrator's display name (defaults to the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::try_from(cli.settings)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => migrate(settings).await,
+        Command::CreateAdmin { email, org, name } => {
+            create_admin(settings, &email, &org, name.as_deref()).await
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings, Arc::new(SystemClock)).await?;
+    let address = app.state().settings.base_url.to_string();
+    tracing::info!(%address, bind = %app.state().settings.bind, "Gatehouse is listening");
+    println!("Gatehouse is running at {address}");
+    if let Some(link) = &app.setup_link {
+        tracing::info!("no account exists yet; printed a one-time setup link");
+        println!();
+        println!(
+            "No account exists yet. Open this one-time link to create the first organization and its administrator:"
+        );
+        println!();
+        println!("    {link}");
+        println!();
+    }
+    app.run_until_stopped().await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    let url = settings.database_url.clone();
+    let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        let mut conn = db::connect(&url)?;
+        Ok(db::run_migrations(&mut conn)?)
+    })
+    .await??;
+    println!("{applied} migration(s) applied; the database is up to date.");
+    Ok(())
+}
+
+fn read_admin_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("GATEHOUSE_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    eprintln!("Password for the new administrator (one line on standard input):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn create_admin(
+    settings: Settings,
+    email: &str,
+    org: &str,
+    name: Option<&str>,
+) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email)
+        .map_err(|_| anyhow::anyhow!("{email:?} is not a valid email address"))?;
+    let organization_name = organization::parse_name(org)
+        .map_err(|_| anyhow::anyhow!("{org:?} is not a valid organization name"))?;
+    let name = account::parse_name(name.unwrap_or(email.local_part()))
+        .map_err(|_| anyhow::anyhow!("the name is empty or has control characters"))?;
+    let password = match NewPassword::parse(&read_admin_password()?) {
+        Ok(password) => password,
+        Err(_) => bail!(
+            "the password must be {} to {} characters long",
+            password::MIN_LENGTH,
+            password::MAX_LENGTH
+        ),
+    };
+
+    let url = settings.database_url.clone();
+    let cost = settings.bcrypt_cost;
+    let (account, organization) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let password_hash = password::hash_blocking(password.expose(), cost)?;
+        let mut conn = db::connect(&url)?;
+        db::run_migrations(&mut conn)?;
+        let now = SystemClock.now();
+        write_transaction(&mut conn, |conn| {
+            setup::create_organization_with_admin(
+                conn,
+                &FirstAdmin {
+                    organization_name: &organization_name,
+                    email: &email,
+                    name: &name,
+                    password_hash: &password_hash,
+                    language: None,
+                },
+                now,
+            )
+        })
+        .map_err(|err| match err {
+            SetupError::EmailTaken => anyhow::anyhow!(
+                "an account with the email {} already exists",
+                email.as_str()
+            ),
+            other => anyhow::Error::from(other),
+        })
+    })
+    .await?
+    .context("could not create the administrator")?;
+    println!(
+        "Created organization {:?} (id {}) with administrator {} (account id {}).",
+        organization.name, organization.id, account.email, account.id
+    );
+    Ok(())
+}

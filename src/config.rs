@@ -1,0 +1,165 @@
+//! Every setting, its environment variable and its default, in one place. `Settings` is built once in
+//! `main` (or by the tests) and passed down; nothing reads the environment after start-up.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use time::Duration;
+use url::Url;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/gatehouse.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Command-line flags, each backed by an environment variable (and so by `.env`).
+#[derive(Debug, Clone, Args)]
+pub struct SettingsArgs {
+    /// Database: `sqlite://PATH` (or a plain path) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "GATEHOUSE_BIND", default_value = DEFAULT_BIND, global = true)]
+    pub bind: String,
+
+    /// The address people use to reach the console; links in emails are built from it. An https
+    /// address turns on Secure, `__Host-` cookies and HSTS. Defaults to http://<bind>.
+    #[arg(long, env = "GATEHOUSE_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+
+    /// bcrypt cost factor for password hashes (4 to 31).
+    #[arg(
+        long,
+        env = "GATEHOUSE_BCRYPT_COST",
+        default_value_t = 12,
+        global = true
+    )]
+    pub bcrypt_cost: u32,
+
+    /// Minutes without activity after which a session ends.
+    #[arg(
+        long,
+        env = "GATEHOUSE_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(
+        long,
+        env = "GATEHOUSE_SESSION_LIFETIME_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_lifetime_hours: i64,
+
+    /// Database connections in the pool.
+    #[arg(
+        long,
+        env = "GATEHOUSE_DB_POOL_SIZE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_pool_size: u32,
+
+    /// Log format: `pretty` for people, `json` for log collectors.
+    #[arg(
+        long,
+        env = "GATEHOUSE_LOG_FORMAT",
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: String,
+    pub base_url: Url,
+    pub bcrypt_cost: u32,
+    pub session_idle: Duration,
+    pub session_lifetime: Duration,
+    pub db_pool_size: u32,
+    /// Where the SQLite database and, later, mail files live when relative paths are used.
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("GATEHOUSE_BASE_URL is not a valid http(s) URL: {0}")]
+    BaseUrl(String),
+    #[error("GATEHOUSE_BIND is not an address and port (like 127.0.0.1:8080): {0}")]
+    Bind(String),
+    #[error("GATEHOUSE_BCRYPT_COST must be between 4 and 31, not {0}")]
+    BcryptCost(u32),
+    #[error("session durations must be positive")]
+    SessionDuration,
+}
+
+impl Settings {
+    /// Settings for a database URL with every other value at its default.
+    pub fn with_database_url(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            bind: DEFAULT_BIND.to_owned(),
+            base_url: Url::parse(&format!("http://{DEFAULT_BIND}")).expect("default base URL"),
+            bcrypt_cost: bcrypt::DEFAULT_COST,
+            session_idle: Duration::minutes(30),
+            session_lifetime: Duration::hours(12),
+            db_pool_size: 10,
+            data_dir: PathBuf::from("data"),
+        }
+    }
+
+    /// Whether cookies must be Secure and HSTS sent: true when people reach us over https.
+    pub fn is_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// `scheme://host[:port]` of the base URL, as browsers send it in `Origin`.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// An absolute link to a path of the console, e.g. for emails and the setup link.
+    pub fn absolute_url(&self, path: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}{path}")
+    }
+}
+
+impl TryFrom<SettingsArgs> for Settings {
+    type Error = SettingsError;
+
+    fn try_from(args: SettingsArgs) -> Result<Self, Self::Error> {
+        args.bind
+            .parse::<SocketAddr>()
+            .map_err(|_| SettingsError::Bind(args.bind.clone()))?;
+        let base_url = args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.bind));
+        let base_url = Url::parse(&base_url)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+            .ok_or(SettingsError::BaseUrl(base_url))?;
+        if !(4..=31).contains(&args.bcrypt_cost) {
+            return Err(SettingsError::BcryptCost(args.bcrypt_cost));
+        }
+        if args.session_idle_minutes <= 0 || args.session_lifetime_hours <= 0 {
+            return Err(SettingsError::SessionDuration);
+        }
+        Ok(Self {
+            database_url: args.database_url,
+            bind: args.bind,
+            base_url,
+            bcrypt_cost: args.bcrypt_cost,
+            session_idle: Duration::minutes(args.session_idle_minutes),
+            session_lifetime: Duration::hours(args.session_lifetime_hours),
+            db_pool_size: args.db_pool_size.max(1),
+            data_dir: PathBuf::from("data"),
+        })
+    }
+}

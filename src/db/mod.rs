@@ -1,0 +1,219 @@
+//! One binary, two backends: the connection enum, the pool, per-connection settings and migrations.
+//! Backend-specific SQL lives here and nowhere else.
+
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{Connection, MultiConnection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot create the directory for the SQLite database {0}: {1}")]
+    CreateDir(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("cannot connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("cannot prepare the database: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+}
+
+/// The backend a URL names, by its scheme; anything that is not PostgreSQL is a SQLite path.
+pub fn backend_of(database_url: &str) -> Backend {
+    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+/// The URL diesel expects: PostgreSQL URLs as they are, SQLite as a bare file path.
+fn connection_string(database_url: &str) -> String {
+    match backend_of(database_url) {
+        Backend::Postgres => database_url.to_owned(),
+        Backend::Sqlite => database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| database_url.strip_prefix("sqlite:"))
+            .unwrap_or(database_url)
+            .to_owned(),
+    }
+}
+
+/// Opens a single connection, with the same per-connection settings the pool applies.
+pub fn connect(database_url: &str) -> Result<DbConnection, DbSetupError> {
+    let target = connection_string(database_url);
+    let mut conn = match backend_of(database_url) {
+        Backend::Postgres => DbConnection::Pg(PgConnection::establish(&target)?),
+        Backend::Sqlite => DbConnection::Sqlite(SqliteConnection::establish(&target)?),
+    };
+    configure_connection(&mut conn)?;
+    Ok(conn)
+}
+
+#[derive(Debug)]
+struct ConnectionSettings;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSettings {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        configure_connection(conn).map_err(|err| match err {
+            DbSetupError::Query(query) => diesel::r2d2::Error::QueryError(query),
+            other => diesel::r2d2::Error::QueryError(diesel::result::Error::QueryBuilderError(
+                other.to_string().into(),
+            )),
+        })
+    }
+}
+
+fn configure_connection(conn: &mut DbConnection) -> Result<(), DbSetupError> {
+    match conn {
+        // busy_timeout lets writers queue behind each other instead of failing at once;
+        // NORMAL is durable under WAL except for the last commits on power loss.
+        DbConnection::Sqlite(conn) => conn.batch_execute(
+            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+        )?,
+        DbConnection::Pg(conn) => conn.batch_execute("SET TIME ZONE 'UTC'")?,
+    }
+    Ok(())
+}
+
+/// Builds the pool, creating the SQLite file (and its directory) and switching it to WAL first.
+pub fn build_pool(database_url: &str, size: u32) -> Result<DbPool, DbSetupError> {
+    let backend = backend_of(database_url);
+    if backend == Backend::Sqlite {
+        let path = connection_string(database_url);
+        if let Some(dir) = Path::new(&path)
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|err| DbSetupError::CreateDir(dir.display().to_string(), err))?;
+        }
+        // WAL is a property of the file: set it once, before the pool opens readers.
+        if let DbConnection::Sqlite(conn) = &mut connect(database_url)? {
+            conn.batch_execute("PRAGMA journal_mode = WAL;")?;
+        }
+    }
+    let manager = ConnectionManager::<DbConnection>::new(connection_string(database_url));
+    let pool = Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(ConnectionSettings))
+        .build(manager)?;
+    Ok(pool)
+}
+
+/// Applies every pending migration of the connection's backend; returns how many ran.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbSetupError> {
+    let applied = match conn {
+        DbConnection::Pg(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|err| DbSetupError::Migration(err.to_string()))?;
+    Ok(applied.len())
+}
+
+/// Reverts every applied migration, newest first (used by the migration tests).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, DbSetupError> {
+    let reverted = match conn {
+        DbConnection::Pg(conn) => conn.revert_all_migrations(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(conn) => conn.revert_all_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|err| DbSetupError::Migration(err.to_string()))?;
+    Ok(reverted.len())
+}
+
+/// A transaction for work that writes. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
+/// SQLITE_BUSY at once, without waiting, when another writer got in between.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Pg(_) => conn.transaction(work),
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match work(conn) {
+                Ok(value) => {
+                    <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(err) => {
+                    <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    Err(err)
+                }
+            }
+        }
+    }
+}
+
+/// Column names per table as the database reports them, sorted (used by the migration tests).
+pub fn describe_tables(
+    conn: &mut DbConnection,
+) -> Result<Vec<(String, Vec<String>)>, diesel::result::Error> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+
+    #[derive(diesel::QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = Text)]
+        table_name: String,
+        #[diesel(sql_type = Text)]
+        column_name: String,
+    }
+
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "SELECT table_name::text AS table_name, column_name::text AS column_name \
+             FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND table_name <> '__diesel_schema_migrations'"
+        }
+        DbConnection::Sqlite(_) => {
+            "SELECT m.name AS table_name, p.name AS column_name \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+             AND m.name <> '__diesel_schema_migrations'"
+        }
+    };
+    let columns: Vec<Column> = diesel::sql_query(sql).load(conn)?;
+    let mut tables: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for column in columns {
+        tables
+            .entry(column.table_name)
+            .or_default()
+            .push(column.column_name);
+    }
+    Ok(tables
+        .into_iter()
+        .map(|(table, mut columns)| {
+            columns.sort();
+            (table, columns)
+        })
+        .collect())
+}

@@ -1,0 +1,109 @@
+// The one schema both backends share. Written by hand, not by `diesel print-schema`, because SQLite
+// reports its rowid ids as Integer; tests/api/migrations.rs checks it against both databases.
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Nullable<Text>,
+        language -> Nullable<Text>,
+        time_zone -> Nullable<Text>,
+        created_at -> Timestamp,
+        password_changed_at -> Nullable<Timestamp>,
+        last_sign_in_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        name -> Text,
+        owner_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        account_id -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roles (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        name_folded -> Text,
+        permissions -> Integer,
+        builtin -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    role_assignments (membership_id, role_id) {
+        membership_id -> BigInt,
+        role_id -> BigInt,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        account_id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        user_agent -> Nullable<Text>,
+        ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    setup_tokens (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        actor_account_id -> Nullable<BigInt>,
+        action -> Text,
+        target -> Nullable<Text>,
+        details -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(memberships -> accounts (account_id));
+diesel::joinable!(memberships -> organizations (organization_id));
+diesel::joinable!(roles -> organizations (organization_id));
+diesel::joinable!(role_assignments -> memberships (membership_id));
+diesel::joinable!(role_assignments -> roles (role_id));
+diesel::joinable!(sessions -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    organizations,
+    memberships,
+    roles,
+    role_assignments,
+    sessions,
+    setup_tokens,
+    audit_events,
+);

@@ -1,0 +1,165 @@
+//! Accounts: one person, one email, one password, across every organization they belong to.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConnection;
+use crate::db::schema::accounts;
+
+/// An email address as we store it: trimmed and lower-cased, so that one person has one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// Accepts `local@domain.tld`; refuses whitespace, control characters, and over-long input.
+    /// Deliverability is proven by the emailed link, not by this check.
+    pub fn parse(candidate: &str) -> Result<Self, &'static str> {
+        let email = candidate.trim().to_lowercase();
+        if email.is_empty() {
+            return Err("email-required");
+        }
+        let valid = email.len() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && match email.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && local.len() <= 64
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !domain.contains("..")
+                }
+                None => false,
+            };
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("email-invalid")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn local_part(&self) -> &str {
+        self.0.split('@').next().unwrap_or_default()
+    }
+}
+
+/// A display name: trimmed, 1 to 100 characters, no control characters (names reach email headers).
+pub fn parse_name(candidate: &str) -> Result<String, &'static str> {
+    let name = candidate.trim();
+    if name.is_empty() {
+        Err("name-required")
+    } else if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        Err("name-invalid")
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub created_at: PrimitiveDateTime,
+    pub password_changed_at: Option<PrimitiveDateTime>,
+    pub last_sign_in_at: Option<PrimitiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub created_at: PrimitiveDateTime,
+    pub password_changed_at: Option<PrimitiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<Account> {
+    // MultiConnection cannot return a whole row; the id, then a select, works on both backends.
+    let id: i64 = diesel::insert_into(accounts::table)
+        .values(account)
+        .returning(accounts::id)
+        .get_result(conn)?;
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+}
+
+pub fn find_by_email(
+    conn: &mut DbConnection,
+    email: &EmailAddress,
+) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(accounts::email.eq(email.as_str()))
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Account>> {
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn any_exists(conn: &mut DbConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(accounts::table.select(accounts::id))).get_result(conn)
+}
+
+pub fn record_sign_in(conn: &mut DbConnection, id: i64, at: PrimitiveDateTime) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::last_sign_in_at.eq(at))
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            EmailAddress::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+    }
+
+    #[test]
+    fn bad_emails_are_refused() {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@@x.com",
+            "ada@x..com",
+            "ada@x.com\r\nBcc: e@vil.com",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn names_refuse_control_characters() {
+        assert_eq!(parse_name("  Ada Lovelace ").unwrap(), "Ada Lovelace");
+        assert!(parse_name("Ada\r\nBcc: x").is_err());
+        assert!(parse_name("   ").is_err());
+    }
+}

@@ -1,0 +1,80 @@
+//! Audit events are rows written in the same transaction as the change they record.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConnection;
+use crate::db::schema::audit_events;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct NewAuditEvent {
+    pub organization_id: Option<i64>,
+    pub actor_account_id: Option<i64>,
+    pub action: String,
+    pub target: Option<String>,
+    pub details: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// Who acted, from where, and when: the part every event of one request shares.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: Option<i64>,
+    pub ip: Option<String>,
+    pub at: PrimitiveDateTime,
+}
+
+impl Actor {
+    pub fn event(
+        &self,
+        organization_id: Option<i64>,
+        action: &str,
+        target: Option<String>,
+    ) -> NewAuditEvent {
+        NewAuditEvent {
+            organization_id,
+            actor_account_id: self.account_id,
+            action: action.to_owned(),
+            target,
+            details: None,
+            ip: self.ip.clone(),
+            created_at: self.at,
+        }
+    }
+}
+
+pub fn record(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()> {
+    diesel::insert_into(audit_events::table)
+        .values(event)
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub organization_id: Option<i64>,
+    pub actor_account_id: Option<i64>,
+    pub action: String,
+    pub target: Option<String>,
+    pub details: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// The newest events of an organization, newest first.
+pub fn recent(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::organization_id.eq(organization_id))
+        .order((audit_events::created_at.desc(), audit_events::id.desc()))
+        .limit(limit)
+        .select(AuditEvent::as_select())
+        .load(conn)
+}

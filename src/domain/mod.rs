@@ -1,0 +1,7 @@
+//! The rules and queries of each area. Nothing here knows about HTTP.
+
+pub mod account;
+pub mod audit;
+pub mod organization;
+pub mod permission;
+pub mod setup;

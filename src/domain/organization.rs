@@ -1,0 +1,241 @@
+//! Organizations, their members, and the rights a member holds in one of them.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConnection;
+use crate::db::schema::{memberships, organizations, role_assignments, roles};
+use crate::domain::audit::{self, Actor};
+use crate::domain::permission::{Permission, PermissionSet};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+pub struct Organization {
+    pub id: i64,
+    pub name: String,
+    pub owner_account_id: Option<i64>,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// An organization name: trimmed, 1 to 100 characters, no control characters.
+pub fn parse_name(candidate: &str) -> Result<String, &'static str> {
+    let name = candidate.trim();
+    if name.is_empty() {
+        Err("organization-name-required")
+    } else if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        Err("organization-name-invalid")
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipStatus {
+    Active,
+    Pending,
+    Inactive,
+}
+
+impl MembershipStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Pending => "pending",
+            Self::Inactive => "inactive",
+        }
+    }
+}
+
+/// The roles every organization is created with; they cannot be renamed, changed or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinRole {
+    Administrator,
+    User,
+}
+
+impl BuiltinRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Administrator => "administrator",
+            Self::User => "user",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Administrator => "Administrator",
+            Self::User => "User",
+        }
+    }
+
+    fn permissions(self) -> PermissionSet {
+        match self {
+            Self::Administrator => PermissionSet::of(&[Permission::Admin]),
+            Self::User => PermissionSet::of(&[Permission::Read]),
+        }
+    }
+}
+
+/// Creates an organization with its built-in roles and makes `owner_account_id` its owner and an
+/// active Administrator, all in the caller's transaction.
+pub fn create_with_owner(
+    conn: &mut DbConnection,
+    name: &str,
+    owner_account_id: i64,
+    actor: &Actor,
+) -> QueryResult<Organization> {
+    let now = actor.at;
+    let id: i64 = diesel::insert_into(organizations::table)
+        .values((
+            organizations::name.eq(name),
+            organizations::owner_account_id.eq(owner_account_id),
+            organizations::created_at.eq(now),
+        ))
+        .returning(organizations::id)
+        .get_result(conn)?;
+    let organization = Organization {
+        id,
+        name: name.to_owned(),
+        owner_account_id: Some(owner_account_id),
+        created_at: now,
+    };
+
+    let mut administrator_role_id = 0;
+    for builtin in [BuiltinRole::Administrator, BuiltinRole::User] {
+        let role_id: i64 = diesel::insert_into(roles::table)
+            .values((
+                roles::organization_id.eq(organization.id),
+                roles::name.eq(builtin.name()),
+                roles::name_folded.eq(builtin.name().to_lowercase()),
+                roles::permissions.eq(builtin.permissions().bits()),
+                roles::builtin.eq(builtin.as_str()),
+                roles::active.eq(true),
+                roles::created_at.eq(now),
+            ))
+            .returning(roles::id)
+            .get_result(conn)?;
+        if builtin == BuiltinRole::Administrator {
+            administrator_role_id = role_id;
+        }
+    }
+
+    let membership_id: i64 = diesel::insert_into(memberships::table)
+        .values((
+            memberships::organization_id.eq(organization.id),
+            memberships::account_id.eq(owner_account_id),
+            memberships::status.eq(MembershipStatus::Active.as_str()),
+            memberships::created_at.eq(now),
+        ))
+        .returning(memberships::id)
+        .get_result(conn)?;
+    diesel::insert_into(role_assignments::table)
+        .values((
+            role_assignments::membership_id.eq(membership_id),
+            role_assignments::role_id.eq(administrator_role_id),
+            role_assignments::active.eq(true),
+            role_assignments::created_at.eq(now),
+        ))
+        .execute(conn)?;
+
+    audit::record(
+        conn,
+        &actor.event(
+            Some(organization.id),
+            "organization.created",
+            Some(organization.name.clone()),
+        ),
+    )?;
+    Ok(organization)
+}
+
+/// One organization an account can act in, as the switcher shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct OrganizationChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The organizations where the account is an active member, by name.
+pub fn choices_for_account(
+    conn: &mut DbConnection,
+    account_id: i64,
+) -> QueryResult<Vec<OrganizationChoice>> {
+    organizations::table
+        .inner_join(memberships::table)
+        .filter(memberships::account_id.eq(account_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .order((organizations::name.asc(), organizations::id.asc()))
+        .select((organizations::id, organizations::name))
+        .load(conn)
+}
+
+/// The organization an account acts in by default: the first of its active memberships.
+pub fn default_for_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<i64>> {
+    Ok(choices_for_account(conn, account_id)?
+        .first()
+        .map(|choice| choice.id))
+}
+
+/// What a request needs to know about the member acting in an organization.
+#[derive(Debug, Clone)]
+pub struct MemberContext {
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub is_owner: bool,
+    pub permissions: PermissionSet,
+}
+
+/// The account's standing in the organization, or None when it is not an active member there.
+/// Effective rights are the union over active assignments of active roles.
+pub fn member_context(
+    conn: &mut DbConnection,
+    account_id: i64,
+    organization_id: i64,
+) -> QueryResult<Option<MemberContext>> {
+    let membership: Option<(i64, String, Option<i64>)> = memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::account_id.eq(account_id))
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .select((
+            memberships::id,
+            organizations::name,
+            organizations::owner_account_id,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((membership_id, organization_name, owner_account_id)) = membership else {
+        return Ok(None);
+    };
+    let grants: Vec<i32> = role_assignments::table
+        .inner_join(roles::table)
+        .filter(role_assignments::membership_id.eq(membership_id))
+        .filter(role_assignments::active.eq(true))
+        .filter(roles::active.eq(true))
+        .select(roles::permissions)
+        .load(conn)?;
+    let permissions = grants.into_iter().fold(PermissionSet::EMPTY, |set, bits| {
+        set.union(PermissionSet::from_bits(bits))
+    });
+    Ok(Some(MemberContext {
+        organization_id,
+        organization_name,
+        is_owner: owner_account_id == Some(account_id),
+        permissions,
+    }))
+}
+
+/// Counts for the overview page.
+pub fn member_count(conn: &mut DbConnection, organization_id: i64) -> QueryResult<i64> {
+    memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .count()
+        .get_result(conn)
+}
+
+pub fn role_count(conn: &mut DbConnection, organization_id: i64) -> QueryResult<i64> {
+    roles::table
+        .filter(roles::organization_id.eq(organization_id))
+        .count()
+        .get_result(conn)
+}

@@ -1,0 +1,82 @@
+//! One error type for the web layer. Its responses carry an `ErrorPage` marker and no body; the
+//! error-page middleware, which knows the request's language and whether htmx asked, renders them.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("the request's security token or origin is not valid")]
+    CsrfRejected,
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("the account is not an active member of any organization")]
+    NoOrganization,
+    #[error("bad request")]
+    BadRequest,
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("database unavailable: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(err: askama::Error) -> Self {
+        Self::Internal(format!("template: {err}"))
+    }
+}
+
+impl From<crate::auth::password::HashError> for AppError {
+    fn from(err: crate::auth::password::HashError) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+/// What the error-page middleware should show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorPage {
+    Status,
+    SignInRequired,
+    CsrfRejected,
+    NoOrganization,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Forbidden | Self::CsrfRejected | Self::NoOrganization => StatusCode::FORBIDDEN,
+            Self::SignInRequired => StatusCode::UNAUTHORIZED,
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let page = match self {
+            Self::SignInRequired => ErrorPage::SignInRequired,
+            Self::CsrfRejected => ErrorPage::CsrfRejected,
+            Self::NoOrganization => ErrorPage::NoOrganization,
+            _ => ErrorPage::Status,
+        };
+        let mut response = HttpResponse::build(self.status_code()).finish();
+        response.extensions_mut().insert(page);
+        response
+    }
+}

@@ -1,0 +1,170 @@
+//! Builds the application: pool, migrations, first-run link, background jobs, and the HTTP server
+//! on its listener (port 0 in tests).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::assets;
+use crate::auth::middleware::{FORM_BODY_LIMIT, session_layer};
+use crate::auth::password::PasswordHasher;
+use crate::auth::session;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::domain::setup;
+use crate::state::AppState;
+use crate::web::{self as pages, error_pages::error_pages, health};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    /// The one-time link that creates the first account, when none exists yet.
+    pub setup_link: Option<String>,
+}
+
+/// Opens the database and brings its schema up to date.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let url = settings.database_url.clone();
+    let size = settings.db_pool_size;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
+        let pool = db::build_pool(&url, size)?;
+        let mut conn = pool.get().context("no database connection")?;
+        let applied = db::run_migrations(&mut conn)?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        Ok(pool)
+    })
+    .await?
+}
+
+impl Application {
+    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let pool = prepare_database(&settings).await?;
+        let cost = settings.bcrypt_cost;
+        let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(cost)).await??;
+        let state = AppState {
+            pool,
+            settings: Arc::new(settings),
+            clock,
+            hasher,
+        };
+
+        let setup_token = {
+            let (pool, now) = (state.pool.clone(), state.now());
+            tokio::task::spawn_blocking(move || -> anyhow::Result<Option<String>> {
+                let mut conn = pool.get()?;
+                Ok(setup::issue_token_if_needed(&mut conn, now)?)
+            })
+            .await??
+        };
+        let setup_link =
+            setup_token.map(|token| state.settings.absolute_url(&format!("/setup/{token}")));
+
+        let listener = TcpListener::bind(&state.settings.bind)
+            .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        spawn_session_purger(state.clone());
+        Ok(Self {
+            port,
+            server,
+            state,
+            setup_link,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes requests in flight (up to 30 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn security_headers(settings: &Settings) -> DefaultHeaders {
+    let mut headers = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+             base-uri 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Resource-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ))
+        // Pages carry personal data; static files set their own long-lived Cache-Control.
+        .add(("Cache-Control", "no-store"));
+    if settings.is_https() {
+        headers = headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ));
+    }
+    headers
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::FormConfig::default().limit(FORM_BODY_LIMIT))
+            .app_data(web::PayloadConfig::new(FORM_BODY_LIMIT))
+            .app_data(web::JsonConfig::default().limit(FORM_BODY_LIMIT))
+            .wrap(from_fn(error_pages))
+            .wrap(security_headers(&data.settings))
+            .wrap(TracingLogger::default())
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/static/{path:.*}", web::get().to(assets::serve))
+            .service(
+                web::scope("")
+                    .wrap(from_fn(session_layer))
+                    .configure(pages::routes),
+            )
+            .default_service(web::to(pages::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(30)
+    .run();
+    Ok(server)
+}
+
+/// Sessions past their absolute lifetime are deleted hourly; idle ones go when next presented.
+fn spawn_session_purger(state: AppState) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            interval.tick().await;
+            let now = state.now();
+            match state
+                .db(move |conn| session::purge_expired(conn, now))
+                .await
+            {
+                Ok(purged) if purged > 0 => tracing::info!(purged, "expired sessions removed"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(%err, "session purge failed"),
+            }
+        }
+    });
+}

@@ -1,0 +1,49 @@
+//! What every request can reach: the pool, the settings, the clock and the password hasher.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use time::PrimitiveDateTime;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::session::SessionPolicy;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{DbConnection, DbPool};
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: PasswordHasher,
+}
+
+impl AppState {
+    pub fn now(&self) -> PrimitiveDateTime {
+        self.clock.now()
+    }
+
+    pub fn session_policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            idle: self.settings.session_idle,
+            lifetime: self.settings.session_lifetime,
+        }
+    }
+
+    /// Runs blocking database work on the blocking pool, never on the async executor.
+    pub async fn db<T, E, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Into<AppError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn).map_err(Into::into)
+        })
+        .await?
+    }
+}

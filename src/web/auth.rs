@@ -1,0 +1,124 @@
+//! Sign-in and sign-out.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::cookies::CookieKind;
+use crate::auth::session;
+use crate::auth::sign_in::{self, SessionStart};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::web::context::RequestContext;
+use crate::web::htmx;
+use crate::web::layout::AuthShell;
+
+#[derive(Template)]
+#[template(path = "auth/sign_in.html")]
+struct SignInPage {
+    t: Tr,
+    shell: AuthShell,
+    email: String,
+    next: String,
+    failed: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_page(
+    req: HttpRequest,
+    ctx: RequestContext,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    if ctx.signed_in.is_some() {
+        return Ok(htmx::see_other(
+            &req,
+            &htmx::safe_next(query.next.as_deref()),
+        ));
+    }
+    let page = SignInPage {
+        t: ctx.tr(),
+        shell: AuthShell::new(&ctx),
+        email: String::new(),
+        next: htmx::safe_next(query.next.as_deref()),
+        failed: false,
+    };
+    htmx::render_page(&page, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn sign_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let next = htmx::safe_next(form.next.as_deref());
+    let Some(account) = sign_in::authenticate(&state, &form.email, &form.password).await? else {
+        let page = SignInPage {
+            t: ctx.tr(),
+            shell: AuthShell::new(&RequestContext {
+                session_expired: false,
+                flash: None,
+                ..ctx
+            }),
+            email: form.email.trim().to_owned(),
+            next,
+            failed: true,
+        };
+        return htmx::render_page(&page, StatusCode::UNAUTHORIZED);
+    };
+    let cookie = sign_in::start_session(
+        &state,
+        SessionStart {
+            account_id: account.id,
+            user_agent: user_agent(&req),
+            ip: ctx.client_ip.clone(),
+            previous_session_hash: ctx.signed_in.as_ref().map(|s| s.session_hash.clone()),
+        },
+    )
+    .await?;
+    let mut response = htmx::see_other(&req, &next);
+    response
+        .add_cookie(&CookieKind::Session.build(&state.settings, cookie))
+        .map_err(|err| AppError::Internal(err.to_string()))?;
+    Ok(response)
+}
+
+pub async fn sign_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ctx: RequestContext,
+) -> Result<HttpResponse, AppError> {
+    if let Some(signed_in) = ctx.signed_in {
+        let session_hash = signed_in.session_hash.clone();
+        state
+            .db(move |conn| session::delete(conn, &session_hash))
+            .await?;
+    }
+    let mut response =
+        htmx::see_other_with_flash(&req, &state.settings, "/sign-in", "flash-signed-out");
+    response
+        .add_cookie(&CookieKind::Session.removal(&state.settings))
+        .map_err(|err| AppError::Internal(err.to_string()))?;
+    Ok(response)
+}
+
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}

@@ -1,0 +1,118 @@
+//! Per-request facts the session middleware works out once (language, CSRF token, who is signed
+//! in, where they act), and the extractors handlers use to ask for them.
+
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+
+use crate::auth::session::SignedIn;
+use crate::domain::organization::MemberContext;
+use crate::domain::permission::Permission;
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub lang: Lang,
+    /// The token forms and htmx requests must send back: the session's, or the anonymous one.
+    pub csrf_token: String,
+    pub signed_in: Option<Arc<SignedIn>>,
+    /// A message key left by the previous request (after a redirect).
+    pub flash: Option<String>,
+    /// The cookie named a session that had timed out.
+    pub session_expired: bool,
+    pub client_ip: Option<String>,
+}
+
+impl RequestContext {
+    pub fn tr(&self) -> Tr {
+        Tr(self.lang)
+    }
+}
+
+impl FromRequest for RequestContext {
+    type Error = AppError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<RequestContext>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal("session middleware not installed".into())),
+        )
+    }
+}
+
+/// A signed-in account, whether or not it acts in an organization.
+#[derive(Debug, Clone)]
+pub struct CurrentAccount {
+    pub ctx: RequestContext,
+    pub account: Arc<SignedIn>,
+}
+
+impl FromRequest for CurrentAccount {
+    type Error = AppError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(
+            RequestContext::from_request(req, payload)
+                .into_inner()
+                .and_then(|ctx| {
+                    let account = ctx.signed_in.clone().ok_or(AppError::SignInRequired)?;
+                    Ok(Self { ctx, account })
+                }),
+        )
+    }
+}
+
+/// A signed-in account acting as an active member of its current organization, with the rights
+/// its active roles give there.
+#[derive(Debug, Clone)]
+pub struct CurrentMember {
+    pub ctx: RequestContext,
+    pub account: Arc<SignedIn>,
+    pub member: MemberContext,
+}
+
+impl CurrentMember {
+    pub fn organization_id(&self) -> i64 {
+        self.member.organization_id
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.member.permissions.allows(permission)
+    }
+
+    /// Refuses the request unless the member holds `permission` (Admin holds all).
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl FromRequest for CurrentMember {
+    type Error = AppError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(
+            CurrentAccount::from_request(req, payload)
+                .into_inner()
+                .and_then(|CurrentAccount { ctx, account }| {
+                    let member = account.member.clone().ok_or(AppError::NoOrganization)?;
+                    Ok(Self {
+                        ctx,
+                        account,
+                        member,
+                    })
+                }),
+        )
+    }
+}

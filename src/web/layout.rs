@@ -1,0 +1,146 @@
+//! The data the two layouts need: `Shell` for the console (top bar, navigation, messages) and
+//! `AuthShell` for the signed-out pages (sign-in, setup, errors).
+
+use crate::assets::asset_url;
+use crate::domain::organization::OrganizationChoice;
+use crate::i18n::Tr;
+use crate::web::context::{CurrentMember, RequestContext};
+
+/// A message shown once, in the messages region.
+#[derive(Debug, Clone)]
+pub struct Flash {
+    /// `success`, `info` or `error`: the toast's style.
+    pub kind: &'static str,
+    pub text: String,
+}
+
+impl Flash {
+    /// Flash cookies carry a catalog key, never free text, so they cannot inject content.
+    fn from_key(tr: Tr, key: &str) -> Option<Self> {
+        let kind = match key {
+            "flash-signed-out" | "flash-organization-switched" | "flash-setup-complete" => {
+                "success"
+            }
+            "flash-session-expired" | "flash-sign-in-required" => "info",
+            _ => return None,
+        };
+        Some(Self {
+            kind,
+            text: tr.t(key),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavPage {
+    Overview,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label_key: &'static str,
+    pub icon: &'static str,
+    pub current: bool,
+}
+
+pub struct Shell {
+    pub lang_tag: &'static str,
+    pub csrf_token: String,
+    pub css_url: String,
+    pub htmx_url: String,
+    pub js_url: String,
+    pub user_name: String,
+    pub user_initials: String,
+    pub user_email: String,
+    pub organization_id: Option<i64>,
+    pub organization_name: Option<String>,
+    pub organizations: Vec<OrganizationChoice>,
+    pub nav: Vec<NavItem>,
+    pub flash: Option<Flash>,
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+impl Shell {
+    pub fn is_current_organization(&self, id: impl std::borrow::Borrow<i64>) -> bool {
+        self.organization_id == Some(*id.borrow())
+    }
+
+    pub fn new(
+        member: &CurrentMember,
+        organizations: Vec<OrganizationChoice>,
+        page: NavPage,
+    ) -> Self {
+        let ctx = &member.ctx;
+        let nav = [(NavPage::Overview, "/", "nav-overview", "home")]
+            .into_iter()
+            .map(|(item, href, label_key, icon)| NavItem {
+                href,
+                label_key,
+                icon,
+                current: item == page,
+            })
+            .collect();
+        Self {
+            lang_tag: ctx.lang.tag(),
+            csrf_token: ctx.csrf_token.clone(),
+            css_url: asset_url("app.css"),
+            htmx_url: asset_url("htmx.min.js"),
+            js_url: asset_url("app.js"),
+            user_name: member.account.name.clone(),
+            user_initials: initials(&member.account.name),
+            user_email: member.account.email.clone(),
+            organization_id: Some(member.organization_id()),
+            organization_name: Some(member.member.organization_name.clone()),
+            organizations,
+            nav,
+            flash: ctx
+                .flash
+                .as_deref()
+                .and_then(|key| Flash::from_key(ctx.tr(), key)),
+        }
+    }
+}
+
+pub struct AuthShell {
+    pub lang_tag: &'static str,
+    pub csrf_token: String,
+    pub css_url: String,
+    pub js_url: String,
+    pub flash: Option<Flash>,
+}
+
+impl AuthShell {
+    pub fn new(ctx: &RequestContext) -> Self {
+        let flash_key = if ctx.session_expired {
+            Some("flash-session-expired")
+        } else {
+            ctx.flash.as_deref()
+        };
+        Self {
+            lang_tag: ctx.lang.tag(),
+            csrf_token: ctx.csrf_token.clone(),
+            css_url: asset_url("app.css"),
+            js_url: asset_url("app.js"),
+            flash: flash_key.and_then(|key| Flash::from_key(ctx.tr(), key)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_take_two_words() {
+        assert_eq!(initials("ada byron lovelace"), "AB");
+        assert_eq!(initials("Zoë"), "Z");
+        assert_eq!(initials(""), "");
+    }
+}
