@@ -51,7 +51,7 @@ impl Application {
         let pool = prepare_database(&settings).await?;
         let cost = settings.bcrypt_cost;
         let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(cost)).await??;
-        let state = AppState {
+        let mut state = AppState {
             pool,
             settings: Arc::new(settings),
             clock,
@@ -66,12 +66,18 @@ impl Application {
             })
             .await??
         };
-        let setup_link =
-            setup_token.map(|token| state.settings.absolute_url(&format!("/setup/{token}")));
 
         let listener = TcpListener::bind(&state.settings.bind)
             .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
+        // With port 0 (tests), links and the Origin check must name the port actually bound.
+        if state.settings.base_url.port() == Some(0) {
+            let mut settings = (*state.settings).clone();
+            let _ = settings.base_url.set_port(Some(port));
+            state.settings = Arc::new(settings);
+        }
+        let setup_link =
+            setup_token.map(|token| state.settings.absolute_url(&format!("/setup/{token}")));
         let server = serve(listener, state.clone())?;
         spawn_session_purger(state.clone());
         Ok(Self {

@@ -117,6 +117,20 @@ pub async fn session_layer(
             .response_mut()
             .add_cookie(&CookieKind::AnonymousCsrf.build(&settings, token))?;
     }
+    if session_expired {
+        let response = response.response_mut();
+        response.add_cookie(&CookieKind::Session.removal(&settings))?;
+        // A redirect (to sign-in) carries the reason along; a page already showed it.
+        if !response.status().is_success()
+            && !response
+                .cookies()
+                .any(|c| c.name() == CookieKind::Flash.name(&settings))
+        {
+            response.add_cookie(
+                &CookieKind::Flash.build(&settings, "flash-session-expired".to_owned()),
+            )?;
+        }
+    }
     // The flash was rendered into this page; a redirect passes it on to the next one.
     if showed_flash
         && response.status().is_success()

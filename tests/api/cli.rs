@@ -1,0 +1,131 @@
+//! The scripted-install commands, run as the real binary.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+fn gatehouse(database_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    command
+        .env("DATABASE_URL", database_url)
+        .env("GATEHOUSE_BCRYPT_COST", "4")
+        .env_remove("GATEHOUSE_ADMIN_PASSWORD")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+#[tokio::test]
+async fn migrate_then_create_admin_then_sign_in() {
+    let database = TestDatabase::new();
+    let migrate = gatehouse(&database.url).arg("migrate").output().unwrap();
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("1 migration(s) applied"));
+
+    let create = gatehouse(&database.url)
+        .args([
+            "create-admin",
+            "--email",
+            "Grace@Example.com",
+            "--org",
+            "Navy Computing",
+        ])
+        .env("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        create.status.success(),
+        "{}",
+        String::from_utf8_lossy(&create.stderr)
+    );
+    assert!(String::from_utf8_lossy(&create.stdout).contains("grace@example.com"));
+
+    // The same email cannot be created twice; a short password from stdin is refused.
+    let again = gatehouse(&database.url)
+        .args([
+            "create-admin",
+            "--email",
+            "grace@example.com",
+            "--org",
+            "Other",
+        ])
+        .env("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let mut short = gatehouse(&database.url)
+        .args([
+            "create-admin",
+            "--email",
+            "linus@example.com",
+            "--org",
+            "Other",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    short.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let short = short.wait_with_output().unwrap();
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("12 to 128"));
+
+    // The server finds an account, so it prints no setup link; the admin signs in.
+    let settings = test_settings(&database.url);
+    let app = gatehouse::startup::Application::build(
+        settings,
+        std::sync::Arc::new(gatehouse::clock::SystemClock),
+    )
+    .await
+    .unwrap();
+    assert!(app.setup_link.is_none());
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = TestClient::new(&address);
+    let response = client.sign_in("grace@example.com", ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, body) = client.page("/").await;
+    assert!(body.contains("Navy Computing"));
+    assert!(body.contains("You own this organization."));
+}
+
+#[tokio::test]
+async fn create_admin_reads_the_password_from_standard_input() {
+    let database = TestDatabase::new();
+    let mut child = gatehouse(&database.url)
+        .args([
+            "create-admin",
+            "--email",
+            "ada@example.com",
+            "--org",
+            "Engines",
+            "--name",
+            "Ada",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

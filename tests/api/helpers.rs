@@ -1,0 +1,290 @@
+//! `spawn_app()` starts Gatehouse on port 0 with a fresh database; `TestClient` behaves like a
+//! browser: it keeps cookies and sends back the CSRF token of the last page it loaded.
+
+use std::sync::{Arc, Mutex};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use gatehouse::clock::ManualClock;
+use gatehouse::config::Settings;
+use gatehouse::db::DbPool;
+use gatehouse::startup::Application;
+use reqwest::header::HeaderMap;
+use reqwest::{Response, StatusCode};
+
+pub const ADMIN_EMAIL: &str = "ada@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+pub const ADMIN_NAME: &str = "Ada Lovelace";
+pub const ORGANIZATION: &str = "Analytical Engines";
+
+/// A database that exists for one test: a temporary SQLite file, or a new PostgreSQL database
+/// dropped afterwards.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub fn new() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let name = format!("gatehouse_test_{}", random_suffix());
+                let mut admin =
+                    PgConnection::establish(&base).expect("TEST_DATABASE_URL must be reachable");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create test database");
+                let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                Self {
+                    url: url.to_string(),
+                    _dir: None,
+                    postgres: Some((base, name)),
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("gatehouse.db").display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    postgres: None,
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((base, name)) = &self.postgres
+            && let Ok(mut admin) = PgConnection::establish(base)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| char::from(b'a' + rng.random_range(0..26)))
+        .collect()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub clock: Arc<ManualClock>,
+    pub setup_link: Option<String>,
+    pub pool: DbPool,
+    pub database: TestDatabase,
+}
+
+pub fn test_settings(database_url: &str) -> Settings {
+    let mut settings = Settings::with_database_url(database_url);
+    settings.bind = "127.0.0.1:0".to_owned();
+    settings.base_url = url::Url::parse("http://127.0.0.1:0").unwrap();
+    settings.bcrypt_cost = 4;
+    settings.db_pool_size = 4;
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    gatehouse::telemetry::init("pretty");
+    let database = TestDatabase::new();
+    let mut settings = test_settings(&database.url);
+    customize(&mut settings);
+    let clock = Arc::new(ManualClock::starting_now());
+    let app = Application::build(settings, clock.clone())
+        .await
+        .expect("application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let setup_link = app.setup_link.clone();
+    let pool = app.state().pool.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        clock,
+        setup_link,
+        pool,
+        database,
+    }
+}
+
+/// An app whose first organization and administrator were created through the setup page,
+/// with a client signed in as that administrator.
+pub async fn spawn_app_with_admin() -> (TestApp, TestClient) {
+    let app = spawn_app().await;
+    let client = app.client();
+    complete_setup(&app, &client).await;
+    (app, client)
+}
+
+pub async fn complete_setup(app: &TestApp, client: &TestClient) {
+    let link = app
+        .setup_link
+        .clone()
+        .expect("a fresh instance prints a setup link");
+    let page = client.get(&link).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    client.remember_csrf(&page.text().await.unwrap());
+    let response = client
+        .post_form(
+            &link,
+            &[
+                ("organization", ORGANIZATION),
+                ("name", ADMIN_NAME),
+                ("email", ADMIN_EMAIL),
+                ("password", ADMIN_PASSWORD),
+                ("password_confirmation", ADMIN_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "setup succeeds");
+}
+
+impl TestApp {
+    pub fn client(&self) -> TestClient {
+        TestClient::new(&self.address)
+    }
+}
+
+pub struct TestClient {
+    pub http: reqwest::Client,
+    base: String,
+    csrf: Mutex<Option<String>>,
+}
+
+impl TestClient {
+    pub fn new(base: &str) -> Self {
+        Self::with_http(
+            base,
+            reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        )
+    }
+
+    pub fn with_http(base: &str, http: reqwest::Client) -> Self {
+        Self {
+            http,
+            base: base.to_owned(),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.get_with(path, HeaderMap::new()).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: HeaderMap) -> Response {
+        self.http
+            .get(self.absolute(path))
+            .headers(headers)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// Loads a page like a browser: remembers its CSRF token and returns status and body.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        self.remember_csrf(&body);
+        (status, body)
+    }
+
+    pub fn remember_csrf(&self, html: &str) {
+        if let Some(token) = csrf_token_in(html) {
+            *self.csrf.lock().unwrap() = Some(token);
+        }
+    }
+
+    pub fn csrf_token(&self) -> Option<String> {
+        self.csrf.lock().unwrap().clone()
+    }
+
+    /// Posts a form with the remembered CSRF token, as the page's form would.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf_token().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all, HeaderMap::new()).await
+    }
+
+    /// Posts exactly these fields and headers (to test refusals).
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: HeaderMap,
+    ) -> Response {
+        self.http
+            .post(self.absolute(path))
+            .headers(headers)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        let (status, _) = self.page("/sign-in").await;
+        assert_eq!(status, StatusCode::OK);
+        self.post_form("/sign-in", &[("email", email), ("password", password)])
+            .await
+    }
+
+    pub async fn sign_out(&self) -> Response {
+        self.page("/").await;
+        self.post_form("/sign-out", &[]).await
+    }
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The value of a cookie the response sets, with its attributes.
+pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}

@@ -1,0 +1,97 @@
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+use time::Duration;
+
+use crate::helpers::*;
+
+fn htmx_headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for (name, value) in pairs {
+        headers.insert(*name, HeaderValue::from_str(value).unwrap());
+    }
+    headers
+}
+
+#[tokio::test]
+async fn htmx_requests_get_the_fragment_and_boosted_ones_the_page() {
+    let (_app, client) = spawn_app_with_admin().await;
+    let fragment = client
+        .get_with("/", htmx_headers(&[("hx-request", "true")]))
+        .await;
+    assert_eq!(fragment.status(), StatusCode::OK);
+    assert!(
+        fragment
+            .headers()
+            .get("vary")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("HX-Request")
+    );
+    let body = fragment.text().await.unwrap();
+    assert!(!body.contains("<html"), "a fragment, not a document");
+    assert!(body.contains(ORGANIZATION));
+
+    for extra in ["hx-boosted", "hx-history-restore-request"] {
+        let page = client
+            .get_with(
+                "/",
+                htmx_headers(&[("hx-request", "true"), (extra, "true")]),
+            )
+            .await;
+        assert!(
+            page.text().await.unwrap().contains("<html"),
+            "{extra} gets the full page"
+        );
+    }
+    let plain = client.get("/").await;
+    assert!(
+        plain
+            .headers()
+            .get("vary")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("HX-Request")
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_during_htmx_sends_the_browser_to_sign_in() {
+    let (app, client) = spawn_app_with_admin().await;
+    app.clock.advance(Duration::hours(1));
+    let response = client
+        .get_with(
+            "/",
+            htmx_headers(&[
+                ("hx-request", "true"),
+                ("hx-current-url", &format!("{}/?page=3", app.address)),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers().get("hx-redirect").unwrap(),
+        "/sign-in?next=%2F%3Fpage%3D3"
+    );
+    assert!(
+        response.text().await.unwrap().is_empty(),
+        "no login form swapped into the page"
+    );
+}
+
+#[tokio::test]
+async fn redirects_after_htmx_posts_become_hx_redirect() {
+    let (_app, client) = spawn_app_with_admin().await;
+    client.page("/").await;
+    let token = client.csrf_token().unwrap();
+    let response = client
+        .post_raw(
+            "/sign-out",
+            &[],
+            htmx_headers(&[("hx-request", "true"), ("x-csrf-token", &token)]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers().get("hx-redirect").unwrap(), "/sign-in");
+}
