@@ -63,6 +63,21 @@ pub struct SettingsArgs {
     )]
     pub db_pool_size: u32,
 
+    /// SMTP server for outgoing mail, e.g. `smtp://user:pass@host:587?tls=required` (STARTTLS),
+    /// `smtps://user:pass@host:465` (implicit TLS) or `smtp://host:25` (plain). Without it, mail is
+    /// written as .eml files under `<data dir>/mail`.
+    #[arg(long, env = "GATEHOUSE_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every email.
+    #[arg(
+        long,
+        env = "GATEHOUSE_MAIL_FROM",
+        default_value = "Gatehouse <gatehouse@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(
         long,
@@ -82,8 +97,14 @@ pub struct Settings {
     pub session_idle: Duration,
     pub session_lifetime: Duration,
     pub db_pool_size: u32,
-    /// Where the SQLite database and, later, mail files live when relative paths are used.
-    pub data_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Where mail files go when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    /// How often the outbox worker looks for due messages when nothing wakes it.
+    pub outbox_poll_interval: std::time::Duration,
+    /// Whether this process delivers mail (tests turn it off to stage a crash before delivery).
+    pub run_outbox_worker: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +130,11 @@ impl Settings {
             session_idle: Duration::minutes(30),
             session_lifetime: Duration::hours(12),
             db_pool_size: 10,
-            data_dir: PathBuf::from("data"),
+            smtp_url: None,
+            mail_from: "Gatehouse <gatehouse@localhost>".to_owned(),
+            mail_dir: PathBuf::from("data/mail"),
+            outbox_poll_interval: std::time::Duration::from_secs(5),
+            run_outbox_worker: true,
         }
     }
 
@@ -121,6 +146,11 @@ impl Settings {
     /// `scheme://host[:port]` of the base URL, as browsers send it in `Origin`.
     pub fn origin(&self) -> String {
         self.base_url.origin().ascii_serialization()
+    }
+
+    /// The right-hand side of Message-IDs: our host name.
+    pub fn message_id_domain(&self) -> &str {
+        self.base_url.host_str().unwrap_or("gatehouse.localhost")
     }
 
     /// An absolute link to a path of the console, e.g. for emails and the setup link.
@@ -159,7 +189,11 @@ impl TryFrom<SettingsArgs> for Settings {
             session_idle: Duration::minutes(args.session_idle_minutes),
             session_lifetime: Duration::hours(args.session_lifetime_hours),
             db_pool_size: args.db_pool_size.max(1),
-            data_dir: PathBuf::from("data"),
+            smtp_url: args.smtp_url.filter(|url| !url.trim().is_empty()),
+            mail_from: args.mail_from,
+            mail_dir: PathBuf::from("data/mail"),
+            outbox_poll_interval: std::time::Duration::from_secs(5),
+            run_outbox_worker: true,
         })
     }
 }

@@ -9,6 +9,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
 use crate::assets;
@@ -19,6 +20,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::domain::setup;
+use crate::mail::{self, Mailer};
 use crate::state::AppState;
 use crate::web::{self as pages, error_pages::error_pages, health};
 
@@ -56,7 +58,13 @@ impl Application {
             settings: Arc::new(settings),
             clock,
             hasher,
+            outbox_wake: Arc::new(Notify::new()),
         };
+        let mailer = Arc::new(Mailer::new(
+            state.settings.smtp_url.as_deref(),
+            &state.settings.mail_from,
+            state.settings.mail_dir.clone(),
+        )?);
 
         let setup_token = {
             let (pool, now) = (state.pool.clone(), state.now());
@@ -80,6 +88,15 @@ impl Application {
             setup_token.map(|token| state.settings.absolute_url(&format!("/setup/{token}")));
         let server = serve(listener, state.clone())?;
         spawn_session_purger(state.clone());
+        if state.settings.run_outbox_worker {
+            tracing::info!(transport = %mailer.describe(), "outbox worker started");
+            mail::worker::spawn(
+                state.clone(),
+                mailer,
+                state.outbox_wake.clone(),
+                state.settings.outbox_poll_interval,
+            );
+        }
         Ok(Self {
             port,
             server,

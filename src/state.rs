@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use time::PrimitiveDateTime;
+use tokio::sync::Notify;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::session::SessionPolicy;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
+    /// Wakes the outbox worker after a transaction queued mail.
+    pub outbox_wake: Arc<Notify>,
 }
 
 impl AppState {

@@ -1,13 +1,17 @@
 /* Gatehouse: small progressive enhancements. No dependencies, no eval, no innerHTML. */
 (function () {
   "use strict";
-  var doc = document;
-  var body = doc.body;
-  var TOAST_MS = 6000;
+  var doc = document, body = doc.body, TOAST_MS = 6000;
 
   function each(root, selector, fn) {
     if (root.matches && root.matches(selector)) fn(root);
     Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
+  }
+  function make(tag, className, text) {
+    var el = doc.createElement(tag);
+    el.className = className;
+    if (text) el.textContent = text;
+    return el;
   }
 
   /* Side navigation (phones): the Menu button toggles body.nav-open. */
@@ -23,9 +27,8 @@
     setTimeout(function () { if (toast.parentNode) toast.parentNode.removeChild(toast); }, 220);
   }
   function armToast(toast) {
-    if (toast.dataset.armed) return;
+    if (toast.dataset.armed || toast.classList.contains("toast-error")) return;
     toast.dataset.armed = "1";
-    if (toast.classList.contains("toast-error")) return;
     (function later() {
       setTimeout(function () {
         // Keep it while the pointer or keyboard focus is on it.
@@ -36,19 +39,13 @@
   function addToast(kind, text) {
     var box = doc.getElementById("messages");
     if (!box || !text) return;
-    var same = Array.prototype.some.call(box.querySelectorAll(".toast-" + kind + " > span"),
+    var same = Array.prototype.some.call(box.querySelectorAll(".toast-" + kind + ":not(.is-leaving) > span"),
       function (s) { return s.textContent === text; });
-    if (same) return;
-    var toast = doc.createElement("div");
-    toast.className = "toast toast-" + kind;
-    var span = doc.createElement("span");
-    span.textContent = text;
-    var close = doc.createElement("button");
+    if (same) return; // one copy of the same message is enough
+    var toast = make("div", "toast toast-" + kind), close = make("button", "toast-close", "\u00d7");
     close.type = "button";
-    close.className = "toast-close";
     close.setAttribute("aria-label", body.dataset.dismissText || "Dismiss");
-    close.textContent = "\u00d7";
-    toast.appendChild(span);
+    toast.appendChild(make("span", "", text));
     toast.appendChild(close);
     box.appendChild(toast);
     armToast(toast);
@@ -60,9 +57,7 @@
     if (!form) return;
     var ok = Array.prototype.every.call(form.querySelectorAll("[data-confirm-word]"),
       function (i) { return i.value === i.getAttribute("data-confirm-word"); });
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.type === "submit") el.disabled = !ok;
-    });
+    Array.prototype.forEach.call(form.elements, function (el) { if (el.type === "submit") el.disabled = !ok; });
   }
 
   function init(root) {
@@ -77,49 +72,44 @@
   doc.addEventListener("click", function (e) {
     var t = e.target;
     if (!(t instanceof Element)) return;
-    var el;
-    if ((el = t.closest(".nav-toggle"))) {
+    if (t.closest(".nav-toggle")) {
       setNav(!body.classList.contains("nav-open"));
     } else if (body.classList.contains("nav-open") && (t.closest(".sidenav a") || !t.closest(".sidenav"))) {
       setNav(false); // a link was followed, or a click landed on the backdrop
     }
-    if ((el = t.closest(".toast-close"))) dismiss(el.closest(".toast"));
-    if ((el = t.closest("[data-dialog-open]"))) {
-      var dialog = doc.getElementById(el.getAttribute("data-dialog-open"));
-      if (dialog && typeof dialog.showModal === "function" && !dialog.open) { e.preventDefault(); dialog.showModal(); }
-    }
-    if ((el = t.closest("[data-dialog-close]"))) {
-      var d = el.closest("dialog");
-      if (d) { e.preventDefault(); d.close(); }
-    }
+    var close = t.closest(".toast-close");
+    if (close) dismiss(close.closest(".toast"));
+    var opener = t.closest("[data-dialog-open]");
+    var dialog = opener && doc.getElementById(opener.getAttribute("data-dialog-open"));
+    if (dialog && dialog.showModal && !dialog.open) { e.preventDefault(); dialog.showModal(); }
+    var closer = t.closest("[data-dialog-close]"), open = closer && closer.closest("dialog");
+    if (open) { e.preventDefault(); open.close(); }
     if (t.matches("dialog.dialog[open]")) t.close(); // a click on the backdrop
     each(doc, "details.user-menu[open]", function (m) { if (!m.contains(t)) m.open = false; });
   });
 
   doc.addEventListener("keydown", function (e) {
     if (e.key !== "Escape" || e.defaultPrevented) return;
-    var menu = doc.querySelector("details.user-menu[open]");
+    var menu = doc.querySelector("details.user-menu[open]"), toggle = doc.querySelector(".nav-toggle");
     if (menu) {
       menu.open = false;
       menu.querySelector("summary").focus();
     } else if (body.classList.contains("nav-open") && !doc.querySelector("dialog[open]")) {
       setNav(false);
-      var toggle = doc.querySelector(".nav-toggle");
       if (toggle) toggle.focus();
     }
   });
 
-  /* htmx: new content gets the same treatment; failures get an error toast. */
-  function failed(e) {
-    var xhr = e.detail && e.detail.xhr;
-    if (e.type === "htmx:responseError" && xhr && xhr.status < 500) return;
-    addToast("error", body.dataset.errorText);
-  }
+  /* htmx: swapped-in content gets the same treatment; network errors and 5xx get an error toast. */
   if (window.htmx) {
     doc.addEventListener("htmx:load", function (e) { if (e.target instanceof Element) init(e.target); });
-    doc.addEventListener("htmx:responseError", failed);
-    doc.addEventListener("htmx:sendError", failed);
-    doc.addEventListener("htmx:timeout", failed);
+    ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+      doc.addEventListener(name, function (e) {
+        var xhr = e.detail && e.detail.xhr;
+        if (name === "htmx:responseError" && xhr && xhr.status < 500) return;
+        addToast("error", body.dataset.errorText);
+      });
+    });
     doc.addEventListener("htmx:beforeSwap", function (e) { if (e.detail.target === body) setNav(false); });
   }
 

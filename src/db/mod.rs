@@ -217,3 +217,49 @@ pub fn describe_tables(
         })
         .collect())
 }
+
+/// Claims up to `limit` due outbox messages for this worker until `lease_until` and returns their
+/// ids. PostgreSQL skips rows another instance is claiming right now (`FOR UPDATE SKIP LOCKED`);
+/// SQLite has a single writer, and `write_transaction` makes the claim atomic there.
+pub fn claim_due_outbox_messages(
+    conn: &mut DbConnection,
+    now: time::PrimitiveDateTime,
+    lease_until: time::PrimitiveDateTime,
+    limit: i64,
+) -> diesel::QueryResult<Vec<i64>> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Timestamp};
+
+    #[derive(diesel::QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "UPDATE outbox_messages SET claimed_until = $1 WHERE id IN ( \
+               SELECT id FROM outbox_messages \
+               WHERE status = 'pending' AND next_attempt_at <= $2 \
+                 AND (claimed_until IS NULL OR claimed_until <= $2) \
+               ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING id"
+        }
+        DbConnection::Sqlite(_) => {
+            "UPDATE outbox_messages SET claimed_until = ?1 WHERE id IN ( \
+               SELECT id FROM outbox_messages \
+               WHERE status = 'pending' AND next_attempt_at <= ?2 \
+                 AND (claimed_until IS NULL OR claimed_until <= ?2) \
+               ORDER BY next_attempt_at, id LIMIT ?3) \
+             RETURNING id"
+        }
+    };
+    let claimed: Vec<Claimed> = write_transaction(conn, |conn| {
+        diesel::sql_query(sql)
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(conn)
+    })?;
+    Ok(claimed.into_iter().map(|row| row.id).collect())
+}

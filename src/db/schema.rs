@@ -90,7 +90,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox_messages (id) {
+        id -> BigInt,
+        organization_id -> Nullable<BigInt>,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        message_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        deadline_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    password_reset_tokens (token_hash) {
+        token_hash -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(memberships -> accounts (account_id));
+diesel::joinable!(password_reset_tokens -> accounts (account_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(roles -> organizations (organization_id));
 diesel::joinable!(role_assignments -> memberships (membership_id));
@@ -106,4 +138,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     setup_tokens,
     audit_events,
+    outbox_messages,
+    password_reset_tokens,
 );

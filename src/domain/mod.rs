@@ -3,5 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod organization;
+pub mod outbox;
+pub mod password_reset;
 pub mod permission;
 pub mod setup;

@@ -86,3 +86,53 @@ error-csrf-title = This form has expired
 error-csrf-body = For your security, the form could not be accepted. Reload the page and try again.
 error-no-organization-title = You are not a member of any organization
 error-no-organization-body = Your account is not active in any organization. Ask an administrator to invite you again.
+
+## Emails
+email-footer = You receive this email because of your account on Gatehouse.
+email-greeting = Hello { $name },
+email-link-fallback = If the button does not work, copy this link into your browser:
+email-reset-subject = Reset your Gatehouse password
+email-reset-intro = Someone asked to reset the password of your Gatehouse account. To choose a new password, open the link below.
+email-reset-button = Choose a new password
+email-reset-expiry = The link works once, for one hour.
+email-reset-ignore = If you did not ask for this, ignore this email: your password stays the same.
+email-test-subject = Test email from { $organization }
+email-test-body = This is a test email from { $organization } on Gatehouse. If you can read it, email delivery works.
+
+## Password reset
+forgot-password = Forgot password?
+forgot-title = Reset your password
+forgot-lead = Enter the email of your account. If it has one, we will send a link to choose a new password.
+forgot-submit = Send reset link
+forgot-sent-title = Check your email
+forgot-sent-body = If an account exists for that address, an email with a reset link is on its way. The link works for one hour.
+back-to-sign-in = Back to sign-in
+reset-title = Choose a new password
+reset-lead = After this, you will be signed out everywhere and can sign in with the new password.
+reset-submit = Set new password
+new-password = New password
+reset-invalid-title = This reset link is no longer valid
+reset-invalid-body = Reset links work once and for one hour. Ask for a new one.
+reset-ask-again = Ask for a new link
+flash-password-reset = Your password was changed. Sign in with the new one.
+
+## Email deliveries
+nav-deliveries = Email deliveries
+deliveries-title = Email deliveries
+deliveries-lead = The emails Gatehouse sent, or is sending, for this organization.
+deliveries-empty-title = No emails yet
+deliveries-empty-body = Invitations and notices will appear here. Send a test email to check that delivery works.
+deliveries-send-test = Send a test email to me
+deliveries-recipient = Recipient
+deliveries-subject = Subject
+deliveries-status = Status
+deliveries-attempts = Attempts
+deliveries-last-error = Last error
+deliveries-created = Queued
+deliveries-actions = Actions
+deliveries-send-again = Send again
+delivery-status-pending = Pending
+delivery-status-sent = Sent
+delivery-status-failed = Failed
+flash-test-email-queued = A test email is on its way to you.
+flash-delivery-requeued = The email will be sent again.

@@ -97,9 +97,9 @@ impl Tr {
     }
 
     /// A message with one argument, e.g. `t.t1("remaining", "count", 3)`.
-    pub fn t1<'a>(&self, key: &str, name: &'a str, value: impl Into<FluentValue<'a>>) -> String {
+    pub fn t1<'a>(&self, key: &str, name: &'a str, value: impl MessageArg<'a>) -> String {
         let mut args = FluentArgs::new();
-        args.set(name, value);
+        args.set(name, value.into_fluent());
         self.format(key, Some(&args))
     }
 
@@ -121,6 +121,42 @@ impl Tr {
         }
         tracing::warn!(key, "missing message");
         key.to_owned()
+    }
+}
+
+/// Values a message argument can take. Templates hand over references to their fields, so the
+/// references are accepted as well.
+pub trait MessageArg<'a> {
+    fn into_fluent(self) -> FluentValue<'a>;
+}
+
+impl<'a> MessageArg<'a> for &'a str {
+    fn into_fluent(self) -> FluentValue<'a> {
+        FluentValue::from(self)
+    }
+}
+
+impl<'a> MessageArg<'a> for &'a &'a str {
+    fn into_fluent(self) -> FluentValue<'a> {
+        FluentValue::from(*self)
+    }
+}
+
+impl<'a> MessageArg<'a> for &'a String {
+    fn into_fluent(self) -> FluentValue<'a> {
+        FluentValue::from(self.as_str())
+    }
+}
+
+impl<'a> MessageArg<'a> for i64 {
+    fn into_fluent(self) -> FluentValue<'a> {
+        FluentValue::from(self)
+    }
+}
+
+impl<'a> MessageArg<'a> for &'a i64 {
+    fn into_fluent(self) -> FluentValue<'a> {
+        FluentValue::from(*self)
     }
 }
 

@@ -85,3 +85,53 @@ error-csrf-title = Este formulário expirou
 error-csrf-body = Por segurança, o formulário não pôde ser aceito. Recarregue a página e tente novamente.
 error-no-organization-title = Você não é membro de nenhuma organização
 error-no-organization-body = Sua conta não está ativa em nenhuma organização. Peça a um administrador para convidar você de novo.
+
+## E-mails
+email-footer = Você recebe este e-mail por causa da sua conta no Gatehouse.
+email-greeting = Olá, { $name },
+email-link-fallback = Se o botão não funcionar, copie este link no navegador:
+email-reset-subject = Redefina sua senha do Gatehouse
+email-reset-intro = Alguém pediu para redefinir a senha da sua conta Gatehouse. Para escolher uma nova senha, abra o link abaixo.
+email-reset-button = Escolher uma nova senha
+email-reset-expiry = O link funciona uma vez, por uma hora.
+email-reset-ignore = Se você não pediu isso, ignore este e-mail: sua senha continua a mesma.
+email-test-subject = E-mail de teste de { $organization }
+email-test-body = Este é um e-mail de teste de { $organization } no Gatehouse. Se você consegue lê-lo, o envio de e-mails funciona.
+
+## Redefinição de senha
+forgot-password = Esqueceu a senha?
+forgot-title = Redefina sua senha
+forgot-lead = Informe o e-mail da sua conta. Se houver uma, enviaremos um link para escolher uma nova senha.
+forgot-submit = Enviar link
+forgot-sent-title = Verifique seu e-mail
+forgot-sent-body = Se existir uma conta com esse endereço, um e-mail com o link de redefinição está a caminho. O link funciona por uma hora.
+back-to-sign-in = Voltar para a entrada
+reset-title = Escolha uma nova senha
+reset-lead = Depois disso, você sairá de todas as sessões e poderá entrar com a nova senha.
+reset-submit = Definir nova senha
+new-password = Nova senha
+reset-invalid-title = Este link de redefinição não é mais válido
+reset-invalid-body = Links de redefinição funcionam uma vez e por uma hora. Peça um novo.
+reset-ask-again = Pedir um novo link
+flash-password-reset = Sua senha foi alterada. Entre com a nova.
+
+## Entregas de e-mail
+nav-deliveries = Entregas de e-mail
+deliveries-title = Entregas de e-mail
+deliveries-lead = Os e-mails que o Gatehouse enviou, ou está enviando, para esta organização.
+deliveries-empty-title = Nenhum e-mail ainda
+deliveries-empty-body = Convites e avisos aparecerão aqui. Envie um e-mail de teste para verificar se a entrega funciona.
+deliveries-send-test = Enviar um e-mail de teste para mim
+deliveries-recipient = Destinatário
+deliveries-subject = Assunto
+deliveries-status = Situação
+deliveries-attempts = Tentativas
+deliveries-last-error = Último erro
+deliveries-created = Na fila desde
+deliveries-actions = Ações
+deliveries-send-again = Enviar de novo
+delivery-status-pending = Pendente
+delivery-status-sent = Enviado
+delivery-status-failed = Falhou
+flash-test-email-queued = Um e-mail de teste está a caminho.
+flash-delivery-requeued = O e-mail será enviado de novo.

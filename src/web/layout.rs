@@ -3,6 +3,7 @@
 
 use crate::assets::asset_url;
 use crate::domain::organization::OrganizationChoice;
+use crate::domain::permission::Permission;
 use crate::i18n::Tr;
 use crate::web::context::{CurrentMember, RequestContext};
 
@@ -18,9 +19,12 @@ impl Flash {
     /// Flash cookies carry a catalog key, never free text, so they cannot inject content.
     fn from_key(tr: Tr, key: &str) -> Option<Self> {
         let kind = match key {
-            "flash-signed-out" | "flash-organization-switched" | "flash-setup-complete" => {
-                "success"
-            }
+            "flash-signed-out"
+            | "flash-organization-switched"
+            | "flash-setup-complete"
+            | "flash-password-reset"
+            | "flash-test-email-queued"
+            | "flash-delivery-requeued" => "success",
             "flash-session-expired" | "flash-sign-in-required" => "info",
             _ => return None,
         };
@@ -34,6 +38,7 @@ impl Flash {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavPage {
     Overview,
+    Deliveries,
 }
 
 pub struct NavItem {
@@ -78,15 +83,26 @@ impl Shell {
         page: NavPage,
     ) -> Self {
         let ctx = &member.ctx;
-        let nav = [(NavPage::Overview, "/", "nav-overview", "home")]
-            .into_iter()
-            .map(|(item, href, label_key, icon)| NavItem {
-                href,
-                label_key,
-                icon,
-                current: item == page,
-            })
-            .collect();
+        let is_admin = member.can(Permission::Admin);
+        let nav = [
+            (NavPage::Overview, "/", "nav-overview", "home", true),
+            (
+                NavPage::Deliveries,
+                "/deliveries",
+                "nav-deliveries",
+                "mail",
+                is_admin,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, _, _, _, visible)| *visible)
+        .map(|(item, href, label_key, icon, _)| NavItem {
+            href,
+            label_key,
+            icon,
+            current: item == page,
+        })
+        .collect();
         Self {
             lang_tag: ctx.lang.tag(),
             csrf_token: ctx.csrf_token.clone(),

@@ -2,12 +2,15 @@
 
 pub mod auth;
 pub mod context;
+pub mod deliveries;
 pub mod error_pages;
+pub mod format;
 pub mod health;
 pub mod htmx;
 pub mod layout;
 pub mod organizations;
 pub mod overview;
+pub mod password_reset;
 pub mod setup;
 
 use actix_web::web;
@@ -23,8 +26,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::get().to(setup::setup_page))
         .route("/setup/{token}", web::post().to(setup::complete_setup))
         .route(
+            "/forgot-password",
+            web::get().to(password_reset::forgot_page),
+        )
+        .route(
+            "/forgot-password",
+            web::post().to(password_reset::request_reset),
+        )
+        .route(
+            "/reset-password/{token}",
+            web::get().to(password_reset::reset_page),
+        )
+        .route(
+            "/reset-password/{token}",
+            web::post().to(password_reset::reset_password),
+        )
+        .route(
             "/organizations/switch",
             web::post().to(organizations::switch),
+        )
+        .route("/deliveries", web::get().to(deliveries::deliveries))
+        .route("/deliveries/test", web::post().to(deliveries::send_test))
+        .route(
+            "/deliveries/{id}/send-again",
+            web::post().to(deliveries::send_again),
         );
 }
 

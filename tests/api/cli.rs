@@ -26,7 +26,9 @@ async fn migrate_then_create_admin_then_sign_in() {
         "{}",
         String::from_utf8_lossy(&migrate.stderr)
     );
-    assert!(String::from_utf8_lossy(&migrate.stdout).contains("1 migration(s) applied"));
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("migration(s) applied"));
+    let again = gatehouse(&database.url).arg("migrate").output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 migration(s) applied"));
 
     let create = gatehouse(&database.url)
         .args([
@@ -80,7 +82,7 @@ async fn migrate_then_create_admin_then_sign_in() {
     assert!(String::from_utf8_lossy(&short.stderr).contains("12 to 128"));
 
     // The server finds an account, so it prints no setup link; the admin signs in.
-    let settings = test_settings(&database.url);
+    let settings = test_settings(&database);
     let app = gatehouse::startup::Application::build(
         settings,
         std::sync::Arc::new(gatehouse::clock::SystemClock),

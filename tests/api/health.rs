@@ -28,9 +28,12 @@ async fn healthz_answers_503_when_the_database_does_not() {
         ));
     let state = AppState {
         pool,
-        settings: Arc::new(test_settings("postgres://127.0.0.1:9/nothing")),
+        settings: Arc::new(gatehouse::config::Settings::with_database_url(
+            "postgres://127.0.0.1:9/nothing",
+        )),
         clock: Arc::new(SystemClock),
         hasher: PasswordHasher::new(4).unwrap(),
+        outbox_wake: Default::default(),
     };
     let service = test::init_service(
         App::new()

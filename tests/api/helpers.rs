@@ -20,12 +20,14 @@ pub const ORGANIZATION: &str = "Analytical Engines";
 /// dropped afterwards.
 pub struct TestDatabase {
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    /// Holds the SQLite file and the mail directory of the file transport.
+    pub dir: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }
 
 impl TestDatabase {
     pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
         match std::env::var("TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => {
                 let name = format!("gatehouse_test_{}", random_suffix());
@@ -38,16 +40,15 @@ impl TestDatabase {
                 url.set_path(&name);
                 Self {
                     url: url.to_string(),
-                    _dir: None,
+                    dir,
                     postgres: Some((base, name)),
                 }
             }
             _ => {
-                let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("gatehouse.db").display());
                 Self {
                     url,
-                    _dir: Some(dir),
+                    dir,
                     postgres: None,
                 }
             }
@@ -86,8 +87,10 @@ pub struct TestApp {
     pub database: TestDatabase,
 }
 
-pub fn test_settings(database_url: &str) -> Settings {
-    let mut settings = Settings::with_database_url(database_url);
+pub fn test_settings(database: &TestDatabase) -> Settings {
+    let mut settings = Settings::with_database_url(&database.url);
+    settings.mail_dir = database.dir.path().join("mail");
+    settings.outbox_poll_interval = std::time::Duration::from_millis(50);
     settings.bind = "127.0.0.1:0".to_owned();
     settings.base_url = url::Url::parse("http://127.0.0.1:0").unwrap();
     settings.bcrypt_cost = 4;
@@ -102,7 +105,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     gatehouse::telemetry::init("pretty");
     let database = TestDatabase::new();
-    let mut settings = test_settings(&database.url);
+    let mut settings = test_settings(&database);
     customize(&mut settings);
     let clock = Arc::new(ManualClock::starting_now());
     let app = Application::build(settings, clock.clone())

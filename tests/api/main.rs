@@ -2,6 +2,7 @@
 //! when TEST_DATABASE_URL is set.
 
 mod helpers;
+mod smtp_sink;
 
 mod cli;
 mod csrf;

@@ -143,7 +143,7 @@ async fn the_first_owner_is_an_administrator_of_the_new_organization() {
 async fn a_restart_with_accounts_prints_no_setup_link() {
     let first = spawn_app().await;
     complete_setup(&first, &first.client()).await;
-    let settings = test_settings(&first.database.url);
+    let settings = test_settings(&first.database);
     let restarted = gatehouse::startup::Application::build(settings, first.clock.clone())
         .await
         .unwrap();

@@ -1,0 +1,115 @@
+//! Every email has a plain-text and an HTML part, rendered from `templates/emails/` in the
+//! recipient's language.
+
+use askama::Template;
+
+use crate::i18n::{Lang, Tr};
+
+#[derive(Debug, Clone)]
+pub struct RenderedEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Subjects and names end up in headers: control characters (CR, LF) would let them add headers
+/// of their own, so they become spaces.
+pub fn header_safe(value: &str) -> String {
+    let cleaned: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Template)]
+#[template(path = "emails/password_reset.txt")]
+struct PasswordResetText<'a> {
+    t: Tr,
+    name: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/password_reset.html")]
+struct PasswordResetHtml<'a> {
+    t: Tr,
+    name: &'a str,
+    link: &'a str,
+}
+
+pub fn password_reset(lang: Lang, name: &str, link: &str) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    Ok(RenderedEmail {
+        subject: header_safe(&t.t("email-reset-subject")),
+        text: PasswordResetText { t, name, link }.render()?,
+        html: PasswordResetHtml { t, name, link }.render()?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "emails/test_message.txt")]
+struct TestMessageText<'a> {
+    t: Tr,
+    organization: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/test_message.html")]
+struct TestMessageHtml<'a> {
+    t: Tr,
+    organization: &'a str,
+    link: &'a str,
+}
+
+/// The message an administrator sends to themselves to check that email gets out.
+pub fn test_message(
+    lang: Lang,
+    organization: &str,
+    link: &str,
+) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    Ok(RenderedEmail {
+        subject: header_safe(&t.t1("email-test-subject", "organization", organization)),
+        text: TestMessageText {
+            t,
+            organization,
+            link,
+        }
+        .render()?,
+        html: TestMessageHtml {
+            t,
+            organization,
+            link,
+        }
+        .render()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_lose_line_breaks() {
+        assert_eq!(
+            header_safe("Hello\r\nBcc: evil@example.com"),
+            "Hello Bcc: evil@example.com"
+        );
+        assert_eq!(header_safe("  Plain   subject "), "Plain subject");
+    }
+
+    #[test]
+    fn reset_email_has_both_parts_with_the_link() {
+        let email = password_reset(Lang::PtBr, "Ana <b>", "http://x/reset-password/abc").unwrap();
+        assert!(email.text.contains("http://x/reset-password/abc"));
+        assert!(email.html.contains("href=\"http://x/reset-password/abc\""));
+        assert!(
+            email.html.contains("Ana &#60;b&#62;"),
+            "names are escaped in HTML"
+        );
+        assert!(email.text.contains("Ana <b>"), "and left alone in text");
+        assert!(!email.subject.is_empty());
+    }
+}

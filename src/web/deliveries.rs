@@ -1,0 +1,153 @@
+//! The "Email deliveries" page: what was sent for this organization, and "send again" for failures.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::domain::organization;
+use crate::domain::outbox::{self, DeliveryStatus, OutgoingEmail};
+use crate::domain::permission::Permission;
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+use crate::mail::compose;
+use crate::state::AppState;
+use crate::web::context::CurrentMember;
+use crate::web::htmx;
+use crate::web::layout::{NavPage, Shell};
+
+/// How many of the newest messages the page lists.
+const PAGE_SIZE: i64 = 200;
+
+struct DeliveryRow {
+    id: i64,
+    recipient: String,
+    subject: String,
+    status_key: &'static str,
+    badge: &'static str,
+    attempts: i32,
+    last_error: String,
+    created: String,
+    can_send_again: bool,
+}
+
+#[derive(Template)]
+#[template(path = "deliveries/deliveries.html", blocks = ["content"])]
+struct DeliveriesPage {
+    t: Tr,
+    shell: Shell,
+    rows: Vec<DeliveryRow>,
+}
+
+fn row(message: outbox::OutboxMessage) -> DeliveryRow {
+    let status = DeliveryStatus::parse(&message.status);
+    let (status_key, badge) = match status {
+        DeliveryStatus::Pending => ("delivery-status-pending", "amber"),
+        DeliveryStatus::Sent => ("delivery-status-sent", "green"),
+        DeliveryStatus::Failed => ("delivery-status-failed", "red"),
+    };
+    DeliveryRow {
+        id: message.id,
+        recipient: message.recipient,
+        subject: message.subject,
+        status_key,
+        badge,
+        attempts: message.attempts,
+        last_error: message.last_error.unwrap_or_default(),
+        created: crate::web::format::timestamp(message.created_at),
+        can_send_again: status == DeliveryStatus::Failed,
+    }
+}
+
+pub async fn deliveries(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let (organizations, messages) = state
+        .db(move |conn| {
+            Ok::<_, diesel::result::Error>((
+                organization::choices_for_account(conn, account_id)?,
+                outbox::list_for_organization(conn, organization_id, PAGE_SIZE)?,
+            ))
+        })
+        .await?;
+    let page = DeliveriesPage {
+        t: member.ctx.tr(),
+        rows: messages.into_iter().map(row).collect(),
+        shell: Shell::new(&member, organizations, NavPage::Deliveries),
+    };
+    htmx::render(&req, &page, |page| page.as_content())
+}
+
+pub async fn send_test(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let lang = member
+        .account
+        .language
+        .as_deref()
+        .and_then(Lang::from_tag)
+        .unwrap_or(member.ctx.lang);
+    let content = compose::test_message(
+        lang,
+        &member.member.organization_name,
+        &state.settings.absolute_url("/deliveries"),
+    )?;
+    let (settings, now) = (state.settings.clone(), state.now());
+    let organization_id = member.organization_id();
+    let recipient = member.account.email.clone();
+    state
+        .db(move |conn| {
+            outbox::enqueue(
+                conn,
+                &OutgoingEmail {
+                    organization_id: Some(organization_id),
+                    kind: "test",
+                    recipient: &recipient,
+                    content,
+                    deadline: now + time::Duration::hours(1),
+                },
+                settings.message_id_domain(),
+                now,
+            )
+        })
+        .await?;
+    state.outbox_wake.notify_one();
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        "/deliveries",
+        "flash-test-email-queued",
+    ))
+}
+
+pub async fn send_again(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    message_id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (organization_id, message_id, now) = (
+        member.organization_id(),
+        message_id.into_inner(),
+        state.now(),
+    );
+    let requeued = state
+        .db(move |conn| outbox::send_again(conn, organization_id, message_id, now))
+        .await?;
+    if !requeued {
+        return Err(AppError::NotFound);
+    }
+    state.outbox_wake.notify_one();
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        "/deliveries",
+        "flash-delivery-requeued",
+    ))
+}
