@@ -103,7 +103,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
-    gatehouse::telemetry::init("pretty");
+    gatehouse::telemetry::init_for_tests();
     let database = TestDatabase::new();
     let mut settings = test_settings(&database);
     customize(&mut settings);

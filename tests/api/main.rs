@@ -10,6 +10,7 @@ mod headers;
 mod health;
 mod htmx;
 mod i18n;
+mod mail;
 mod migrations;
 mod organizations;
 mod sessions;
