@@ -80,17 +80,33 @@ pub async fn sign_in(
         };
         return htmx::render_page(&page, StatusCode::UNAUTHORIZED);
     };
+    signed_in_redirect(&req, &state, &ctx, account.id, &next, None).await
+}
+
+/// Starts a fresh session for the account (ending the one the browser had), sets its cookie and
+/// redirects, optionally with a message for the next page.
+pub async fn signed_in_redirect(
+    req: &HttpRequest,
+    state: &AppState,
+    ctx: &RequestContext,
+    account_id: i64,
+    location: &str,
+    flash: Option<&str>,
+) -> Result<HttpResponse, AppError> {
     let cookie = sign_in::start_session(
-        &state,
+        state,
         SessionStart {
-            account_id: account.id,
-            user_agent: user_agent(&req),
+            account_id,
+            user_agent: user_agent(req),
             ip: ctx.client_ip.clone(),
             previous_session_hash: ctx.signed_in.as_ref().map(|s| s.session_hash.clone()),
         },
     )
     .await?;
-    let mut response = htmx::see_other(&req, &next);
+    let mut response = match flash {
+        Some(key) => htmx::see_other_with_flash(req, &state.settings, location, key),
+        None => htmx::see_other(req, location),
+    };
     response
         .add_cookie(&CookieKind::Session.build(&state.settings, cookie))
         .map_err(|err| AppError::Internal(err.to_string()))?;

@@ -5,16 +5,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::cookies::CookieKind;
 use crate::auth::password::NewPassword;
-use crate::auth::sign_in::{self, SessionStart};
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::organization;
 use crate::domain::setup::{self, FirstAdmin, SetupError};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::auth::user_agent;
+use crate::web::auth::signed_in_redirect;
 use crate::web::context::RequestContext;
 use crate::web::htmx;
 use crate::web::layout::AuthShell;
@@ -169,22 +167,15 @@ pub async fn complete_setup(
         Err(SetupError::Database(err)) => return Err(err.into()),
     };
 
-    let cookie = sign_in::start_session(
+    signed_in_redirect(
+        &req,
         &state,
-        SessionStart {
-            account_id: account.id,
-            user_agent: user_agent(&req),
-            ip: ctx.client_ip.clone(),
-            previous_session_hash: None,
-        },
+        &ctx,
+        account.id,
+        "/",
+        Some("flash-setup-complete"),
     )
-    .await?;
-    let mut response =
-        htmx::see_other_with_flash(&req, &state.settings, "/", "flash-setup-complete");
-    response
-        .add_cookie(&CookieKind::Session.build(&state.settings, cookie))
-        .map_err(|err| AppError::Internal(err.to_string()))?;
-    Ok(response)
+    .await
 }
 
 fn setup_form_again(

@@ -44,6 +44,29 @@ impl TestApp {
     }
 }
 
+/// Queues a plain message straight into the outbox, as domain code does inside its transaction.
+fn enqueue_plain(app: &TestApp, recipient: &str, subject: &str) {
+    let mut conn = app.pool.get().unwrap();
+    let now = app.clock.now();
+    outbox::enqueue(
+        &mut conn,
+        &OutgoingEmail {
+            organization_id: None,
+            kind: "test",
+            recipient,
+            content: RenderedEmail {
+                subject: subject.to_owned(),
+                text: "body".to_owned(),
+                html: "<p>body</p>".to_owned(),
+            },
+            deadline: now + Duration::hours(1),
+        },
+        "gatehouse.test",
+        now,
+    )
+    .unwrap();
+}
+
 async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
     let sink = SmtpSink::start().await;
     let url = sink.url();
@@ -346,27 +369,7 @@ async fn temporary_failures_back_off_and_give_up_at_the_deadline() {
 #[tokio::test]
 async fn subjects_cannot_inject_headers() {
     let (app, _admin, sink) = app_with_sink().await;
-    {
-        let mut conn = app.pool.get().unwrap();
-        let now = app.clock.now();
-        outbox::enqueue(
-            &mut conn,
-            &OutgoingEmail {
-                organization_id: None,
-                kind: "test",
-                recipient: ADMIN_EMAIL,
-                content: RenderedEmail {
-                    subject: "Hello\r\nBcc: evil@example.com".to_owned(),
-                    text: "body".to_owned(),
-                    html: "<p>body</p>".to_owned(),
-                },
-                deadline: now + Duration::hours(1),
-            },
-            "gatehouse.test",
-            now,
-        )
-        .unwrap();
-    }
+    enqueue_plain(&app, ADMIN_EMAIL, "Hello\r\nBcc: evil@example.com");
     let message = sink.wait_for_messages(1).await.remove(0);
     assert!(
         !message
@@ -492,28 +495,12 @@ async fn two_instances_on_one_database_never_send_a_message_twice() {
         .unwrap();
     tokio::spawn(second.run_until_stopped());
 
-    {
-        let mut conn = first.pool.get().unwrap();
-        let now = first.clock.now();
-        for n in 0..40 {
-            outbox::enqueue(
-                &mut conn,
-                &OutgoingEmail {
-                    organization_id: None,
-                    kind: "test",
-                    recipient: &format!("person{n}@example.com"),
-                    content: RenderedEmail {
-                        subject: format!("Message {n}"),
-                        text: "body".to_owned(),
-                        html: "<p>body</p>".to_owned(),
-                    },
-                    deadline: now + Duration::hours(1),
-                },
-                "gatehouse.test",
-                now,
-            )
-            .unwrap();
-        }
+    for n in 0..40 {
+        enqueue_plain(
+            &first,
+            &format!("person{n}@example.com"),
+            &format!("Message {n}"),
+        );
     }
     let delivered = sink.wait_for_messages(40).await;
     first
