@@ -52,6 +52,7 @@ pub struct Shell {
     pub lang_tag: &'static str,
     pub csrf_token: String,
     pub css_url: String,
+    pub icon_url: String,
     pub htmx_url: String,
     pub js_url: String,
     pub user_name: String,
@@ -107,6 +108,7 @@ impl Shell {
             lang_tag: ctx.lang.tag(),
             csrf_token: ctx.csrf_token.clone(),
             css_url: asset_url("app.css"),
+            icon_url: asset_url("favicon.svg"),
             htmx_url: asset_url("htmx.min.js"),
             js_url: asset_url("app.js"),
             user_name: member.account.name.clone(),
@@ -128,6 +130,7 @@ pub struct AuthShell {
     pub lang_tag: &'static str,
     pub csrf_token: String,
     pub css_url: String,
+    pub icon_url: String,
     pub js_url: String,
     pub flash: Option<Flash>,
 }
@@ -143,6 +146,7 @@ impl AuthShell {
             lang_tag: ctx.lang.tag(),
             csrf_token: ctx.csrf_token.clone(),
             css_url: asset_url("app.css"),
+            icon_url: asset_url("favicon.svg"),
             js_url: asset_url("app.js"),
             flash: flash_key.and_then(|key| Flash::from_key(ctx.tr(), key)),
         }
