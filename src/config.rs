@@ -78,6 +78,15 @@ pub struct SettingsArgs {
     )]
     pub mail_from: String,
 
+    /// Days an invitation link stays valid.
+    #[arg(
+        long,
+        env = "GATEHOUSE_INVITATION_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub invitation_days: i64,
+
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(
         long,
@@ -99,6 +108,7 @@ pub struct Settings {
     pub db_pool_size: u32,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub invitation_lifetime: Duration,
     /// Where mail files go when no SMTP server is configured.
     pub mail_dir: PathBuf,
     /// How often the outbox worker looks for due messages when nothing wakes it.
@@ -131,6 +141,7 @@ impl Settings {
             session_lifetime: Duration::hours(12),
             db_pool_size: 10,
             smtp_url: None,
+            invitation_lifetime: Duration::days(7),
             mail_from: "Gatehouse <gatehouse@localhost>".to_owned(),
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll_interval: std::time::Duration::from_secs(5),
@@ -190,6 +201,7 @@ impl TryFrom<SettingsArgs> for Settings {
             session_lifetime: Duration::hours(args.session_lifetime_hours),
             db_pool_size: args.db_pool_size.max(1),
             smtp_url: args.smtp_url.filter(|url| !url.trim().is_empty()),
+            invitation_lifetime: Duration::days(args.invitation_days.max(1)),
             mail_from: args.mail_from,
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll_interval: std::time::Duration::from_secs(5),

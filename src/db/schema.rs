@@ -31,6 +31,11 @@ diesel::table! {
         account_id -> BigInt,
         status -> Text,
         created_at -> Timestamp,
+        email -> Text,
+        name_folded -> Text,
+        roles_label -> Text,
+        search_text -> Text,
+        last_sign_in_at -> Nullable<Timestamp>,
     }
 }
 
@@ -121,7 +126,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitations (token_hash) {
+        token_hash -> Text,
+        membership_id -> BigInt,
+        invited_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    environments (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        name_folded -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    role_environment_access (role_id, environment_id) {
+        role_id -> BigInt,
+        environment_id -> BigInt,
+        access -> Integer,
+    }
+}
+
+diesel::table! {
+    column_preferences (account_id, table_name) {
+        account_id -> BigInt,
+        table_name -> Text,
+        column_list -> Text,
+    }
+}
+
 diesel::joinable!(memberships -> accounts (account_id));
+diesel::joinable!(invitations -> memberships (membership_id));
+diesel::joinable!(environments -> organizations (organization_id));
+diesel::joinable!(role_environment_access -> roles (role_id));
+diesel::joinable!(role_environment_access -> environments (environment_id));
 diesel::joinable!(password_reset_tokens -> accounts (account_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(roles -> organizations (organization_id));
@@ -140,4 +186,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     outbox_messages,
     password_reset_tokens,
+    invitations,
+    environments,
+    role_environment_access,
+    column_preferences,
 );

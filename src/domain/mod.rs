@@ -2,8 +2,13 @@
 
 pub mod account;
 pub mod audit;
+pub mod environment;
+pub mod invitation;
+pub mod membership;
 pub mod organization;
 pub mod outbox;
 pub mod password_reset;
 pub mod permission;
+pub mod role;
+pub mod rules;
 pub mod setup;

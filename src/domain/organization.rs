@@ -4,8 +4,12 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
-use crate::db::schema::{memberships, organizations, role_assignments, roles};
+use crate::db::schema::{
+    memberships, organizations, role_assignments, role_environment_access, roles,
+};
 use crate::domain::audit::{self, Actor};
+use crate::domain::environment::EnvAccessSet;
+use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::{Permission, PermissionSet};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -136,6 +140,7 @@ pub fn create_with_owner(
             role_assignments::created_at.eq(now),
         ))
         .execute(conn)?;
+    membership::refresh_directory(conn, DirectoryScope::Memberships(&[membership_id]))?;
 
     audit::record(
         conn,
@@ -183,6 +188,8 @@ pub struct MemberContext {
     pub organization_name: String,
     pub is_owner: bool,
     pub permissions: PermissionSet,
+    /// The union of the access the member's active roles have to any environment.
+    pub environment_access: EnvAccessSet,
 }
 
 /// The account's standing in the organization, or None when it is not an active member there.
@@ -207,21 +214,31 @@ pub fn member_context(
     let Some((membership_id, organization_name, owner_account_id)) = membership else {
         return Ok(None);
     };
-    let grants: Vec<i32> = role_assignments::table
+    let grants: Vec<(i64, i32)> = role_assignments::table
         .inner_join(roles::table)
         .filter(role_assignments::membership_id.eq(membership_id))
         .filter(role_assignments::active.eq(true))
         .filter(roles::active.eq(true))
-        .select(roles::permissions)
+        .select((roles::id, roles::permissions))
         .load(conn)?;
-    let permissions = grants.into_iter().fold(PermissionSet::EMPTY, |set, bits| {
-        set.union(PermissionSet::from_bits(bits))
+    let permissions = grants.iter().fold(PermissionSet::EMPTY, |set, (_, bits)| {
+        set.union(PermissionSet::from_bits(*bits))
     });
+    let role_ids: Vec<i64> = grants.iter().map(|(id, _)| *id).collect();
+    let environment_access = role_environment_access::table
+        .filter(role_environment_access::role_id.eq_any(&role_ids))
+        .select(role_environment_access::access)
+        .load::<i32>(conn)?
+        .into_iter()
+        .fold(EnvAccessSet::EMPTY, |set, bits| {
+            set.union(EnvAccessSet::from_bits(bits))
+        });
     Ok(Some(MemberContext {
         organization_id,
         organization_name,
         is_owner: owner_account_id == Some(account_id),
         permissions,
+        environment_access,
     }))
 }
 

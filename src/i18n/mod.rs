@@ -103,6 +103,20 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// Arguments for a message with two placeholders, for `t_args`.
+    pub fn args2<'a>(
+        &self,
+        first: &'a str,
+        first_value: impl MessageArg<'a>,
+        second: &'a str,
+        second_value: impl MessageArg<'a>,
+    ) -> FluentArgs<'a> {
+        let mut args = FluentArgs::new();
+        args.set(first, first_value.into_fluent());
+        args.set(second, second_value.into_fluent());
+        args
+    }
+
     pub fn t_args(&self, key: &str, args: &FluentArgs<'_>) -> String {
         self.format(key, Some(args))
     }

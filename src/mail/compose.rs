@@ -87,6 +87,106 @@ pub fn test_message(
     })
 }
 
+#[derive(Template)]
+#[template(path = "emails/invitation.txt")]
+struct InvitationText<'a> {
+    t: Tr,
+    organization: &'a str,
+    inviter: &'a str,
+    link: &'a str,
+    expires: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.html")]
+struct InvitationHtml<'a> {
+    t: Tr,
+    organization: &'a str,
+    inviter: &'a str,
+    link: &'a str,
+    expires: &'a str,
+}
+
+pub fn invitation(
+    lang: Lang,
+    organization: &str,
+    inviter: &str,
+    link: &str,
+    expires_at: time::PrimitiveDateTime,
+) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    let expires = crate::web::format::timestamp(expires_at);
+    let expires = expires.as_str();
+    Ok(RenderedEmail {
+        subject: header_safe(&t.t1("email-invitation-subject", "organization", organization)),
+        text: InvitationText {
+            t,
+            organization,
+            inviter,
+            link,
+            expires,
+        }
+        .render()?,
+        html: InvitationHtml {
+            t,
+            organization,
+            inviter,
+            link,
+            expires,
+        }
+        .render()?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "emails/access_granted.txt")]
+struct AccessGrantedText<'a> {
+    t: Tr,
+    organization: &'a str,
+    name: &'a str,
+    inviter: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/access_granted.html")]
+struct AccessGrantedHtml<'a> {
+    t: Tr,
+    organization: &'a str,
+    name: &'a str,
+    inviter: &'a str,
+    link: &'a str,
+}
+
+pub fn access_granted(
+    lang: Lang,
+    organization: &str,
+    name: &str,
+    inviter: &str,
+    link: &str,
+) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    Ok(RenderedEmail {
+        subject: header_safe(&t.t1("email-granted-subject", "organization", organization)),
+        text: AccessGrantedText {
+            t,
+            organization,
+            name,
+            inviter,
+            link,
+        }
+        .render()?,
+        html: AccessGrantedHtml {
+            t,
+            organization,
+            name,
+            inviter,
+            link,
+        }
+        .render()?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

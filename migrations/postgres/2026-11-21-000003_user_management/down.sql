@@ -1,0 +1,15 @@
+DROP TABLE column_preferences;
+DROP TABLE role_environment_access;
+DROP TABLE environments;
+DROP TABLE invitations;
+DROP INDEX memberships_by_email;
+DROP INDEX memberships_by_name;
+DROP INDEX memberships_by_roles;
+DROP INDEX memberships_by_status;
+DROP INDEX memberships_by_sign_in;
+DROP INDEX memberships_by_created;
+ALTER TABLE memberships DROP COLUMN email;
+ALTER TABLE memberships DROP COLUMN name_folded;
+ALTER TABLE memberships DROP COLUMN roles_label;
+ALTER TABLE memberships DROP COLUMN search_text;
+ALTER TABLE memberships DROP COLUMN last_sign_in_at;

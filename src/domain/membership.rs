@@ -1,0 +1,804 @@
+//! Members of an organization: the directory the users page pages through, adding people
+//! (invitation or immediate access), their role assignments, and removal, with the rules that
+//! keep an organization manageable (a member always has a role; Administrator keeps one active
+//! member).
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConnection;
+use crate::db::schema::{accounts, memberships, role_assignments, roles};
+use crate::domain::account::{self, EmailAddress, NewAccount};
+use crate::domain::audit::{self, Actor};
+use crate::domain::organization::{BuiltinRole, MembershipStatus};
+use crate::domain::rules::{DomainError, DomainResult, refuse};
+
+// ---------------------------------------------------------------------------------------------
+// The directory: search, sort and pages over the copies of the sort keys kept on memberships.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Email,
+    Name,
+    Roles,
+    Status,
+    LastSignIn,
+    MemberSince,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 6] = [
+        Self::Email,
+        Self::Name,
+        Self::Roles,
+        Self::Status,
+        Self::LastSignIn,
+        Self::MemberSince,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Name => "name",
+            Self::Roles => "roles",
+            Self::Status => "status",
+            Self::LastSignIn => "last-sign-in",
+            Self::MemberSince => "member-since",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|column| column.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectoryQuery {
+    /// Matched anywhere in email, name and role names, case-insensitively.
+    pub search: Option<String>,
+    pub sort: SortColumn,
+    pub descending: bool,
+    /// Zero-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssignedRole {
+    pub role_id: i64,
+    pub name: String,
+    /// The assignment's switch.
+    pub active: bool,
+    /// The role's own status.
+    pub role_active: bool,
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub membership_id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub name: String,
+    pub status: String,
+    pub last_sign_in_at: Option<PrimitiveDateTime>,
+    pub created_at: PrimitiveDateTime,
+    pub roles: Vec<AssignedRole>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectoryPage {
+    pub rows: Vec<MemberRow>,
+    /// Members in the organization; counted only without a search, where it is one index count.
+    pub total: Option<i64>,
+    pub has_next: bool,
+}
+
+/// `%` and `_` in what people type are literal characters, not wildcards.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+type DirectoryRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<PrimitiveDateTime>,
+    PrimitiveDateTime,
+);
+
+pub fn directory(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    query: &DirectoryQuery,
+) -> QueryResult<DirectoryPage> {
+    use memberships::dsl as m;
+    let mut select = m::memberships
+        .inner_join(accounts::table)
+        .filter(m::organization_id.eq(organization_id))
+        .select((
+            m::id,
+            m::account_id,
+            m::email,
+            accounts::name,
+            m::status,
+            m::last_sign_in_at,
+            m::created_at,
+        ))
+        .into_boxed();
+    let search = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let Some(search) = search {
+        select = select.filter(m::search_text.like(like_pattern(search)).escape('\\'));
+    }
+    select = match (query.sort, query.descending) {
+        (SortColumn::Email, false) => select.order((m::email.asc(), m::id.asc())),
+        (SortColumn::Email, true) => select.order((m::email.desc(), m::id.desc())),
+        (SortColumn::Name, false) => select.order((m::name_folded.asc(), m::id.asc())),
+        (SortColumn::Name, true) => select.order((m::name_folded.desc(), m::id.desc())),
+        (SortColumn::Roles, false) => select.order((m::roles_label.asc(), m::id.asc())),
+        (SortColumn::Roles, true) => select.order((m::roles_label.desc(), m::id.desc())),
+        (SortColumn::Status, false) => select.order((m::status.asc(), m::id.asc())),
+        (SortColumn::Status, true) => select.order((m::status.desc(), m::id.desc())),
+        (SortColumn::LastSignIn, false) => select.order((m::last_sign_in_at.asc(), m::id.asc())),
+        (SortColumn::LastSignIn, true) => select.order((m::last_sign_in_at.desc(), m::id.desc())),
+        (SortColumn::MemberSince, false) => select.order((m::created_at.asc(), m::id.asc())),
+        (SortColumn::MemberSince, true) => select.order((m::created_at.desc(), m::id.desc())),
+    };
+    let per_page = query.per_page.clamp(1, 500);
+    let mut found: Vec<DirectoryRow> = select
+        .offset(query.page.max(0) * per_page)
+        .limit(per_page + 1)
+        .load(conn)?;
+    let has_next = found.len() as i64 > per_page;
+    found.truncate(per_page as usize);
+
+    let ids: Vec<i64> = found.iter().map(|row| row.0).collect();
+    let mut roles_by_member = assigned_roles(conn, &ids)?;
+    let rows = found
+        .into_iter()
+        .map(
+            |(membership_id, account_id, email, name, status, last_sign_in_at, created_at)| {
+                MemberRow {
+                    roles: roles_by_member.remove(&membership_id).unwrap_or_default(),
+                    membership_id,
+                    account_id,
+                    email,
+                    name,
+                    status,
+                    last_sign_in_at,
+                    created_at,
+                }
+            },
+        )
+        .collect();
+    let total = match search {
+        Some(_) => None,
+        None => Some(
+            m::memberships
+                .filter(m::organization_id.eq(organization_id))
+                .count()
+                .get_result(conn)?,
+        ),
+    };
+    Ok(DirectoryPage {
+        rows,
+        total,
+        has_next,
+    })
+}
+
+/// The roles of several members, by role name, in one query.
+pub fn assigned_roles(
+    conn: &mut DbConnection,
+    membership_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<AssignedRole>>> {
+    let rows: Vec<(i64, i64, String, bool, bool, Option<String>)> = role_assignments::table
+        .inner_join(roles::table)
+        .filter(role_assignments::membership_id.eq_any(membership_ids))
+        .order((
+            role_assignments::membership_id.asc(),
+            roles::name_folded.asc(),
+        ))
+        .select((
+            role_assignments::membership_id,
+            roles::id,
+            roles::name,
+            role_assignments::active,
+            roles::active,
+            roles::builtin,
+        ))
+        .load(conn)?;
+    let mut by_member: HashMap<i64, Vec<AssignedRole>> = HashMap::new();
+    for (membership_id, role_id, name, active, role_active, builtin) in rows {
+        by_member
+            .entry(membership_id)
+            .or_default()
+            .push(AssignedRole {
+                role_id,
+                name,
+                active,
+                role_active,
+                builtin: builtin.is_some(),
+            });
+    }
+    Ok(by_member)
+}
+
+/// Which memberships to bring the directory copies up to date for.
+pub enum DirectoryScope<'a> {
+    Memberships(&'a [i64]),
+    Role(i64),
+    Account(i64),
+}
+
+/// Recomputes the copied sort and search keys (email, folded name, role names) of the
+/// memberships in scope from their sources. Called in the transaction of every change to them.
+pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> QueryResult<()> {
+    let ids: Vec<i64> = match scope {
+        DirectoryScope::Memberships(ids) => ids.to_vec(),
+        DirectoryScope::Role(role_id) => role_assignments::table
+            .filter(role_assignments::role_id.eq(role_id))
+            .select(role_assignments::membership_id)
+            .load(conn)?,
+        DirectoryScope::Account(account_id) => memberships::table
+            .filter(memberships::account_id.eq(account_id))
+            .select(memberships::id)
+            .load(conn)?,
+    };
+    // Bounded IN lists: SQLite and PostgreSQL both cap bind parameters per statement.
+    for chunk in ids.chunks(500) {
+        let people: Vec<(i64, String, String)> = memberships::table
+            .inner_join(accounts::table)
+            .filter(memberships::id.eq_any(chunk))
+            .select((memberships::id, accounts::email, accounts::name))
+            .load(conn)?;
+        let role_names: Vec<(i64, String, String)> = role_assignments::table
+            .inner_join(roles::table)
+            .filter(role_assignments::membership_id.eq_any(chunk))
+            .order((
+                role_assignments::membership_id.asc(),
+                roles::name_folded.asc(),
+            ))
+            .select((
+                role_assignments::membership_id,
+                roles::name,
+                roles::name_folded,
+            ))
+            .load(conn)?;
+        let mut labels: HashMap<i64, (Vec<String>, Vec<String>)> = HashMap::new();
+        for (membership_id, name, folded) in role_names {
+            let entry = labels.entry(membership_id).or_default();
+            entry.0.push(name);
+            entry.1.push(folded);
+        }
+        for (membership_id, email, name) in people {
+            let (names, folded) = labels.remove(&membership_id).unwrap_or_default();
+            let name_folded = name.to_lowercase();
+            let search_text = format!("{email} {name_folded} {}", folded.join(" "));
+            diesel::update(memberships::table.find(membership_id))
+                .set((
+                    memberships::email.eq(&email),
+                    memberships::name_folded.eq(&name_folded),
+                    memberships::roles_label.eq(names.join(", ")),
+                    memberships::search_text.eq(search_text),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies an account's sign-in time to its memberships, for the directory's column.
+pub fn record_sign_in(
+    conn: &mut DbConnection,
+    account_id: i64,
+    at: PrimitiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(memberships::table.filter(memberships::account_id.eq(account_id)))
+        .set(memberships::last_sign_in_at.eq(at))
+        .execute(conn)
+        .map(|_| ())
+}
+
+// ---------------------------------------------------------------------------------------------
+// One member.
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Member {
+    pub membership_id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub name: String,
+    pub status: String,
+    pub has_password: bool,
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    membership_id: i64,
+) -> DomainResult<Member> {
+    let row: Option<(i64, i64, String, String, String, Option<String>)> = memberships::table
+        .inner_join(accounts::table)
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::id.eq(membership_id))
+        .select((
+            memberships::id,
+            memberships::account_id,
+            accounts::email,
+            accounts::name,
+            memberships::status,
+            accounts::password_hash,
+        ))
+        .first(conn)
+        .optional()?;
+    let (membership_id, account_id, email, name, status, password_hash) =
+        row.ok_or(DomainError::NotFound)?;
+    Ok(Member {
+        membership_id,
+        account_id,
+        email,
+        name,
+        status,
+        has_password: password_hash.is_some(),
+    })
+}
+
+/// Active members holding an active assignment of the built-in Administrator role.
+fn active_administrators(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<i64>> {
+    memberships::table
+        .inner_join(role_assignments::table.inner_join(roles::table))
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(role_assignments::active.eq(true))
+        .filter(roles::builtin.eq(BuiltinRole::Administrator.as_str()))
+        .select(memberships::id)
+        .load(conn)
+}
+
+/// Refuses a change that would leave the Administrator role without an active member.
+fn keep_an_administrator(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    losing: i64,
+) -> DomainResult<()> {
+    let administrators = active_administrators(conn, organization_id)?;
+    if administrators.contains(&losing) && administrators.len() == 1 {
+        return refuse("last-administrator");
+    }
+    Ok(())
+}
+
+fn is_administrator_role(conn: &mut DbConnection, role_id: i64) -> QueryResult<bool> {
+    let builtin: Option<Option<String>> = roles::table
+        .find(role_id)
+        .select(roles::builtin)
+        .first(conn)
+        .optional()?;
+    Ok(builtin.flatten().as_deref() == Some(BuiltinRole::Administrator.as_str()))
+}
+
+/// Roles that can be handed out: the organization's, active. Refuses an empty choice.
+fn checked_roles(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    role_ids: &[i64],
+) -> DomainResult<Vec<i64>> {
+    if role_ids.is_empty() {
+        return refuse("member-needs-role");
+    }
+    let found: Vec<i64> = roles::table
+        .filter(roles::organization_id.eq(organization_id))
+        .filter(roles::id.eq_any(role_ids))
+        .filter(roles::active.eq(true))
+        .select(roles::id)
+        .load(conn)?;
+    if found.len()
+        != role_ids
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    {
+        return Err(DomainError::NotFound);
+    }
+    Ok(found)
+}
+
+fn insert_assignments(
+    conn: &mut DbConnection,
+    membership_id: i64,
+    role_ids: &[i64],
+    at: PrimitiveDateTime,
+) -> QueryResult<()> {
+    let existing: Vec<i64> = role_assignments::table
+        .filter(role_assignments::membership_id.eq(membership_id))
+        .select(role_assignments::role_id)
+        .load(conn)?;
+    for role_id in role_ids.iter().filter(|id| !existing.contains(id)) {
+        diesel::insert_into(role_assignments::table)
+            .values((
+                role_assignments::membership_id.eq(membership_id),
+                role_assignments::role_id.eq(role_id),
+                role_assignments::active.eq(true),
+                role_assignments::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// What adding a person did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// A new person, or one who never registered: Pending, with an invitation to send.
+    Invited { membership_id: i64, account_id: i64 },
+    /// Someone with an account already: Active at once, with an "access granted" email to send.
+    Granted { membership_id: i64, account_id: i64 },
+}
+
+/// Adds a person by email with one or more active roles.
+pub fn add(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    email: &EmailAddress,
+    role_ids: &[i64],
+    language: Option<&str>,
+    actor: &Actor,
+) -> DomainResult<Added> {
+    let role_ids = checked_roles(conn, organization_id, role_ids)?;
+    let account = match account::find_by_email(conn, email)? {
+        Some(account) => {
+            let already: Option<String> = memberships::table
+                .filter(memberships::organization_id.eq(organization_id))
+                .filter(memberships::account_id.eq(account.id))
+                .select(memberships::status)
+                .first(conn)
+                .optional()?;
+            if let Some(status) = already {
+                return refuse(if status == MembershipStatus::Pending.as_str() {
+                    "member-already-invited"
+                } else {
+                    "member-already-exists"
+                });
+            }
+            account
+        }
+        None => account::insert(
+            conn,
+            &NewAccount {
+                email: email.as_str(),
+                name: email.local_part(),
+                password_hash: None,
+                language,
+                created_at: actor.at,
+                password_changed_at: None,
+            },
+        )?,
+    };
+    let registered = account.password_hash.is_some();
+    let status = if registered {
+        MembershipStatus::Active
+    } else {
+        MembershipStatus::Pending
+    };
+    let membership_id: i64 = diesel::insert_into(memberships::table)
+        .values((
+            memberships::organization_id.eq(organization_id),
+            memberships::account_id.eq(account.id),
+            memberships::status.eq(status.as_str()),
+            memberships::created_at.eq(actor.at),
+            memberships::last_sign_in_at.eq(account.last_sign_in_at),
+        ))
+        .returning(memberships::id)
+        .get_result(conn)?;
+    insert_assignments(conn, membership_id, &role_ids, actor.at)?;
+    refresh_directory(conn, DirectoryScope::Memberships(&[membership_id]))?;
+    let action = if registered {
+        "member.added"
+    } else {
+        "member.invited"
+    };
+    audit::record(
+        conn,
+        &actor.event(Some(organization_id), action, Some(account.email.clone())),
+    )?;
+    Ok(if registered {
+        Added::Granted {
+            membership_id,
+            account_id: account.id,
+        }
+    } else {
+        Added::Invited {
+            membership_id,
+            account_id: account.id,
+        }
+    })
+}
+
+/// Deletes a membership (its assignments go with it). An account that never registered and
+/// belongs nowhere else goes too.
+pub(crate) fn delete_membership(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    membership_id: i64,
+    actor: &Actor,
+    action: &str,
+) -> DomainResult<()> {
+    let member = find(conn, organization_id, membership_id)?;
+    diesel::delete(memberships::table.find(membership_id)).execute(conn)?;
+    if !member.has_password {
+        let elsewhere: i64 = memberships::table
+            .filter(memberships::account_id.eq(member.account_id))
+            .count()
+            .get_result(conn)?;
+        if elsewhere == 0 {
+            diesel::delete(accounts::table.find(member.account_id)).execute(conn)?;
+        }
+    }
+    audit::record(
+        conn,
+        &actor.event(Some(organization_id), action, Some(member.email)),
+    )?;
+    Ok(())
+}
+
+/// Removes a member from the organization: every role goes, and access ends at once (sessions
+/// resolve the member's rights on every request).
+pub fn remove(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    membership_id: i64,
+    actor: &Actor,
+) -> DomainResult<()> {
+    find(conn, organization_id, membership_id)?;
+    keep_an_administrator(conn, organization_id, membership_id)?;
+    delete_membership(
+        conn,
+        organization_id,
+        membership_id,
+        actor,
+        "member.removed",
+    )
+}
+
+/// Assigns more active roles to a member.
+pub fn assign(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    membership_id: i64,
+    role_ids: &[i64],
+    actor: &Actor,
+) -> DomainResult<()> {
+    let member = find(conn, organization_id, membership_id)?;
+    let role_ids = checked_roles(conn, organization_id, role_ids)?;
+    insert_assignments(conn, membership_id, &role_ids, actor.at)?;
+    refresh_directory(conn, DirectoryScope::Memberships(&[membership_id]))?;
+    audit_roles(
+        conn,
+        organization_id,
+        actor,
+        "member.roles-assigned",
+        &member.email,
+        &role_ids,
+    )
+}
+
+fn audit_roles(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    actor: &Actor,
+    action: &str,
+    email: &str,
+    role_ids: &[i64],
+) -> DomainResult<()> {
+    let names: Vec<String> = roles::table
+        .filter(roles::id.eq_any(role_ids))
+        .order(roles::name_folded.asc())
+        .select(roles::name)
+        .load(conn)?;
+    let mut event = actor.event(Some(organization_id), action, Some(email.to_owned()));
+    event.details = Some(names.join(", "));
+    audit::record(conn, &event)?;
+    Ok(())
+}
+
+fn assignment_exists(
+    conn: &mut DbConnection,
+    membership_id: i64,
+    role_id: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        role_assignments::table.find((membership_id, role_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Switches one of a member's assignments on or off.
+pub fn set_assignment_active(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    membership_id: i64,
+    role_id: i64,
+    active: bool,
+    actor: &Actor,
+) -> DomainResult<()> {
+    let member = find(conn, organization_id, membership_id)?;
+    if !assignment_exists(conn, membership_id, role_id)? {
+        return Err(DomainError::NotFound);
+    }
+    if !active && is_administrator_role(conn, role_id)? {
+        keep_an_administrator(conn, organization_id, membership_id)?;
+    }
+    diesel::update(role_assignments::table.find((membership_id, role_id)))
+        .set(role_assignments::active.eq(active))
+        .execute(conn)?;
+    let action = if active {
+        "member.role-activated"
+    } else {
+        "member.role-deactivated"
+    };
+    audit_roles(
+        conn,
+        organization_id,
+        actor,
+        action,
+        &member.email,
+        &[role_id],
+    )
+}
+
+/// What unassigning did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unassigned {
+    RoleRemoved,
+    /// It was the member's last role, so they left the organization.
+    MemberRemoved,
+}
+
+pub fn unassign(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    membership_id: i64,
+    role_id: i64,
+    actor: &Actor,
+) -> DomainResult<Unassigned> {
+    let member = find(conn, organization_id, membership_id)?;
+    if !assignment_exists(conn, membership_id, role_id)? {
+        return Err(DomainError::NotFound);
+    }
+    if is_administrator_role(conn, role_id)? {
+        keep_an_administrator(conn, organization_id, membership_id)?;
+    }
+    audit_roles(
+        conn,
+        organization_id,
+        actor,
+        "member.role-unassigned",
+        &member.email,
+        &[role_id],
+    )?;
+    diesel::delete(role_assignments::table.find((membership_id, role_id))).execute(conn)?;
+    let left: i64 = role_assignments::table
+        .filter(role_assignments::membership_id.eq(membership_id))
+        .count()
+        .get_result(conn)?;
+    if left == 0 {
+        delete_membership(
+            conn,
+            organization_id,
+            membership_id,
+            actor,
+            "member.removed-with-last-role",
+        )?;
+        return Ok(Unassigned::MemberRemoved);
+    }
+    refresh_directory(conn, DirectoryScope::Memberships(&[membership_id]))?;
+    Ok(Unassigned::RoleRemoved)
+}
+
+/// Members of the organization who hold a role, with the assignment's switch, by email.
+pub fn holders_of_role(
+    conn: &mut DbConnection,
+    role_id: i64,
+) -> QueryResult<Vec<(i64, String, String, bool)>> {
+    memberships::table
+        .inner_join(role_assignments::table)
+        .inner_join(accounts::table)
+        .filter(role_assignments::role_id.eq(role_id))
+        .order(memberships::email.asc())
+        .select((
+            memberships::id,
+            memberships::email,
+            accounts::name,
+            role_assignments::active,
+        ))
+        .load(conn)
+}
+
+/// Members who do not hold a role, to offer in "assign members" (by email, at most `limit`).
+pub fn non_holders_of_role(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    role_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, String)>> {
+    memberships::table
+        .inner_join(accounts::table)
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            role_assignments::table
+                .filter(role_assignments::membership_id.eq(memberships::id))
+                .filter(role_assignments::role_id.eq(role_id)),
+        )))
+        .order(memberships::email.asc())
+        .limit(limit)
+        .select((memberships::id, memberships::email, accounts::name))
+        .load(conn)
+}
+
+/// Assigns one role to several members at once.
+pub fn assign_role_to_members(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    role_id: i64,
+    membership_ids: &[i64],
+    actor: &Actor,
+) -> DomainResult<usize> {
+    checked_roles(conn, organization_id, &[role_id])?;
+    let members: Vec<(i64, String)> = memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::id.eq_any(membership_ids))
+        .select((memberships::id, memberships::email))
+        .load(conn)?;
+    if members.len() != membership_ids.len() {
+        return Err(DomainError::NotFound);
+    }
+    for (membership_id, email) in &members {
+        insert_assignments(conn, *membership_id, &[role_id], actor.at)?;
+        audit_roles(
+            conn,
+            organization_id,
+            actor,
+            "member.roles-assigned",
+            email,
+            &[role_id],
+        )?;
+    }
+    let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
+    refresh_directory(conn, DirectoryScope::Memberships(&ids))?;
+    Ok(members.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_wildcards_are_literal() {
+        assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+        assert_eq!(like_pattern("ADA"), "%ada%");
+    }
+
+    #[test]
+    fn sort_columns_round_trip() {
+        for column in SortColumn::ALL {
+            assert_eq!(SortColumn::parse(column.as_str()), Some(column));
+        }
+        assert_eq!(SortColumn::parse("password"), None);
+    }
+}
