@@ -200,16 +200,7 @@ pub fn open(
     token: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<Result<OpenInvitation, LinkProblem>> {
-    let row: Option<(
-        i64,
-        PrimitiveDateTime,
-        Option<PrimitiveDateTime>,
-        i64,
-        String,
-        i64,
-        String,
-        Option<String>,
-    )> = invitations::table
+    let row: Option<InvitationRow> = invitations::table
         .inner_join(
             memberships::table
                 .inner_join(organizations::table)
