@@ -195,6 +195,17 @@ pub enum LinkProblem {
     Expired,
 }
 
+type InvitationRow = (
+    i64,
+    PrimitiveDateTime,
+    Option<PrimitiveDateTime>,
+    i64,
+    String,
+    i64,
+    String,
+    Option<String>,
+);
+
 pub fn open(
     conn: &mut DbConnection,
     token: &str,
