@@ -18,6 +18,9 @@ pub enum AppError {
     NoOrganization,
     #[error("bad request")]
     BadRequest,
+    /// A rule refused the change; the page explains it with the rule's message.
+    #[error("refused: {0}")]
+    Rule(crate::domain::rules::RuleViolation),
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
     #[error("database unavailable: {0}")]
@@ -29,6 +32,18 @@ pub enum AppError {
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(err: actix_web::error::BlockingError) -> Self {
         Self::Internal(err.to_string())
+    }
+}
+
+impl From<crate::domain::rules::DomainError> for AppError {
+    fn from(err: crate::domain::rules::DomainError) -> Self {
+        use crate::domain::rules::DomainError;
+        match err {
+            DomainError::Rule(violation) => Self::Rule(violation),
+            DomainError::NotFound => Self::NotFound,
+            DomainError::Database(err) => Self::Database(err),
+            DomainError::Compose(err) => Self::from(err),
+        }
     }
 }
 
@@ -48,6 +63,7 @@ impl From<crate::auth::password::HashError> for AppError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorPage {
     Status,
+    Rule(&'static str),
     SignInRequired,
     CsrfRejected,
     NoOrganization,
@@ -60,6 +76,7 @@ impl ResponseError for AppError {
             Self::Forbidden | Self::CsrfRejected | Self::NoOrganization => StatusCode::FORBIDDEN,
             Self::SignInRequired => StatusCode::UNAUTHORIZED,
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Rule(_) => StatusCode::CONFLICT,
             Self::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -73,6 +90,7 @@ impl ResponseError for AppError {
             Self::SignInRequired => ErrorPage::SignInRequired,
             Self::CsrfRejected => ErrorPage::CsrfRejected,
             Self::NoOrganization => ErrorPage::NoOrganization,
+            Self::Rule(violation) => ErrorPage::Rule(violation.message_key()),
             _ => ErrorPage::Status,
         };
         let mut response = HttpResponse::build(self.status_code()).finish();

@@ -9,6 +9,7 @@ pub mod organization;
 pub mod outbox;
 pub mod password_reset;
 pub mod permission;
+pub mod preferences;
 pub mod role;
 pub mod rules;
 pub mod setup;

@@ -256,3 +256,44 @@ pub fn role_count(conn: &mut DbConnection, organization_id: i64) -> QueryResult<
         .count()
         .get_result(conn)
 }
+
+/// The names of the roles an account holds, per organization (for the organizations page).
+pub fn role_names_by_organization(
+    conn: &mut DbConnection,
+    account_id: i64,
+) -> QueryResult<std::collections::HashMap<i64, Vec<String>>> {
+    let rows: Vec<(i64, String)> = memberships::table
+        .inner_join(role_assignments::table.inner_join(roles::table))
+        .filter(memberships::account_id.eq(account_id))
+        .order((memberships::organization_id.asc(), roles::name_folded.asc()))
+        .select((memberships::organization_id, roles::name))
+        .load(conn)?;
+    let mut names: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for (organization_id, name) in rows {
+        names.entry(organization_id).or_default().push(name);
+    }
+    Ok(names)
+}
+
+/// Renames an organization.
+pub fn rename(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    name: &str,
+    actor: &Actor,
+) -> QueryResult<()> {
+    let previous: String = organizations::table
+        .find(organization_id)
+        .select(organizations::name)
+        .first(conn)?;
+    diesel::update(organizations::table.find(organization_id))
+        .set(organizations::name.eq(name))
+        .execute(conn)?;
+    let mut event = actor.event(
+        Some(organization_id),
+        "organization.renamed",
+        Some(name.to_owned()),
+    );
+    event.details = Some(format!("was {previous:?}"));
+    audit::record(conn, &event)
+}

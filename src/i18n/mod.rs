@@ -92,6 +92,11 @@ impl Tr {
         self.0
     }
 
+    /// Whether the catalog has a message for `key`.
+    pub fn has(&self, key: &str) -> bool {
+        CATALOG.bundles[&Lang::En].has_message(key)
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.format(key, None)
     }
@@ -114,6 +119,21 @@ impl Tr {
         let mut args = FluentArgs::new();
         args.set(first, first_value.into_fluent());
         args.set(second, second_value.into_fluent());
+        args
+    }
+
+    /// Arguments for a message with three placeholders, for `t_args`.
+    pub fn args3<'a>(
+        &self,
+        first: &'a str,
+        first_value: impl MessageArg<'a>,
+        second: &'a str,
+        second_value: impl MessageArg<'a>,
+        third: &'a str,
+        third_value: impl MessageArg<'a>,
+    ) -> FluentArgs<'a> {
+        let mut args = self.args2(first, first_value, second, second_value);
+        args.set(third, third_value.into_fluent());
         args
     }
 
@@ -150,12 +170,6 @@ impl<'a> MessageArg<'a> for &'a str {
     }
 }
 
-impl<'a> MessageArg<'a> for &'a &'a str {
-    fn into_fluent(self) -> FluentValue<'a> {
-        FluentValue::from(*self)
-    }
-}
-
 impl<'a> MessageArg<'a> for &'a String {
     fn into_fluent(self) -> FluentValue<'a> {
         FluentValue::from(self.as_str())
@@ -168,9 +182,10 @@ impl<'a> MessageArg<'a> for i64 {
     }
 }
 
-impl<'a> MessageArg<'a> for &'a i64 {
+/// References to arguments (askama hands templates' fields over by reference).
+impl<'a, T: MessageArg<'a> + Copy> MessageArg<'a> for &'a T {
     fn into_fluent(self) -> FluentValue<'a> {
-        FluentValue::from(*self)
+        (*self).into_fluent()
     }
 }
 

@@ -126,6 +126,10 @@ fn error_page(req: &HttpRequest, status: StatusCode, marker: Option<ErrorPage>) 
         .is_server_error()
         .then(|| req.extensions().get::<RequestId>().map(ToString::to_string))
         .flatten();
+    let (title_key, message_key) = match marker {
+        Some(ErrorPage::Rule(rule)) => ("error-rule-title".to_owned(), rule.to_owned()),
+        _ => (format!("{key}-title"), format!("{key}-body")),
+    };
     let page = ErrorTemplate {
         t,
         shell: AuthShell {
@@ -133,8 +137,8 @@ fn error_page(req: &HttpRequest, status: StatusCode, marker: Option<ErrorPage>) 
             ..AuthShell::new(&ctx)
         },
         status: status.as_u16(),
-        title: t.t(&format!("{key}-title")),
-        message: t.t(&format!("{key}-body")),
+        title: t.t(&title_key),
+        message: t.t(&message_key),
         reference,
         offer_sign_out: marker == Some(ErrorPage::NoOrganization) && ctx.signed_in.is_some(),
     };

@@ -10,3 +10,9 @@ pub fn timestamp(at: PrimitiveDateTime) -> String {
     ))
     .unwrap_or_default()
 }
+
+/// A UTC date as `2026-11-21`.
+pub fn date(at: PrimitiveDateTime) -> String {
+    at.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
+}

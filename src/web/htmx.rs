@@ -93,6 +93,16 @@ pub fn see_other_with_flash(
     response
 }
 
+/// A redirect that shows a refusal (a rule's message key) on the page it leads to.
+pub fn see_other_with_error(
+    req: &HttpRequest,
+    settings: &Settings,
+    location: &str,
+    message_key: &str,
+) -> HttpResponse {
+    see_other_with_flash(req, settings, location, &format!("error:{message_key}"))
+}
+
 /// Where to go after signing in: only a path on this site, never `//elsewhere` or a URL.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {

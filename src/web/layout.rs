@@ -16,19 +16,17 @@ pub struct Flash {
 }
 
 impl Flash {
-    /// Flash cookies carry a catalog key, never free text, so they cannot inject content.
-    fn from_key(tr: Tr, key: &str) -> Option<Self> {
-        let kind = match key {
-            "flash-signed-out"
-            | "flash-organization-switched"
-            | "flash-setup-complete"
-            | "flash-password-reset"
-            | "flash-test-email-queued"
-            | "flash-delivery-requeued" => "success",
-            "flash-session-expired" | "flash-sign-in-required" => "info",
-            _ => return None,
+    /// Flash cookies carry a catalog key (with `error:` in front for refusals), never free
+    /// text, so they cannot inject content; keys the catalog does not know are ignored.
+    fn from_key(tr: Tr, value: &str) -> Option<Self> {
+        let (kind, key) = match value.strip_prefix("error:") {
+            Some(key) => ("error", key),
+            None if matches!(value, "flash-session-expired" | "flash-sign-in-required") => {
+                ("info", value)
+            }
+            None => ("success", value),
         };
-        Some(Self {
+        tr.has(key).then(|| Self {
             kind,
             text: tr.t(key),
         })
@@ -38,6 +36,10 @@ impl Flash {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavPage {
     Overview,
+    Users,
+    Roles,
+    Environments,
+    Organizations,
     Deliveries,
 }
 
@@ -85,8 +87,25 @@ impl Shell {
     ) -> Self {
         let ctx = &member.ctx;
         let is_admin = member.can(Permission::Admin);
+        let sees_users = is_admin || crate::web::users::may_view_users(&member.member);
         let nav = [
             (NavPage::Overview, "/", "nav-overview", "home", true),
+            (NavPage::Users, "/users", "nav-users", "users", sees_users),
+            (NavPage::Roles, "/roles", "nav-roles", "shield", is_admin),
+            (
+                NavPage::Environments,
+                "/environments",
+                "nav-environments",
+                "settings",
+                is_admin,
+            ),
+            (
+                NavPage::Organizations,
+                "/organizations",
+                "nav-organizations",
+                "organization",
+                true,
+            ),
             (
                 NavPage::Deliveries,
                 "/deliveries",

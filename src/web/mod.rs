@@ -4,14 +4,19 @@ pub mod auth;
 pub mod context;
 pub mod deliveries;
 pub mod error_pages;
+pub mod form;
 pub mod format;
 pub mod health;
 pub mod htmx;
+pub mod invitations;
 pub mod layout;
 pub mod organizations;
 pub mod overview;
 pub mod password_reset;
+pub mod preferences;
 pub mod setup;
+pub mod table;
+pub mod users;
 
 use actix_web::web;
 
@@ -41,9 +46,50 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/reset-password/{token}",
             web::post().to(password_reset::reset_password),
         )
+        .route("/organizations", web::get().to(organizations::list))
+        .route(
+            "/organizations/current",
+            web::post().to(organizations::rename),
+        )
         .route(
             "/organizations/switch",
             web::post().to(organizations::switch),
+        )
+        .route("/users", web::get().to(users::list))
+        .route("/users", web::post().to(users::add_user))
+        .route("/users/new", web::get().to(users::new_user))
+        .route("/users/{id}/roles", web::get().to(users::role_panel))
+        .route(
+            "/users/{id}/roles/assign",
+            web::post().to(users::assign_roles),
+        )
+        .route(
+            "/users/{id}/roles/new",
+            web::post().to(users::create_and_assign_role),
+        )
+        .route(
+            "/users/{id}/roles/{role_id}/active",
+            web::post().to(users::set_assignment),
+        )
+        .route(
+            "/users/{id}/roles/{role_id}/unassign",
+            web::post().to(users::unassign_role),
+        )
+        .route(
+            "/users/{id}/invitation/resend",
+            web::post().to(users::resend_invitation),
+        )
+        .route(
+            "/users/{id}/invitation/revoke",
+            web::post().to(users::revoke_invitation),
+        )
+        .route("/users/{id}/remove", web::get().to(users::confirm_remove))
+        .route("/users/{id}/remove", web::post().to(users::remove))
+        .route("/invitations/{token}", web::get().to(invitations::show))
+        .route("/invitations/{token}", web::post().to(invitations::accept))
+        .route(
+            "/preferences/columns/{table}",
+            web::post().to(preferences::save_columns),
         )
         .route("/deliveries", web::get().to(deliveries::deliveries))
         .route("/deliveries/test", web::post().to(deliveries::send_test))

@@ -5,9 +5,10 @@ use serde::Deserialize;
 
 use crate::auth::session;
 use crate::domain::organization;
+use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::context::CurrentAccount;
+use crate::web::context::{CurrentAccount, CurrentMember};
 use crate::web::htmx;
 
 #[derive(Deserialize)]
@@ -42,5 +43,133 @@ pub async fn switch(
         &state.settings,
         "/",
         "flash-organization-switched",
+    ))
+}
+
+pub struct OrganizationRow {
+    pub id: i64,
+    pub name: String,
+    pub roles: String,
+    pub current: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "organizations/organizations.html", blocks = ["content"])]
+struct OrganizationsPage {
+    t: crate::i18n::Tr,
+    shell: crate::web::layout::Shell,
+    rows: Vec<OrganizationRow>,
+    can_edit: bool,
+    edit_name: String,
+    edit_error: String,
+}
+
+async fn organizations_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    edit_name: Option<String>,
+    edit_error: String,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (account_id, current) = (member.account.account_id, member.organization_id());
+    let (organizations, roles) = state
+        .db(move |conn| {
+            Ok::<_, diesel::result::Error>((
+                organization::choices_for_account(conn, account_id)?,
+                organization::role_names_by_organization(conn, account_id)?,
+            ))
+        })
+        .await?;
+    let rows = organizations
+        .iter()
+        .map(|choice| OrganizationRow {
+            id: choice.id,
+            name: choice.name.clone(),
+            roles: roles
+                .get(&choice.id)
+                .map(|names| names.join(", "))
+                .unwrap_or_default(),
+            current: choice.id == current,
+        })
+        .collect();
+    let page = OrganizationsPage {
+        t: member.ctx.tr(),
+        rows,
+        can_edit: member.can(Permission::Admin),
+        edit_name: edit_name.unwrap_or_else(|| member.member.organization_name.clone()),
+        edit_error,
+        shell: crate::web::layout::Shell::new(
+            member,
+            organizations,
+            crate::web::layout::NavPage::Organizations,
+        ),
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    organizations_page(
+        &req,
+        &state,
+        &member,
+        None,
+        String::new(),
+        actix_web::http::StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Renames the current organization (only the current one can be edited).
+pub async fn rename(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    form: web::Form<RenameForm>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let name = match organization::parse_name(&form.name) {
+        Ok(name) => name,
+        Err(key) => {
+            let error = member.ctx.tr().t(key);
+            return organizations_page(
+                &req,
+                &state,
+                &member,
+                Some(form.name.clone()),
+                error,
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let organization_id = member.organization_id();
+    let actor = crate::domain::audit::Actor {
+        account_id: Some(member.account.account_id),
+        ip: member.ctx.client_ip.clone(),
+        at: state.now(),
+    };
+    state
+        .db(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                organization::rename(conn, organization_id, &name, &actor)
+            })
+        })
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        "/organizations",
+        "flash-organization-renamed",
     ))
 }

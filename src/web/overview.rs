@@ -24,7 +24,7 @@ struct OverviewPage {
     permission_keys: Vec<&'static str>,
 }
 
-fn permission_key(permission: Permission) -> &'static str {
+pub fn permission_key(permission: Permission) -> &'static str {
     match permission {
         Permission::Read => "permission-read",
         Permission::Admin => "permission-admin",

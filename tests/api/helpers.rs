@@ -162,6 +162,20 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A client signed in with the given credentials.
+    pub async fn signed_in_client(&self, email: &str, password: &str) -> TestClient {
+        let client = self.client();
+        let response = client.sign_in(email, password).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in succeeds for {email}"
+        );
+        client
+    }
+}
+
 pub struct TestClient {
     pub http: reqwest::Client,
     base: String,
@@ -290,4 +304,104 @@ pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(&format!("{name}=")))
         .map(str::to_owned)
+}
+
+/// The id of the first organization (the one set up through the setup page).
+pub fn first_organization_id(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::organizations;
+    let mut conn = app.pool.get().unwrap();
+    organizations::table
+        .order(organizations::id.asc())
+        .select(organizations::id)
+        .first(&mut conn)
+        .unwrap()
+}
+
+/// The id of a role of an organization, by name.
+pub fn role_id(app: &TestApp, organization_id: i64, name: &str) -> i64 {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::roles;
+    let mut conn = app.pool.get().unwrap();
+    roles::table
+        .filter(roles::organization_id.eq(organization_id))
+        .filter(roles::name.eq(name))
+        .select(roles::id)
+        .first(&mut conn)
+        .unwrap_or_else(|_| panic!("no role {name}"))
+}
+
+pub fn test_actor(app: &TestApp) -> gatehouse::domain::audit::Actor {
+    use gatehouse::clock::Clock;
+    gatehouse::domain::audit::Actor {
+        account_id: None,
+        ip: None,
+        at: app.clock.now(),
+    }
+}
+
+/// A registered, active member of the organization with the named roles (password
+/// `ADMIN_PASSWORD`), arranged through the domain layer. Returns the membership id.
+pub fn add_member(app: &TestApp, organization_id: i64, email: &str, role_names: &[&str]) -> i64 {
+    use gatehouse::clock::Clock;
+    use gatehouse::domain::account::{self, EmailAddress, NewAccount};
+    use gatehouse::domain::membership::{self, Added};
+    let address = EmailAddress::parse(email).unwrap();
+    let mut conn = app.pool.get().unwrap();
+    if account::find_by_email(&mut conn, &address)
+        .unwrap()
+        .is_none()
+    {
+        let now = app.clock.now();
+        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let name = email.split('@').next().unwrap().replace('.', " ");
+        account::insert(
+            &mut conn,
+            &NewAccount {
+                email: address.as_str(),
+                name: &name,
+                password_hash: Some(&hash),
+                language: None,
+                created_at: now,
+                password_changed_at: Some(now),
+            },
+        )
+        .unwrap();
+    }
+    let role_ids: Vec<i64> = role_names
+        .iter()
+        .map(|name| role_id(app, organization_id, name))
+        .collect();
+    match membership::add(
+        &mut conn,
+        organization_id,
+        &address,
+        &role_ids,
+        None,
+        &test_actor(app),
+    )
+    .unwrap()
+    {
+        Added::Granted { membership_id, .. } => membership_id,
+        Added::Invited { .. } => unreachable!("the account has a password"),
+    }
+}
+
+/// Creates a role through the domain layer and returns its id.
+pub fn create_role(
+    app: &TestApp,
+    organization_id: i64,
+    name: &str,
+    permissions: &[gatehouse::domain::permission::Permission],
+) -> i64 {
+    use gatehouse::domain::permission::PermissionSet;
+    let mut conn = app.pool.get().unwrap();
+    gatehouse::domain::role::create(
+        &mut conn,
+        organization_id,
+        name,
+        PermissionSet::of(permissions),
+        &test_actor(app),
+    )
+    .unwrap()
 }

@@ -15,4 +15,5 @@ mod migrations;
 mod organizations;
 mod sessions;
 mod setup;
+mod users;
 mod sign_in;

@@ -1,0 +1,41 @@
+//! Saving an admin's column settings for a table.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::domain::preferences;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::context::CurrentMember;
+use crate::web::form::FormFields;
+use crate::web::htmx;
+use crate::web::table::{self, ColumnDef};
+
+fn columns_of(table_name: &str) -> Option<&'static [ColumnDef]> {
+    match table_name {
+        crate::web::users::TABLE => Some(&crate::web::users::COLUMNS),
+        _ => None,
+    }
+}
+
+pub async fn save_columns(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    table_name: web::Path<String>,
+    form: FormFields,
+) -> Result<HttpResponse, AppError> {
+    let table_name = table_name.into_inner();
+    let defs = columns_of(&table_name).ok_or(AppError::NotFound)?;
+    let chosen = table::chosen_columns(defs, &form);
+    let account_id = member.account.account_id;
+    let back = htmx::safe_next(form.get("return_to"));
+    state
+        .db(move |conn| preferences::save_columns(conn, account_id, &table_name, &chosen))
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        &back,
+        "flash-columns-saved",
+    ))
+}

@@ -1,0 +1,929 @@
+//! The users page: the organization's members (search, sort, pages, column settings), adding
+//! people, each member's role panel, and removal.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::write_transaction;
+use crate::domain::account::EmailAddress;
+use crate::domain::audit::Actor;
+use crate::domain::environment::EnvAccess;
+use crate::domain::invitation::{self, Inviter};
+use crate::domain::membership::{self, Added, DirectoryQuery, SortColumn, Unassigned};
+use crate::domain::organization::{self, MemberContext, MembershipStatus};
+use crate::domain::permission::{Permission, PermissionSet};
+use crate::domain::preferences;
+use crate::domain::role::{self, Role};
+use crate::domain::rules::{DomainError, DomainResult};
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
+use crate::web::context::CurrentMember;
+use crate::web::form::FormFields;
+use crate::web::format;
+use crate::web::htmx;
+use crate::web::layout::{NavPage, Shell};
+use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell};
+
+pub const TABLE: &str = "users";
+pub const PER_PAGE: i64 = 50;
+
+pub const COLUMNS: [ColumnDef; 6] = [
+    ColumnDef {
+        key: "email",
+        label_key: "users-col-email",
+        sortable: true,
+    },
+    ColumnDef {
+        key: "name",
+        label_key: "users-col-name",
+        sortable: true,
+    },
+    ColumnDef {
+        key: "roles",
+        label_key: "users-col-roles",
+        sortable: true,
+    },
+    ColumnDef {
+        key: "status",
+        label_key: "users-col-status",
+        sortable: true,
+    },
+    ColumnDef {
+        key: "last-sign-in",
+        label_key: "users-col-last-sign-in",
+        sortable: true,
+    },
+    ColumnDef {
+        key: "member-since",
+        label_key: "users-col-member-since",
+        sortable: true,
+    },
+];
+
+/// Admins manage members; members whose roles reach any environment with Execute or View Logs
+/// may look at the list.
+pub fn may_view_users(member: &MemberContext) -> bool {
+    member.permissions.allows(Permission::Admin)
+        || member.environment_access.has(EnvAccess::Execute)
+        || member.environment_access.has(EnvAccess::ViewLogs)
+}
+
+fn actor(member: &CurrentMember, state: &AppState) -> Actor {
+    Actor {
+        account_id: Some(member.account.account_id),
+        ip: member.ctx.client_ip.clone(),
+        at: state.now(),
+    }
+}
+
+fn inviter_language(member: &CurrentMember) -> Lang {
+    member
+        .account
+        .language
+        .as_deref()
+        .and_then(Lang::from_tag)
+        .unwrap_or(member.ctx.lang)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list.
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<i64>,
+}
+
+pub struct RoleBadge {
+    pub name: String,
+    /// The assignment is on and the role itself is active.
+    pub effective: bool,
+}
+
+pub struct UserRow {
+    pub membership_id: i64,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<RoleBadge>,
+    pub status_key: &'static str,
+    pub status_badge: &'static str,
+    pub pending: bool,
+    pub last_sign_in: String,
+    pub member_since: String,
+}
+
+pub struct Pager {
+    pub from: i64,
+    pub to: i64,
+    pub total: Option<i64>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "users/users.html", blocks = ["content", "table"])]
+struct UsersPage {
+    t: Tr,
+    shell: Shell,
+    can_manage: bool,
+    search: String,
+    sort: &'static str,
+    descending: bool,
+    headers: Vec<HeaderCell>,
+    column_settings: Vec<ColumnSetting>,
+    rows: Vec<UserRow>,
+    pager: Pager,
+    return_to: String,
+}
+
+fn list_url(search: &str, sort: &str, descending: bool, page: i64) -> String {
+    let mut url = format!(
+        "/users?sort={sort}&dir={}",
+        if descending { "desc" } else { "asc" }
+    );
+    if !search.is_empty() {
+        url.push_str(&format!("&q={}", table::encode(search)));
+    }
+    if page > 0 {
+        url.push_str(&format!("&page={}", page + 1));
+    }
+    url
+}
+
+fn status_view(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "active" => ("member-status-active", "green"),
+        "pending" => ("member-status-pending", "amber"),
+        _ => ("member-status-inactive", "gray"),
+    }
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !may_view_users(&member.member) {
+        return Err(AppError::Forbidden);
+    }
+    let query = query.into_inner();
+    let search = query.q.unwrap_or_default().trim().to_owned();
+    let sort = query
+        .sort
+        .as_deref()
+        .and_then(SortColumn::parse)
+        .unwrap_or(SortColumn::Email);
+    let descending = query.dir.as_deref() == Some("desc");
+    let page = table::page_index(query.page);
+    let directory_query = DirectoryQuery {
+        search: Some(search.clone()).filter(|s| !s.is_empty()),
+        sort,
+        descending,
+        page,
+        per_page: PER_PAGE,
+    };
+    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let (organizations, saved_columns, directory) = state
+        .db(move |conn| {
+            Ok::<_, diesel::result::Error>((
+                organization::choices_for_account(conn, account_id)?,
+                preferences::columns(conn, account_id, TABLE)?,
+                membership::directory(conn, organization_id, &directory_query)?,
+            ))
+        })
+        .await?;
+
+    let columns = table::visible_columns(&COLUMNS, saved_columns.as_deref());
+    let headers = table::header_cells(&columns, sort.as_str(), descending, |key, desc| {
+        list_url(&search, key, desc, 0)
+    });
+    let shown = directory.rows.len() as i64;
+    let pager = Pager {
+        from: if shown == 0 { 0 } else { page * PER_PAGE + 1 },
+        to: page * PER_PAGE + shown,
+        total: directory.total,
+        previous: (page > 0).then(|| list_url(&search, sort.as_str(), descending, page - 1)),
+        next: directory
+            .has_next
+            .then(|| list_url(&search, sort.as_str(), descending, page + 1)),
+    };
+    let rows = directory
+        .rows
+        .into_iter()
+        .map(|row| {
+            let (status_key, status_badge) = status_view(&row.status);
+            UserRow {
+                membership_id: row.membership_id,
+                pending: row.status == MembershipStatus::Pending.as_str(),
+                email: row.email,
+                name: row.name,
+                roles: row
+                    .roles
+                    .into_iter()
+                    .map(|role| RoleBadge {
+                        effective: role.active && role.role_active,
+                        name: role.name,
+                    })
+                    .collect(),
+                status_key,
+                status_badge,
+                last_sign_in: row
+                    .last_sign_in_at
+                    .map(format::timestamp)
+                    .unwrap_or_default(),
+                member_since: format::date(row.created_at),
+            }
+        })
+        .collect();
+    let page_view = UsersPage {
+        t: member.ctx.tr(),
+        can_manage: member.can(Permission::Admin),
+        return_to: list_url(&search, sort.as_str(), descending, page),
+        column_settings: table::column_settings(&COLUMNS, &columns),
+        headers,
+        search,
+        sort: sort.as_str(),
+        descending,
+        rows,
+        pager,
+        shell: Shell::new(&member, organizations, NavPage::Users),
+    };
+    htmx::render(&req, &page_view, |page| page.as_table())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adding people.
+
+#[derive(Template)]
+#[template(path = "users/new.html", blocks = ["content"])]
+struct NewUserPage {
+    t: Tr,
+    shell: Shell,
+    email: String,
+    email_error: String,
+    roles_error: String,
+    roles: Vec<RoleChoice>,
+}
+
+pub struct RoleChoice {
+    pub id: i64,
+    pub name: String,
+    pub permissions: String,
+    pub checked: bool,
+}
+
+fn permission_names(t: Tr, permissions: PermissionSet) -> String {
+    permissions
+        .iter()
+        .map(|p| t.t(crate::web::overview::permission_key(p)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What the add-user form shows: what was typed, the errors, the roles ticked.
+#[derive(Default)]
+struct NewUserForm {
+    email: String,
+    email_error: String,
+    roles_error: String,
+    checked: Vec<i64>,
+}
+
+async fn new_user_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    form: NewUserForm,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let (organizations, roles) = state
+        .db(move |conn| {
+            Ok::<_, diesel::result::Error>((
+                organization::choices_for_account(conn, account_id)?,
+                role::list(conn, organization_id)?,
+            ))
+        })
+        .await?;
+    let t = member.ctx.tr();
+    let NewUserForm {
+        email,
+        email_error,
+        roles_error,
+        checked,
+    } = form;
+    let page = NewUserPage {
+        t,
+        email,
+        email_error,
+        roles_error,
+        roles: roles
+            .into_iter()
+            .filter(|role| role.active)
+            .map(|role| RoleChoice {
+                checked: checked.contains(&role.id),
+                permissions: permission_names(t, role.permission_set()),
+                id: role.id,
+                name: role.name,
+            })
+            .collect(),
+        shell: Shell::new(member, organizations, NavPage::Users),
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn new_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    new_user_page(
+        &req,
+        &state,
+        &member,
+        NewUserForm::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn add_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    form: FormFields,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let t = member.ctx.tr();
+    let role_ids = form.ids("role_id")?;
+    let typed = form.text("email").trim().to_owned();
+    let email = EmailAddress::parse(&typed);
+    if email.is_err() || role_ids.is_empty() {
+        let email_error = email.err().map(|key| t.t(key)).unwrap_or_default();
+        let roles_error = if role_ids.is_empty() {
+            t.t("member-needs-role")
+        } else {
+            String::new()
+        };
+        let form = NewUserForm {
+            email: typed,
+            email_error,
+            roles_error,
+            checked: role_ids,
+        };
+        return new_user_page(
+            &req,
+            &state,
+            &member,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let email = email.expect("checked above");
+    let organization_id = member.organization_id();
+    let actor = actor(&member, &state);
+    let settings = state.settings.clone();
+    let inviter_name = member.account.name.clone();
+    let language = inviter_language(&member);
+    let ids = role_ids.clone();
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| -> DomainResult<Added> {
+                let inviter = Inviter {
+                    name: &inviter_name,
+                    language,
+                };
+                let added = membership::add(
+                    conn,
+                    organization_id,
+                    &email,
+                    &ids,
+                    Some(language.tag()),
+                    &actor,
+                )?;
+                match &added {
+                    Added::Invited { membership_id, .. } => invitation::send(
+                        conn,
+                        organization_id,
+                        *membership_id,
+                        &inviter,
+                        &settings,
+                        &actor,
+                    )?,
+                    Added::Granted { account_id, .. } => invitation::notify_access_granted(
+                        conn,
+                        organization_id,
+                        *account_id,
+                        &inviter,
+                        &settings,
+                        actor.at,
+                    )?,
+                }
+                Ok(added)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(added) => {
+            state.outbox_wake.notify_one();
+            let flash = match added {
+                Added::Invited { .. } => "flash-member-invited",
+                Added::Granted { .. } => "flash-member-added",
+            };
+            Ok(htmx::see_other_with_flash(
+                &req,
+                &state.settings,
+                "/users",
+                flash,
+            ))
+        }
+        Err(DomainError::Rule(violation)) => {
+            let form = NewUserForm {
+                email: typed,
+                email_error: t.t(violation.message_key()),
+                roles_error: String::new(),
+                checked: role_ids,
+            };
+            new_user_page(
+                &req,
+                &state,
+                &member,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invitations of pending members.
+
+pub async fn resend_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
+    let actor = actor(&member, &state);
+    let settings = state.settings.clone();
+    let inviter_name = member.account.name.clone();
+    let language = inviter_language(&member);
+    state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                invitation::resend(
+                    conn,
+                    organization_id,
+                    membership_id,
+                    &Inviter {
+                        name: &inviter_name,
+                        language,
+                    },
+                    &settings,
+                    &actor,
+                )
+            })
+        })
+        .await?;
+    state.outbox_wake.notify_one();
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        "/users",
+        "flash-invitation-resent",
+    ))
+}
+
+pub async fn revoke_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
+    let actor = actor(&member, &state);
+    state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                invitation::revoke(conn, organization_id, membership_id, &actor)
+            })
+        })
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        "/users",
+        "flash-invitation-revoked",
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The role panel of one member.
+
+pub struct PanelRole {
+    pub role_id: i64,
+    pub name: String,
+    pub permissions: String,
+    pub active: bool,
+    pub role_active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users/roles.html", blocks = ["content", "drawer"])]
+struct RolePanelPage {
+    t: Tr,
+    shell: Shell,
+    membership_id: i64,
+    email: String,
+    name: String,
+    assigned: Vec<PanelRole>,
+    available: Vec<PanelRole>,
+    only_one_role: bool,
+    new_role_name: String,
+    new_role_error: String,
+}
+
+fn panel_role(t: Tr, role: &Role, active: bool) -> PanelRole {
+    PanelRole {
+        role_id: role.id,
+        name: role.name.clone(),
+        permissions: permission_names(t, role.permission_set()),
+        active,
+        role_active: role.active,
+    }
+}
+
+async fn role_panel_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    membership_id: i64,
+    new_role_name: String,
+    new_role_error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let (organizations, person, roles, mut assignments) = state
+        .db(move |conn| {
+            Ok::<_, DomainError>((
+                organization::choices_for_account(conn, account_id)?,
+                membership::find(conn, organization_id, membership_id)?,
+                role::list(conn, organization_id)?,
+                membership::assigned_roles(conn, &[membership_id])?,
+            ))
+        })
+        .await?;
+    let t = member.ctx.tr();
+    let assignments = assignments.remove(&membership_id).unwrap_or_default();
+    let assigned: Vec<PanelRole> = roles
+        .iter()
+        .filter_map(|role| {
+            assignments
+                .iter()
+                .find(|a| a.role_id == role.id)
+                .map(|a| panel_role(t, role, a.active))
+        })
+        .collect();
+    let available = roles
+        .iter()
+        .filter(|role| role.active && !assignments.iter().any(|a| a.role_id == role.id))
+        .map(|role| panel_role(t, role, false))
+        .collect();
+    let page = RolePanelPage {
+        t,
+        membership_id,
+        email: person.email,
+        name: person.name,
+        only_one_role: assigned.len() == 1,
+        assigned,
+        available,
+        new_role_name,
+        new_role_error,
+        shell: Shell::new(member, organizations, NavPage::Users),
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_drawer())
+}
+
+pub async fn role_panel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    role_panel_page(
+        &req,
+        &state,
+        &member,
+        membership_id.into_inner(),
+        String::new(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn panel_url(membership_id: i64) -> String {
+    format!("/users/{membership_id}/roles")
+}
+
+/// Runs a change from the role panel and goes back to it, with the rule's message if refused.
+async fn panel_change<T: Send + 'static>(
+    req: &HttpRequest,
+    state: &AppState,
+    membership_id: i64,
+    success_flash: &str,
+    change: impl FnOnce(&mut crate::db::DbConnection) -> DomainResult<T> + Send + 'static,
+) -> Result<(HttpResponse, Option<T>), AppError> {
+    let outcome = state
+        .db(move |conn| Ok::<_, AppError>(write_transaction(conn, change)))
+        .await?;
+    let back = panel_url(membership_id);
+    match outcome {
+        Ok(value) => Ok((
+            htmx::see_other_with_flash(req, &state.settings, &back, success_flash),
+            Some(value),
+        )),
+        Err(DomainError::Rule(violation)) => Ok((
+            htmx::see_other_with_error(req, &state.settings, &back, violation.message_key()),
+            None,
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn assign_roles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+    form: FormFields,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
+    let role_ids = form.ids("role_id")?;
+    let actor = actor(&member, &state);
+    let (response, _) = panel_change(
+        &req,
+        &state,
+        membership_id,
+        "flash-roles-assigned",
+        move |conn| membership::assign(conn, organization_id, membership_id, &role_ids, &actor),
+    )
+    .await?;
+    Ok(response)
+}
+
+pub async fn set_assignment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    path: web::Path<(i64, i64)>,
+    form: FormFields,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (membership_id, role_id) = path.into_inner();
+    let organization_id = member.organization_id();
+    let active = form.get("active") == Some("true");
+    let actor = actor(&member, &state);
+    let (response, _) = panel_change(
+        &req,
+        &state,
+        membership_id,
+        "flash-assignment-changed",
+        move |conn| {
+            membership::set_assignment_active(
+                conn,
+                organization_id,
+                membership_id,
+                role_id,
+                active,
+                &actor,
+            )
+        },
+    )
+    .await?;
+    Ok(response)
+}
+
+pub async fn unassign_role(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (membership_id, role_id) = path.into_inner();
+    let organization_id = member.organization_id();
+    let actor = actor(&member, &state);
+    let (response, outcome) = panel_change(
+        &req,
+        &state,
+        membership_id,
+        "flash-role-unassigned",
+        move |conn| membership::unassign(conn, organization_id, membership_id, role_id, &actor),
+    )
+    .await?;
+    if outcome == Some(Unassigned::MemberRemoved) {
+        return Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            "/users",
+            "flash-member-removed",
+        ));
+    }
+    Ok(response)
+}
+
+pub async fn create_and_assign_role(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+    form: FormFields,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let membership_id = membership_id.into_inner();
+    let t = member.ctx.tr();
+    let typed = form.text("name").trim().to_owned();
+    let checked = role::parse_name(&typed).and_then(|name| {
+        role::parse_permissions(&form.all("permission"), None)
+            .map(|permissions| (name, permissions))
+    });
+    let (name, permissions) = match checked {
+        Ok(valid) => valid,
+        Err(key) => {
+            return role_panel_page(
+                &req,
+                &state,
+                &member,
+                membership_id,
+                typed,
+                t.t(key),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let organization_id = member.organization_id();
+    let actor = actor(&member, &state);
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
+                let role_id = role::create(conn, organization_id, &name, permissions, &actor)?;
+                membership::assign(conn, organization_id, membership_id, &[role_id], &actor)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            &panel_url(membership_id),
+            "flash-role-created-assigned",
+        )),
+        Err(DomainError::Rule(violation)) => {
+            role_panel_page(
+                &req,
+                &state,
+                &member,
+                membership_id,
+                typed,
+                t.t(violation.message_key()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Removal, with a typed confirmation.
+
+pub const REMOVE_WORD: &str = "REMOVE";
+
+#[derive(Template)]
+#[template(path = "users/remove.html", blocks = ["content"])]
+struct RemovePage {
+    t: Tr,
+    shell: Shell,
+    membership_id: i64,
+    email: String,
+    name: String,
+    word: &'static str,
+    error: String,
+}
+
+async fn remove_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    membership_id: i64,
+    error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let (organizations, person) = state
+        .db(move |conn| {
+            Ok::<_, DomainError>((
+                organization::choices_for_account(conn, account_id)?,
+                membership::find(conn, organization_id, membership_id)?,
+            ))
+        })
+        .await?;
+    let page = RemovePage {
+        t: member.ctx.tr(),
+        membership_id,
+        email: person.email,
+        name: person.name,
+        word: REMOVE_WORD,
+        error,
+        shell: Shell::new(member, organizations, NavPage::Users),
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn confirm_remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    remove_page(
+        &req,
+        &state,
+        &member,
+        membership_id.into_inner(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+    form: FormFields,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let membership_id = membership_id.into_inner();
+    let t = member.ctx.tr();
+    if form.text("confirm").trim() != REMOVE_WORD {
+        let error = t.t1("confirm-word-mismatch", "word", REMOVE_WORD);
+        return remove_page(
+            &req,
+            &state,
+            &member,
+            membership_id,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let organization_id = member.organization_id();
+    let actor = actor(&member, &state);
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
+                membership::remove(conn, organization_id, membership_id, &actor)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            "/users",
+            "flash-member-removed",
+        )),
+        Err(DomainError::Rule(violation)) => {
+            remove_page(
+                &req,
+                &state,
+                &member,
+                membership_id,
+                t.t(violation.message_key()),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
