@@ -21,6 +21,7 @@ diesel::table! {
         name -> Text,
         owner_account_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        member_count -> BigInt,
     }
 }
 
@@ -163,6 +164,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    member_search_terms (organization_id, term, membership_id) {
+        organization_id -> BigInt,
+        term -> Text,
+        membership_id -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(invitations -> memberships (membership_id));
 diesel::joinable!(environments -> organizations (organization_id));
@@ -190,4 +199,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     environments,
     role_environment_access,
     column_preferences,
+    member_search_terms,
 );

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
-use crate::db::schema::{accounts, memberships, role_assignments, roles};
+use crate::db::schema::{accounts, member_search_terms, memberships, organizations, role_assignments, roles};
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
 use crate::domain::organization::{BuiltinRole, MembershipStatus};
@@ -98,14 +98,56 @@ pub struct DirectoryPage {
     pub has_next: bool,
 }
 
+/// The words a member is found by: the email, its local part and domain and their pieces, the
+/// words of the name, and the words of each role name, all lower-case. A search matches members
+/// with, for every word typed, a word that starts with it.
+pub fn search_words(email: &str, name_folded: &str, role_names_folded: &[String]) -> Vec<String> {
+    let mut words: Vec<String> = vec![email.to_owned()];
+    if let Some((local, domain)) = email.split_once('@') {
+        words.push(local.to_owned());
+        words.push(domain.to_owned());
+        words.extend(local.split(['.', '_', '-', '+']).map(str::to_owned));
+    }
+    words.extend(name_folded.split_whitespace().map(str::to_owned));
+    for role in role_names_folded {
+        words.extend(role.split_whitespace().map(str::to_owned));
+    }
+    words.retain(|word| !word.is_empty());
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// What was typed, as the words to match.
+fn query_words(search: &str) -> Vec<String> {
+    search.to_lowercase().split_whitespace().map(str::to_owned).collect()
+}
+
+/// A LIKE pattern for "some word starts with `word`" over the space-led `search_text`.
 /// `%` and `_` in what people type are literal characters, not wildcards.
-fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+fn word_prefix_pattern(word: &str) -> String {
+    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("% {escaped}%")
+}
+
+/// Past this many members holding a matching word, walking the sort index and testing each row
+/// finds a page sooner than collecting the matches first.
+const SELECTIVE_MATCHES: i64 = 2000;
+
+/// The members whose words start with `word`, if there are at most SELECTIVE_MATCHES of them.
+fn members_with_word(conn: &mut DbConnection, organization_id: i64, word: &str) -> QueryResult<Option<Vec<i64>>> {
+    let upper = format!("{word}{}", char::MAX);
+    let ids: Vec<i64> = member_search_terms::table
+        .filter(member_search_terms::organization_id.eq(organization_id))
+        .filter(member_search_terms::term.ge(word))
+        .filter(member_search_terms::term.lt(upper))
+        .select(member_search_terms::membership_id)
+        .limit(SELECTIVE_MATCHES * 4)
+        .load(conn)?;
+    let mut ids = ids;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok((ids.len() as i64 <= SELECTIVE_MATCHES).then_some(ids))
 }
 
 type DirectoryRow = (
@@ -137,13 +179,27 @@ pub fn directory(
             m::created_at,
         ))
         .into_boxed();
-    let search = query
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    if let Some(search) = search {
-        select = select.filter(m::search_text.like(like_pattern(search)).escape('\\'));
+    let words = query.search.as_deref().map(query_words).unwrap_or_default();
+    let searching = !words.is_empty();
+    // The rarest word decides the plan: few matches are fetched by id through the word index;
+    // otherwise every word is tested on the rows met while walking the sort index.
+    let mut candidates: Option<Vec<i64>> = None;
+    for word in &words {
+        if let Some(ids) = members_with_word(conn, organization_id, word)? {
+            candidates = Some(match candidates {
+                Some(previous) => previous
+                    .into_iter()
+                    .filter(|id| ids.binary_search(id).is_ok())
+                    .collect(),
+                None => ids,
+            });
+        }
+    }
+    if let Some(ids) = candidates {
+        select = select.filter(m::id.eq_any(ids));
+    }
+    for word in &words {
+        select = select.filter(m::search_text.like(word_prefix_pattern(word)).escape('\\'));
     }
     select = match (query.sort, query.descending) {
         (SortColumn::Email, false) => select.order((m::email.asc(), m::id.asc())),
@@ -186,14 +242,15 @@ pub fn directory(
             },
         )
         .collect();
-    let total = match search {
-        Some(_) => None,
-        None => Some(
-            m::memberships
-                .filter(m::organization_id.eq(organization_id))
-                .count()
-                .get_result(conn)?,
-        ),
+    let total = if searching {
+        None
+    } else {
+        Some(
+            organizations::table
+                .find(organization_id)
+                .select(organizations::member_count)
+                .first(conn)?,
+        )
     };
     Ok(DirectoryPage {
         rows,
@@ -262,10 +319,10 @@ pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> 
     };
     // Bounded IN lists: SQLite and PostgreSQL both cap bind parameters per statement.
     for chunk in ids.chunks(500) {
-        let people: Vec<(i64, String, String)> = memberships::table
+        let people: Vec<(i64, i64, String, String)> = memberships::table
             .inner_join(accounts::table)
             .filter(memberships::id.eq_any(chunk))
-            .select((memberships::id, accounts::email, accounts::name))
+            .select((memberships::id, memberships::organization_id, accounts::email, accounts::name))
             .load(conn)?;
         let role_names: Vec<(i64, String, String)> = role_assignments::table
             .inner_join(roles::table)
@@ -286,10 +343,27 @@ pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> 
             entry.0.push(name);
             entry.1.push(folded);
         }
-        for (membership_id, email, name) in people {
+        diesel::delete(member_search_terms::table.filter(member_search_terms::membership_id.eq_any(chunk)))
+            .execute(conn)?;
+        for (membership_id, organization_id, email, name) in people {
             let (names, folded) = labels.remove(&membership_id).unwrap_or_default();
             let name_folded = name.to_lowercase();
-            let search_text = format!("{email} {name_folded} {}", folded.join(" "));
+            let words = search_words(&email, &name_folded, &folded);
+            let search_text = format!(" {}", words.join(" "));
+            let terms: Vec<_> = words
+                .iter()
+                .map(|term| {
+                    (
+                        member_search_terms::organization_id.eq(organization_id),
+                        member_search_terms::term.eq(term),
+                        member_search_terms::membership_id.eq(membership_id),
+                    )
+                })
+                .collect();
+            // One row at a time: diesel's multi-backend connection has no batch insert.
+            for term in terms {
+                diesel::insert_into(member_search_terms::table).values(term).execute(conn)?;
+            }
             diesel::update(memberships::table.find(membership_id))
                 .set((
                     memberships::email.eq(&email),
@@ -301,6 +375,14 @@ pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> 
         }
     }
     Ok(())
+}
+
+/// Keeps `organizations.member_count` in step; every insert and delete of a membership calls it.
+pub(crate) fn count_members(conn: &mut DbConnection, organization_id: i64, change: i64) -> QueryResult<()> {
+    diesel::update(organizations::table.find(organization_id))
+        .set(organizations::member_count.eq(organizations::member_count + change))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Copies an account's sign-in time to its memberships, for the directory's column.
@@ -508,6 +590,7 @@ pub fn add(
         .get_result(conn)?;
     insert_assignments(conn, membership_id, &role_ids, actor.at)?;
     refresh_directory(conn, DirectoryScope::Memberships(&[membership_id]))?;
+    count_members(conn, organization_id, 1)?;
     let action = if registered {
         "member.added"
     } else {
@@ -541,6 +624,7 @@ pub(crate) fn delete_membership(
 ) -> DomainResult<()> {
     let member = find(conn, organization_id, membership_id)?;
     diesel::delete(memberships::table.find(membership_id)).execute(conn)?;
+    count_members(conn, organization_id, -1)?;
     if !member.has_password {
         let elsewhere: i64 = memberships::table
             .filter(memberships::account_id.eq(member.account_id))
@@ -790,8 +874,17 @@ mod tests {
 
     #[test]
     fn search_wildcards_are_literal() {
-        assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
-        assert_eq!(like_pattern("ADA"), "%ada%");
+        assert_eq!(word_prefix_pattern("50%_a\\"), "% 50\\%\\_a\\\\%");
+        assert_eq!(query_words("  Ada  LOVE "), vec!["ada", "love"]);
+    }
+
+    #[test]
+    fn members_are_found_by_every_piece_of_email_name_and_roles() {
+        let words = search_words("ada.lovelace@example.com", "ada king", &["night shift".to_owned()]);
+        for word in ["ada.lovelace@example.com", "ada.lovelace", "example.com", "ada", "lovelace", "king", "night", "shift"] {
+            assert!(words.contains(&word.to_owned()), "{word} missing from {words:?}");
+        }
+        assert_eq!(words.iter().filter(|w| *w == "ada").count(), 1, "no duplicates");
     }
 
     #[test]

@@ -141,6 +141,7 @@ pub fn create_with_owner(
         ))
         .execute(conn)?;
     membership::refresh_directory(conn, DirectoryScope::Memberships(&[membership_id]))?;
+    membership::count_members(conn, organization.id, 1)?;
 
     audit::record(
         conn,

@@ -1,4 +1,6 @@
 DROP TABLE column_preferences;
+DROP TABLE member_search_terms;
+ALTER TABLE organizations DROP COLUMN member_count;
 DROP TABLE role_environment_access;
 DROP TABLE environments;
 DROP TABLE invitations;
