@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod context;
 pub mod deliveries;
+pub mod environments;
 pub mod error_pages;
 pub mod form;
 pub mod format;
@@ -14,6 +15,7 @@ pub mod organizations;
 pub mod overview;
 pub mod password_reset;
 pub mod preferences;
+pub mod roles;
 pub mod setup;
 pub mod table;
 pub mod users;
@@ -90,6 +92,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/preferences/columns/{table}",
             web::post().to(preferences::save_columns),
+        )
+        .route("/roles", web::get().to(roles::list))
+        .route("/roles", web::post().to(roles::create))
+        .route("/roles/new", web::get().to(roles::new_role))
+        .route("/roles/{id}", web::get().to(roles::detail))
+        .route("/roles/{id}", web::post().to(roles::update))
+        .route("/roles/{id}/deactivate", web::post().to(roles::deactivate))
+        .route("/roles/{id}/reactivate", web::post().to(roles::reactivate))
+        .route("/roles/{id}/remove", web::post().to(roles::remove))
+        .route("/roles/{id}/members", web::post().to(roles::assign_members))
+        .route(
+            "/roles/{id}/members/{membership_id}/active",
+            web::post().to(roles::set_member_active),
+        )
+        .route(
+            "/roles/{id}/members/{membership_id}/unassign",
+            web::post().to(roles::unassign_member),
+        )
+        .route(
+            "/roles/{id}/environments/{environment_id}",
+            web::post().to(roles::set_environment_access),
+        )
+        .route("/environments", web::get().to(environments::list))
+        .route("/environments", web::post().to(environments::create))
+        .route("/environments/{id}", web::post().to(environments::rename))
+        .route(
+            "/environments/{id}/delete",
+            web::get().to(environments::confirm_delete),
+        )
+        .route(
+            "/environments/{id}/delete",
+            web::post().to(environments::delete),
         )
         .route("/deliveries", web::get().to(deliveries::deliveries))
         .route("/deliveries/test", web::post().to(deliveries::send_test))

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use crate::domain::permission::Permission;
 use crate::domain::preferences;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -10,10 +11,20 @@ use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::table::{self, ColumnDef};
 
-fn columns_of(table_name: &str) -> Option<&'static [ColumnDef]> {
-    match table_name {
-        crate::web::users::TABLE => Some(&crate::web::users::COLUMNS),
-        _ => None,
+/// The columns of a table, when the member may see that table at all.
+fn columns_of(table_name: &str, member: &CurrentMember) -> Result<&'static [ColumnDef], AppError> {
+    let (columns, allowed): (&'static [ColumnDef], bool) = match table_name {
+        crate::web::users::TABLE => (
+            &crate::web::users::COLUMNS,
+            crate::web::users::may_view_users(&member.member),
+        ),
+        crate::web::roles::TABLE => (&crate::web::roles::COLUMNS, member.can(Permission::Admin)),
+        _ => return Err(AppError::NotFound),
+    };
+    if allowed {
+        Ok(columns)
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 
@@ -25,7 +36,7 @@ pub async fn save_columns(
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let table_name = table_name.into_inner();
-    let defs = columns_of(&table_name).ok_or(AppError::NotFound)?;
+    let defs = columns_of(&table_name, &member)?;
     let chosen = table::chosen_columns(defs, &form);
     let account_id = member.account.account_id;
     let back = htmx::safe_next(form.get("return_to"));

@@ -4,8 +4,10 @@
 mod helpers;
 mod smtp_sink;
 
+mod authorization;
 mod cli;
 mod csrf;
+mod environments;
 mod headers;
 mod health;
 mod htmx;
@@ -13,7 +15,8 @@ mod i18n;
 mod mail;
 mod migrations;
 mod organizations;
+mod roles;
 mod sessions;
 mod setup;
-mod users;
 mod sign_in;
+mod users;
