@@ -87,6 +87,15 @@ impl CurrentMember {
         self.member.permissions.allows(permission)
     }
 
+    /// Who is acting, for the audit events of a change made now.
+    pub fn actor(&self, at: time::PrimitiveDateTime) -> crate::domain::audit::Actor {
+        crate::domain::audit::Actor {
+            account_id: Some(self.account.account_id),
+            ip: self.ctx.client_ip.clone(),
+            at,
+        }
+    }
+
     /// Refuses the request unless the member holds `permission` (Admin holds all).
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
         if self.can(permission) {

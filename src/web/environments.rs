@@ -19,7 +19,7 @@ use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
-use crate::web::roles::{access_key, actor};
+use crate::web::roles::access_key;
 
 pub const DELETE_WORD: &str = "DELETE";
 
@@ -168,7 +168,7 @@ pub async fn create(
         }
     };
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = state
         .db(move |conn| {
             Ok::<_, AppError>(write_transaction(conn, |conn| {
@@ -235,7 +235,7 @@ pub async fn rename(
             .await;
         }
     };
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = state
         .db(move |conn| {
             Ok::<_, AppError>(write_transaction(conn, |conn| {
@@ -360,7 +360,7 @@ pub async fn delete(
         .await;
     }
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     state
         .db(move |conn| {
             write_transaction(conn, |conn| {

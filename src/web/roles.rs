@@ -9,7 +9,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::audit::Actor;
 use crate::domain::environment::{self, EnvAccess, EnvAccessSet};
 use crate::domain::membership::{self, Unassigned};
 use crate::domain::organization;
@@ -68,14 +67,6 @@ const OFFERED: [Permission; 4] = [
 
 // ---------------------------------------------------------------------------------------------
 // Shared with the environments page.
-
-pub(crate) fn actor(member: &CurrentMember, state: &AppState) -> Actor {
-    Actor {
-        account_id: Some(member.account.account_id),
-        ip: member.ctx.client_ip.clone(),
-        at: state.now(),
-    }
-}
 
 pub(crate) async fn shell(
     state: &AppState,
@@ -491,7 +482,7 @@ pub async fn create(
         }
     };
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = state
         .db(move |conn| {
             Ok::<_, AppError>(write_transaction(conn, |conn| {
@@ -835,7 +826,7 @@ pub async fn update(
             .await;
         }
     };
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         role::update(conn, organization_id, id, &name, permissions, &actor)
     })
@@ -900,7 +891,7 @@ pub async fn deactivate(
         )
         .await;
     }
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         role::set_active(conn, organization_id, id, false, &actor)
     })
@@ -923,7 +914,7 @@ pub async fn reactivate(
     member.require(Permission::Admin)?;
     let id = id.into_inner();
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         role::set_active(conn, organization_id, id, true, &actor)
     })
@@ -972,7 +963,7 @@ pub async fn remove(
         )
         .await;
     }
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         role::remove(conn, organization_id, id, &actor)
     })
@@ -1009,7 +1000,7 @@ pub async fn assign_members(
     membership_ids.sort_unstable();
     membership_ids.dedup();
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         let role = role::find(conn, organization_id, id)?;
         if !role.active {
@@ -1042,7 +1033,7 @@ pub async fn set_member_active(
     // A switch sends `active=false` from a hidden field and `active=true` when ticked.
     let active = fields.all("active").iter().any(|value| value == "true");
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         role::find(conn, organization_id, id)?;
         membership::set_assignment_active(conn, organization_id, membership_id, id, active, &actor)
@@ -1065,7 +1056,7 @@ pub async fn unassign_member(
     member.require(Permission::Admin)?;
     let (id, membership_id) = path.into_inner();
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         role::find(conn, organization_id, id)?;
         membership::unassign(conn, organization_id, membership_id, id, &actor)
@@ -1097,7 +1088,7 @@ pub async fn set_environment_access(
         .collect::<Result<Vec<_>, _>>()?;
     let access = EnvAccessSet::of(&accesses);
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = change(&state, &member, move |conn| {
         environment::set_role_access(conn, organization_id, id, environment_id, access, &actor)
     })

@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
-use crate::domain::audit::Actor;
 use crate::domain::environment::EnvAccess;
 use crate::domain::invitation::{self, Inviter};
 use crate::domain::membership::{self, Added, DirectoryQuery, SortColumn, Unassigned};
@@ -69,14 +68,6 @@ pub fn may_view_users(member: &MemberContext) -> bool {
     member.permissions.allows(Permission::Admin)
         || member.environment_access.has(EnvAccess::Execute)
         || member.environment_access.has(EnvAccess::ViewLogs)
-}
-
-fn actor(member: &CurrentMember, state: &AppState) -> Actor {
-    Actor {
-        account_id: Some(member.account.account_id),
-        ip: member.ctx.client_ip.clone(),
-        at: state.now(),
-    }
 }
 
 fn inviter_language(member: &CurrentMember) -> Lang {
@@ -389,7 +380,7 @@ pub async fn add_user(
     }
     let email = email.expect("checked above");
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let settings = state.settings.clone();
     let inviter_name = member.account.name.clone();
     let language = inviter_language(&member);
@@ -476,7 +467,7 @@ pub async fn resend_invitation(
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let settings = state.settings.clone();
     let inviter_name = member.account.name.clone();
     let language = inviter_language(&member);
@@ -514,7 +505,7 @@ pub async fn revoke_invitation(
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     state
         .db(move |conn| {
             write_transaction(conn, |conn| {
@@ -675,7 +666,7 @@ pub async fn assign_roles(
     member.require(Permission::Admin)?;
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
     let role_ids = form.ids("role_id")?;
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let (response, _) = panel_change(
         &req,
         &state,
@@ -698,7 +689,7 @@ pub async fn set_assignment(
     let (membership_id, role_id) = path.into_inner();
     let organization_id = member.organization_id();
     let active = form.get("active") == Some("true");
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let (response, _) = panel_change(
         &req,
         &state,
@@ -728,7 +719,7 @@ pub async fn unassign_role(
     member.require(Permission::Admin)?;
     let (membership_id, role_id) = path.into_inner();
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let (response, outcome) = panel_change(
         &req,
         &state,
@@ -779,7 +770,7 @@ pub async fn create_and_assign_role(
         }
     };
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = state
         .db(move |conn| {
             Ok::<_, AppError>(write_transaction(conn, |conn| {
@@ -898,7 +889,7 @@ pub async fn remove(
         .await;
     }
     let organization_id = member.organization_id();
-    let actor = actor(&member, &state);
+    let actor = member.actor(state.now());
     let outcome = state
         .db(move |conn| {
             Ok::<_, AppError>(write_transaction(conn, |conn| {
