@@ -377,3 +377,4 @@ environments-delete-submit = Delete environment
 flash-environments-created = Environment added.
 flash-environments-renamed = Environment renamed.
 flash-environments-deleted = Environment deleted.
+users-more-actions = More actions for { $email }

@@ -376,3 +376,4 @@ environments-delete-submit = Excluir ambiente
 flash-environments-created = Ambiente adicionado.
 flash-environments-renamed = Ambiente renomeado.
 flash-environments-deleted = Ambiente excluído.
+users-more-actions = Mais ações para { $email }
