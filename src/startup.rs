@@ -173,20 +173,32 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     Ok(server)
 }
 
-/// Sessions past their absolute lifetime are deleted hourly; idle ones go when next presented.
+/// Hourly housekeeping: sessions past their absolute lifetime (idle ones go when next presented)
+/// and sign-in throttle counters that have been quiet for their whole window.
 fn spawn_session_purger(state: AppState) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(3600));
         loop {
             interval.tick().await;
             let now = state.now();
-            match state
-                .db(move |conn| session::purge_expired(conn, now))
-                .await
-            {
-                Ok(purged) if purged > 0 => tracing::info!(purged, "expired sessions removed"),
+            let purged = state
+                .db(move |conn| {
+                    Ok::<_, diesel::result::Error>((
+                        session::purge_expired(conn, now)?,
+                        crate::domain::throttle::purge_stale(conn, now)?,
+                    ))
+                })
+                .await;
+            match purged {
+                Ok((sessions, throttles)) if sessions + throttles > 0 => {
+                    tracing::info!(
+                        sessions,
+                        throttles,
+                        "expired sessions and stale sign-in counters removed"
+                    )
+                }
                 Ok(_) => {}
-                Err(err) => tracing::warn!(%err, "session purge failed"),
+                Err(err) => tracing::warn!(%err, "housekeeping failed"),
             }
         }
     });

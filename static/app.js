@@ -115,3 +115,32 @@
 
   init(doc);
 })();
+
+// Forms marked data-dirty-form keep their data-dirty-submit button disabled until something
+// differs from what the page loaded with; fields marked data-prefill-time-zone start with the
+// browser's time zone when empty. Without JavaScript the button simply stays enabled.
+(function () {
+  function snapshot(form) {
+    return Array.from(new FormData(form).entries()).map(function (e) { return e.join('='); }).sort().join('&');
+  }
+  function setUp(root) {
+    // Prefill first, so that the browser's zone alone does not count as a change.
+    root.querySelectorAll('input[data-prefill-time-zone]').forEach(function (input) {
+      if (input.value || !window.Intl) return;
+      try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* no zone */ }
+    });
+    root.querySelectorAll('form[data-dirty-form]').forEach(function (form) {
+      if (form.dataset.dirtyReady) return;
+      form.dataset.dirtyReady = '1';
+      var initial = snapshot(form);
+      var submit = form.querySelector('[data-dirty-submit]');
+      if (!submit) return;
+      var update = function () { submit.disabled = snapshot(form) === initial; };
+      form.addEventListener('input', update);
+      form.addEventListener('change', update);
+      update();
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () { setUp(document); });
+  document.addEventListener('htmx:load', function (event) { setUp(event.target); });
+})();

@@ -29,6 +29,19 @@ pub struct NewPassword(String);
 pub enum PasswordError {
     TooShort,
     TooLong,
+    NeedsSpecial,
+}
+
+/// What an organization's policy adds to the length rule (the strictest of the account's
+/// organizations applies).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PasswordRules {
+    pub require_special: bool,
+}
+
+/// A character that is not a letter, a digit or white space: `! # $ % _ < = >` and the like.
+fn is_special(c: char) -> bool {
+    !c.is_alphanumeric() && !c.is_whitespace()
 }
 
 impl PasswordError {
@@ -37,6 +50,7 @@ impl PasswordError {
         match self {
             Self::TooShort => "password-too-short",
             Self::TooLong => "password-too-long",
+            Self::NeedsSpecial => "password-needs-special",
         }
     }
 }
@@ -51,6 +65,15 @@ impl NewPassword {
         } else {
             Ok(Self(candidate.to_owned()))
         }
+    }
+
+    /// The length rule plus the policy's rules.
+    pub fn parse_with(candidate: &str, rules: PasswordRules) -> Result<Self, PasswordError> {
+        let password = Self::parse(candidate)?;
+        if rules.require_special && !candidate.chars().any(is_special) {
+            return Err(PasswordError::NeedsSpecial);
+        }
+        Ok(password)
     }
 
     pub fn expose(&self) -> &str {
@@ -156,6 +179,22 @@ mod tests {
             PasswordError::TooLong
         );
         assert!(NewPassword::parse(&"x".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn policies_can_require_a_special_character() {
+        let strict = PasswordRules {
+            require_special: true,
+        };
+        assert_eq!(
+            NewPassword::parse_with("only letters and spaces", strict).unwrap_err(),
+            PasswordError::NeedsSpecial
+        );
+        assert!(NewPassword::parse_with("letters and a # sign", strict).is_ok());
+        assert!(NewPassword::parse_with("letters_underscore", strict).is_ok());
+        assert!(
+            NewPassword::parse_with("only letters and spaces", PasswordRules::default()).is_ok()
+        );
     }
 
     #[test]

@@ -185,3 +185,101 @@ pub fn set_organization(
 pub fn purge_expired(conn: &mut DbConnection, now: PrimitiveDateTime) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
 }
+
+/// A session as its account sees it on the profile page. `handle` stands in for the id hash,
+/// which never reaches a page.
+#[derive(Debug, Clone)]
+pub struct SessionSummary {
+    pub handle: String,
+    pub current: bool,
+    pub created_at: PrimitiveDateTime,
+    pub last_seen_at: PrimitiveDateTime,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// The public handle of a session: the first 16 hex characters of SHA-256 of its id hash.
+pub fn public_handle(id_hash: &str) -> String {
+    let mut handle = hash_token(id_hash);
+    handle.truncate(16);
+    handle
+}
+
+/// id hash, created, last seen, user agent, IP.
+type SummaryRow = (
+    String,
+    PrimitiveDateTime,
+    PrimitiveDateTime,
+    Option<String>,
+    Option<String>,
+);
+
+/// The account's unexpired sessions, newest first; `current_hash` is marked as the current one.
+pub fn list_for_account(
+    conn: &mut DbConnection,
+    account_id: i64,
+    current_hash: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<SessionSummary>> {
+    let rows: Vec<SummaryRow> = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::expires_at.gt(now))
+        .order((sessions::created_at.desc(), sessions::last_seen_at.desc()))
+        .select((
+            sessions::id_hash,
+            sessions::created_at,
+            sessions::last_seen_at,
+            sessions::user_agent,
+            sessions::ip,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id_hash, created_at, last_seen_at, user_agent, ip)| SessionSummary {
+                handle: public_handle(&id_hash),
+                current: id_hash == current_hash,
+                created_at,
+                last_seen_at,
+                user_agent,
+                ip,
+            },
+        )
+        .collect())
+}
+
+/// Ends the account's session with this public handle, unless it is `current_hash`. Returns
+/// whether one was ended; a handle of another account's session is never found.
+pub fn delete_by_handle(
+    conn: &mut DbConnection,
+    account_id: i64,
+    handle: &str,
+    current_hash: &str,
+) -> QueryResult<bool> {
+    let hashes: Vec<String> = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .select(sessions::id_hash)
+        .load(conn)?;
+    match hashes
+        .into_iter()
+        .find(|id_hash| id_hash != current_hash && public_handle(id_hash) == handle)
+    {
+        Some(id_hash) => delete(conn, &id_hash).map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// Ends every session of the account but `keep_hash` (after a password change, or "sign out
+/// everywhere else").
+pub fn delete_others(
+    conn: &mut DbConnection,
+    account_id: i64,
+    keep_hash: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::id_hash.ne(keep_hash)),
+    )
+    .execute(conn)
+}

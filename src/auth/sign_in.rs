@@ -5,27 +5,73 @@ use crate::db::write_transaction;
 use crate::domain::account::{self, Account, EmailAddress};
 use crate::domain::audit::{self, Actor};
 use crate::domain::organization;
+use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::error::AppError;
 use crate::state::AppState;
 
 /// The account whose email and password match, or None. Unknown emails cost the same bcrypt
 /// verification as wrong passwords, so timing does not tell which emails have accounts.
+///
+/// Brute-force protection (`domain::throttle`): the attempt is counted as a failure of the account
+/// (or unknown email) and of the client address before the password is checked, atomically, so
+/// parallel attempts cannot slip past the limit. While either is locked the password is not
+/// checked, but the dummy hash still spends bcrypt's time and the answer is the same None as for
+/// a wrong password. A success forgets the account's failures and gives the address back its
+/// attempt.
 pub async fn authenticate(
     state: &AppState,
     email: &str,
     password: &str,
+    client_ip: Option<&str>,
 ) -> Result<Option<Account>, AppError> {
-    let account = match EmailAddress::parse(email) {
-        Ok(email) => {
-            state
-                .db(move |conn| account::find_by_email(conn, &email))
-                .await?
-        }
-        Err(_) => None,
+    let now = state.now();
+    let parsed = EmailAddress::parse(email);
+    let unknown = ThrottleKey::unknown_email(email);
+    let address = client_ip.map(ThrottleKey::address);
+    let (account, keys, admission) = state
+        .db(move |conn| {
+            let account = match &parsed {
+                Ok(email) => account::find_by_email(conn, email)?,
+                Err(_) => None,
+            };
+            let keys = ThrottleKeys {
+                account: account
+                    .as_ref()
+                    .map_or(unknown, |account| ThrottleKey::account(account.id)),
+                address,
+            };
+            let admission = throttle::admit(conn, &keys, now)?;
+            Ok::<_, diesel::result::Error>((account, keys, admission))
+        })
+        .await?;
+    let hash = match admission {
+        Admission::Admitted => account.as_ref().and_then(|a| a.password_hash.as_deref()),
+        // Locked: no password check, but the same time spent on the dummy hash.
+        Admission::Locked { .. } => None,
     };
-    let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
     let matches = state.hasher.verify(password, hash).await;
-    Ok(account.filter(|_| matches))
+    match admission {
+        Admission::Locked { until } => {
+            tracing::info!(%until, "sign-in refused: too many failed attempts");
+            Ok(None)
+        }
+        Admission::Admitted => match account.filter(|_| matches) {
+            Some(account) => {
+                state
+                    .db(move |conn| {
+                        throttle::reset(conn, &keys.account)?;
+                        if let Some(address) = &keys.address {
+                            throttle::release(conn, address)?;
+                        }
+                        Ok::<_, diesel::result::Error>(())
+                    })
+                    .await?;
+                Ok(Some(account))
+            }
+            // The failure was counted by `admit`.
+            None => Ok(None),
+        },
+    }
 }
 
 /// Who is starting a session and from where.

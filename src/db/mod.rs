@@ -263,3 +263,65 @@ pub fn claim_due_outbox_messages(
     })?;
     Ok(claimed.into_iter().map(|row| row.id).collect())
 }
+
+/// Counts one failed sign-in for `(scope, subject)` in `sign_in_throttles` and returns the new
+/// count, or None when the subject is locked at `now` (then nothing is counted). One statement,
+/// an upsert, so parallel attempts cannot both read the same count: PostgreSQL locks the row for
+/// the `DO UPDATE` and re-reads its latest committed version; SQLite runs it under the write lock
+/// (`BEGIN IMMEDIATE`, via `write_transaction` in the caller). A count whose last failure and lock
+/// both ended at or before `stale_before` starts over at 1. The lock itself is set by the caller
+/// (`domain::throttle`), in the same transaction.
+pub fn count_sign_in_failure(
+    conn: &mut DbConnection,
+    scope: &str,
+    subject: &str,
+    now: time::PrimitiveDateTime,
+    stale_before: time::PrimitiveDateTime,
+) -> diesel::QueryResult<Option<i32>> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{Integer, Text, Timestamp};
+
+    #[derive(diesel::QueryableByName)]
+    struct Counted {
+        #[diesel(sql_type = Integer)]
+        failures: i32,
+    }
+
+    // The same upsert on both backends (SQLite has it since 3.24, RETURNING since 3.35); only the
+    // placeholders differ.
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "INSERT INTO sign_in_throttles (scope, subject, failures, locked_until, updated_at) \
+             VALUES ($1, $2, 1, NULL, $3) \
+             ON CONFLICT (scope, subject) DO UPDATE SET \
+               failures = CASE WHEN sign_in_throttles.updated_at <= $4 \
+                   AND (sign_in_throttles.locked_until IS NULL \
+                        OR sign_in_throttles.locked_until <= $4) \
+                 THEN 1 ELSE sign_in_throttles.failures + 1 END, \
+               locked_until = NULL, \
+               updated_at = $3 \
+             WHERE sign_in_throttles.locked_until IS NULL OR sign_in_throttles.locked_until <= $3 \
+             RETURNING failures"
+        }
+        DbConnection::Sqlite(_) => {
+            "INSERT INTO sign_in_throttles (scope, subject, failures, locked_until, updated_at) \
+             VALUES (?1, ?2, 1, NULL, ?3) \
+             ON CONFLICT (scope, subject) DO UPDATE SET \
+               failures = CASE WHEN sign_in_throttles.updated_at <= ?4 \
+                   AND (sign_in_throttles.locked_until IS NULL \
+                        OR sign_in_throttles.locked_until <= ?4) \
+                 THEN 1 ELSE sign_in_throttles.failures + 1 END, \
+               locked_until = NULL, \
+               updated_at = ?3 \
+             WHERE sign_in_throttles.locked_until IS NULL OR sign_in_throttles.locked_until <= ?3 \
+             RETURNING failures"
+        }
+    };
+    let counted: Vec<Counted> = diesel::sql_query(sql)
+        .bind::<Text, _>(scope)
+        .bind::<Text, _>(subject)
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(stale_before)
+        .load(conn)?;
+    Ok(counted.into_iter().next().map(|row| row.failures))
+}

@@ -172,6 +172,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organization_policies (organization_id) {
+        organization_id -> BigInt,
+        password_requires_special -> Bool,
+        member_domains -> Text,
+        remote_agent_configuration -> Bool,
+        scheduler_time_zone -> Nullable<Text>,
+        disable_connector_updates -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_throttles (scope, subject) {
+        scope -> Text,
+        subject -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(invitations -> memberships (membership_id));
 diesel::joinable!(environments -> organizations (organization_id));
@@ -200,4 +222,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_environment_access,
     column_preferences,
     member_search_terms,
+    sign_in_throttles,
+    organization_policies,
 );

@@ -127,6 +127,42 @@ pub fn record_sign_in(conn: &mut DbConnection, id: i64, at: PrimitiveDateTime) -
         .map(|_| ())
 }
 
+/// Sets a new password (already hashed) from the profile page: ends every other session of the
+/// account, keeps `keep_session_hash` (the one that asked), and records `account.password-changed`.
+/// Password policy and history rules belong here, before the update. Call it inside a write
+/// transaction.
+pub fn change_password(
+    conn: &mut DbConnection,
+    account_id: i64,
+    new_hash: &str,
+    keep_session_hash: &str,
+    actor: &crate::domain::audit::Actor,
+) -> QueryResult<()> {
+    diesel::update(accounts::table.find(account_id))
+        .set((
+            accounts::password_hash.eq(new_hash),
+            accounts::password_changed_at.eq(actor.at),
+        ))
+        .execute(conn)?;
+    crate::auth::session::delete_others(conn, account_id, keep_session_hash)?;
+    let email: String = accounts::table
+        .find(account_id)
+        .select(accounts::email)
+        .first(conn)?;
+    crate::domain::audit::record(
+        conn,
+        &actor.event(None, "account.password-changed", Some(email)),
+    )
+}
+
+/// The stored password hash of an account (None for an invited account that never registered).
+pub fn password_hash(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<String>> {
+    accounts::table
+        .find(account_id)
+        .select(accounts::password_hash)
+        .first(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,31 @@ pub fn record(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()>
         .map(|_| ())
 }
 
+/// Records an event and returns its id (for pages that show what an event recorded).
+pub fn record_returning_id(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<i64> {
+    diesel::insert_into(audit_events::table)
+        .values(event)
+        .returning(audit_events::id)
+        .get_result(conn)
+}
+
+/// The details of one event of an organization with the given action, if it exists.
+pub fn details_of(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    event_id: i64,
+    action: &str,
+) -> QueryResult<Option<String>> {
+    Ok(audit_events::table
+        .filter(audit_events::id.eq(event_id))
+        .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::action.eq(action))
+        .select(audit_events::details)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {

@@ -575,6 +575,12 @@ pub fn add(
     actor: &Actor,
 ) -> DomainResult<Added> {
     let role_ids = checked_roles(conn, organization_id, role_ids)?;
+    if !crate::domain::policy::email_allowed(
+        &crate::domain::policy::load(conn, organization_id)?,
+        email.as_str(),
+    ) {
+        return refuse("member-domain-refused");
+    }
     let account = match account::find_by_email(conn, email)? {
         Some(account) => {
             let already: Option<String> = memberships::table

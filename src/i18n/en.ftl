@@ -378,3 +378,65 @@ flash-environments-created = Environment added.
 flash-environments-renamed = Environment renamed.
 flash-environments-deleted = Environment deleted.
 users-more-actions = More actions for { $email }
+
+## Policies
+nav-policies = Policies
+policies-title = Policies
+policies-lead = What this organization requires of its members. Changes apply from the next sign-in, invitation or password change.
+policies-changed-title = Saved. What changed:
+policies-passwords = Passwords
+policies-special-hint = At least one of ! # $ % _ < = > or another character that is not a letter, a digit or a space. Applies to new passwords; people in several organizations meet the strictest of them.
+policies-domains = Member email domains
+policies-domains-hint = Separate domains with commas or semicolons. Leave empty to allow any domain. Invitations outside these domains are refused.
+policies-out-of-policy = { $count ->
+    [one] One member has an email outside these domains:
+   *[other] { $count } members have emails outside these domains:
+}
+policies-agents = Agent management
+policies-agents-lead = Stored with the organization for its agents.
+policies-time-zone-hint = An IANA time zone such as Europe/Warsaw or America/Sao_Paulo. Leave empty to use each agent's own.
+policy-password-requires-special = Passwords require a special character
+policy-member-domains = Allowed domains
+policy-remote-agent-configuration = Remote agent configuration
+policy-scheduler-time-zone = Scheduler time zone
+policy-disable-connector-updates = Disable automatic connector updates
+policy-domains-invalid = Enter domains like example.com, separated by commas or semicolons.
+policy-time-zone-invalid = Choose a time zone from the list, such as Europe/Warsaw.
+member-domain-refused = This email's domain is not allowed by the organization's policy on member domains.
+password-needs-special = Add at least one special character, such as ! # $ % _ < = >.
+flash-policies-saved = Policies saved.
+flash-policies-unchanged = Nothing changed.
+
+## Profile
+nav-profile = Profile
+profile-title = Your profile
+profile-lead = Your name, language and time zone, your password, and where you are signed in.
+profile-details-title = Your details
+profile-name = Name
+profile-language = Language
+profile-language-en = English
+profile-language-pt-br = Português (Brasil)
+profile-language-invalid = Choose a language from the list.
+profile-time-zone = Time zone
+profile-time-zone-invalid = Choose a time zone from the list.
+profile-password-title = Change password
+profile-password-lead = Changing your password signs you out everywhere except here.
+profile-current-password = Current password
+profile-current-password-required = Enter your current password.
+profile-current-password-wrong = That is not your current password.
+profile-password-submit = Change password
+profile-sessions-title = Active sessions
+profile-sessions-lead = Browsers where you are signed in. Sign out any you do not recognise, then change your password.
+profile-session-device-col = Device
+profile-session-device = { $browser } on { $os }
+profile-session-unknown-device = Unknown device
+profile-session-this-device = This device
+profile-session-signed-in = Signed in
+profile-session-last-seen = Last active
+profile-session-ip = IP address
+profile-session-sign-out = Sign out
+profile-sign-out-others = Sign out everywhere else
+flash-profile-saved = Profile saved.
+flash-password-changed = Password changed. Your other sessions were signed out.
+flash-session-ended = Session signed out.
+flash-other-sessions-ended = Signed out everywhere else.

@@ -377,3 +377,65 @@ flash-environments-created = Ambiente adicionado.
 flash-environments-renamed = Ambiente renomeado.
 flash-environments-deleted = Ambiente excluído.
 users-more-actions = Mais ações para { $email }
+
+## Políticas
+nav-policies = Políticas
+policies-title = Políticas
+policies-lead = O que esta organização exige dos membros. As mudanças valem a partir da próxima entrada, convite ou troca de senha.
+policies-changed-title = Salvo. O que mudou:
+policies-passwords = Senhas
+policies-special-hint = Pelo menos um de ! # $ % _ < = > ou outro caractere que não seja letra, dígito ou espaço. Vale para senhas novas; quem está em várias organizações segue a mais rígida.
+policies-domains = Domínios de e-mail dos membros
+policies-domains-hint = Separe domínios com vírgulas ou ponto e vírgula. Deixe vazio para permitir qualquer domínio. Convites fora destes domínios são recusados.
+policies-out-of-policy = { $count ->
+    [one] Um membro tem e-mail fora destes domínios:
+   *[other] { $count } membros têm e-mails fora destes domínios:
+}
+policies-agents = Gestão de agentes
+policies-agents-lead = Guardado com a organização para os seus agentes.
+policies-time-zone-hint = Um fuso horário IANA como Europe/Warsaw ou America/Sao_Paulo. Deixe vazio para usar o de cada agente.
+policy-password-requires-special = Senhas exigem um caractere especial
+policy-member-domains = Domínios permitidos
+policy-remote-agent-configuration = Configuração remota de agentes
+policy-scheduler-time-zone = Fuso horário do agendador
+policy-disable-connector-updates = Desativar atualizações automáticas de conectores
+policy-domains-invalid = Informe domínios como exemplo.com, separados por vírgulas ou ponto e vírgula.
+policy-time-zone-invalid = Escolha um fuso horário da lista, como Europe/Warsaw.
+member-domain-refused = O domínio deste e-mail não é permitido pela política de domínios da organização.
+password-needs-special = Inclua pelo menos um caractere especial, como ! # $ % _ < = >.
+flash-policies-saved = Políticas salvas.
+flash-policies-unchanged = Nada mudou.
+
+## Profile
+nav-profile = Perfil
+profile-title = Seu perfil
+profile-lead = Seu nome, idioma e fuso horário, sua senha e onde você está conectado.
+profile-details-title = Seus dados
+profile-name = Nome
+profile-language = Idioma
+profile-language-en = English
+profile-language-pt-br = Português (Brasil)
+profile-language-invalid = Escolha um idioma da lista.
+profile-time-zone = Fuso horário
+profile-time-zone-invalid = Escolha um fuso horário da lista.
+profile-password-title = Alterar senha
+profile-password-lead = Alterar a senha encerra suas sessões em todos os outros lugares.
+profile-current-password = Senha atual
+profile-current-password-required = Digite sua senha atual.
+profile-current-password-wrong = Essa não é a sua senha atual.
+profile-password-submit = Alterar senha
+profile-sessions-title = Sessões ativas
+profile-sessions-lead = Navegadores em que você está conectado. Encerre as que não reconhecer e depois altere sua senha.
+profile-session-device-col = Dispositivo
+profile-session-device = { $browser } em { $os }
+profile-session-unknown-device = Dispositivo desconhecido
+profile-session-this-device = Este dispositivo
+profile-session-signed-in = Entrou em
+profile-session-last-seen = Última atividade
+profile-session-ip = Endereço IP
+profile-session-sign-out = Sair
+profile-sign-out-others = Sair de todos os outros lugares
+flash-profile-saved = Perfil salvo.
+flash-password-changed = Senha alterada. Suas outras sessões foram encerradas.
+flash-session-ended = Sessão encerrada.
+flash-other-sessions-ended = Sessões em todos os outros lugares encerradas.

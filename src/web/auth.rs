@@ -66,7 +66,14 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let next = htmx::safe_next(form.next.as_deref());
-    let Some(account) = sign_in::authenticate(&state, &form.email, &form.password).await? else {
+    let authenticated = sign_in::authenticate(
+        &state,
+        &form.email,
+        &form.password,
+        ctx.client_ip.as_deref(),
+    )
+    .await?;
+    let Some(account) = authenticated else {
         let page = SignInPage {
             t: ctx.tr(),
             shell: AuthShell::new(&RequestContext {

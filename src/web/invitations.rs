@@ -7,8 +7,8 @@ use askama::Template;
 
 use crate::auth::password::NewPassword;
 use crate::db::write_transaction;
-use crate::domain::account;
 use crate::domain::invitation::{self, LinkProblem, OpenInvitation};
+use crate::domain::{account, policy};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -157,9 +157,13 @@ pub async fn accept(
     let registration = if invitation.registered {
         None
     } else {
+        let organization_id = invitation.organization_id;
+        let rules = state
+            .db(move |conn| policy::password_rules_for_organization(conn, organization_id))
+            .await?;
         let typed_name = form.text("name").trim().to_owned();
         let name = account::parse_name(&typed_name);
-        let password = NewPassword::parse(form.text("password"));
+        let password = NewPassword::parse_with(form.text("password"), rules);
         let mismatch =
             password.is_ok() && form.text("password") != form.text("password_confirmation");
         let (Ok(name), Ok(password), false) = (&name, &password, mismatch) else {

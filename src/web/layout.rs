@@ -5,7 +5,7 @@ use crate::assets::asset_url;
 use crate::domain::organization::OrganizationChoice;
 use crate::domain::permission::Permission;
 use crate::i18n::Tr;
-use crate::web::context::{CurrentMember, RequestContext};
+use crate::web::context::{CurrentAccount, CurrentMember, RequestContext};
 
 /// A message shown once, in the messages region.
 #[derive(Debug, Clone)]
@@ -40,7 +40,10 @@ pub enum NavPage {
     Roles,
     Environments,
     Organizations,
+    Policies,
     Deliveries,
+    /// The account's own page (reached from the user menu, not the side navigation).
+    Profile,
 }
 
 pub struct NavItem {
@@ -107,6 +110,13 @@ impl Shell {
                 true,
             ),
             (
+                NavPage::Policies,
+                "/policies",
+                "nav-policies",
+                "security",
+                is_admin,
+            ),
+            (
                 NavPage::Deliveries,
                 "/deliveries",
                 "nav-deliveries",
@@ -137,6 +147,43 @@ impl Shell {
             organization_name: Some(member.member.organization_name.clone()),
             organizations,
             nav,
+            flash: ctx
+                .flash
+                .as_deref()
+                .and_then(|key| Flash::from_key(ctx.tr(), key)),
+        }
+    }
+
+    /// The shell for a page any signed-in account may open (the profile): the console's
+    /// navigation when the account acts in an organization, none when it has no organization.
+    pub fn for_account(
+        account: &CurrentAccount,
+        organizations: Vec<OrganizationChoice>,
+        page: NavPage,
+    ) -> Self {
+        if let Some(member) = account.account.member.clone() {
+            let member = CurrentMember {
+                ctx: account.ctx.clone(),
+                account: account.account.clone(),
+                member,
+            };
+            return Self::new(&member, organizations, page);
+        }
+        let ctx = &account.ctx;
+        Self {
+            lang_tag: ctx.lang.tag(),
+            csrf_token: ctx.csrf_token.clone(),
+            css_url: asset_url("app.css"),
+            icon_url: asset_url("favicon.svg"),
+            htmx_url: asset_url("htmx.min.js"),
+            js_url: asset_url("app.js"),
+            user_name: account.account.name.clone(),
+            user_initials: initials(&account.account.name),
+            user_email: account.account.email.clone(),
+            organization_id: None,
+            organization_name: None,
+            organizations: Vec::new(),
+            nav: Vec::new(),
             flash: ctx
                 .flash
                 .as_deref()

@@ -14,7 +14,9 @@ pub mod layout;
 pub mod organizations;
 pub mod overview;
 pub mod password_reset;
+pub mod policies;
 pub mod preferences;
+pub mod profile;
 pub mod roles;
 pub mod setup;
 pub mod table;
@@ -93,6 +95,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/preferences/columns/{table}",
             web::post().to(preferences::save_columns),
         )
+        .route("/profile", web::get().to(profile::show))
+        .route("/profile", web::post().to(profile::save_details))
+        .route(
+            "/profile/password",
+            web::post().to(profile::change_password),
+        )
+        .route(
+            "/profile/sessions/sign-out-others",
+            web::post().to(profile::sign_out_others),
+        )
+        .route(
+            "/profile/sessions/{handle}/sign-out",
+            web::post().to(profile::sign_out_session),
+        )
         .route("/roles", web::get().to(roles::list))
         .route("/roles", web::post().to(roles::create))
         .route("/roles/new", web::get().to(roles::new_role))
@@ -125,6 +141,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/environments/{id}/delete",
             web::post().to(environments::delete),
         )
+        .route("/policies", web::get().to(policies::show))
+        .route("/policies", web::post().to(policies::save))
         .route("/deliveries", web::get().to(deliveries::deliveries))
         .route("/deliveries/test", web::post().to(deliveries::send_test))
         .route(

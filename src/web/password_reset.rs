@@ -9,6 +9,7 @@ use crate::auth::cookies::CookieKind;
 use crate::auth::password::NewPassword;
 use crate::domain::account::EmailAddress;
 use crate::domain::password_reset::{self, ResetError};
+use crate::domain::policy;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -153,7 +154,17 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = ctx.tr();
-    let password = NewPassword::parse(&form.password);
+    // The new password must satisfy the strictest policy among the account's organizations.
+    let (probe, now) = (token.clone(), state.now());
+    let rules = state
+        .db(
+            move |conn| match password_reset::account_for_token(conn, &probe, now)? {
+                Some(account_id) => policy::password_rules_for_account(conn, account_id),
+                None => Ok(Default::default()),
+            },
+        )
+        .await?;
+    let password = NewPassword::parse_with(&form.password, rules);
     let mismatch = password.is_ok() && form.password != form.password_confirmation;
     let password = match password {
         Ok(password) if !mismatch => password,

@@ -64,6 +64,17 @@ fn routes(ids: &Ids) -> Vec<Route> {
         route("POST", "/organizations/switch".into(), Members, true)
             .with_form(&[("organization_id", organization)]),
         route("POST", "/organizations/current".into(), Admins, false),
+        // Every signed-in account's own page. (Signing out one session by its handle is checked in
+        // profile.rs: a handle is per caller, and another account's answers 404.)
+        route("GET", "/profile".into(), Members, false),
+        route("POST", "/profile".into(), Members, false),
+        route("POST", "/profile/password".into(), Members, false),
+        route(
+            "POST",
+            "/profile/sessions/sign-out-others".into(),
+            Members,
+            false,
+        ),
         route("GET", "/users".into(), UserReaders, false),
         route(
             "POST",
@@ -101,6 +112,8 @@ fn routes(ids: &Ids) -> Vec<Route> {
         ),
         route("GET", format!("/users/{member}/remove"), Admins, true),
         route("POST", format!("/users/{member}/remove"), Admins, true),
+        route("GET", "/policies".into(), Admins, false),
+        route("POST", "/policies".into(), Admins, false),
         route("GET", "/deliveries".into(), Admins, false),
         route("POST", "/deliveries/test".into(), Admins, false),
         route(

@@ -1,0 +1,10 @@
+-- An organization's policies; no row means every policy has its default.
+CREATE TABLE organization_policies (
+    organization_id BIGINT PRIMARY KEY NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    password_requires_special BOOLEAN NOT NULL,
+    member_domains TEXT NOT NULL,
+    remote_agent_configuration BOOLEAN NOT NULL,
+    scheduler_time_zone TEXT,
+    disable_connector_updates BOOLEAN NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);

@@ -1,0 +1,316 @@
+//! Brute-force protection for sign-in: failed attempts counted per account and per client address.
+//!
+//! The rules:
+//! - **Account** (`scope = 'account'`): the subject is the account id, or, when no account has
+//!   the email, the normalised email (`invalid:<input>` for input that is not an email at all), so
+//!   unknown emails lock exactly like known ones and locking does not tell which emails exist.
+//!   The 10th failure locks it.
+//! - **Address** (`scope = 'address'`): the subject is the client IP. The 50th failure locks it,
+//!   so one address cannot sweep many accounts with a few guesses each.
+//! - **Schedule** ([`lock_delay`]): the failure that reaches the threshold locks the subject for
+//!   1 minute, and each failure after it (once the lock has passed) for twice as long, capped at
+//!   15 minutes. For an account: failure 10 → 1 min, 11 → 2 min, 12 → 4 min, 13 → 8 min, 14 and
+//!   on → 15 min. For an address the same from failure 50.
+//! - **While locked** an attempt is refused without checking the password (the caller still spends
+//!   the bcrypt time on the dummy hash and answers exactly like a wrong password); it is not
+//!   counted and does not extend the lock.
+//! - **Window**: a count starts over after 15 quiet minutes, that is when its last failure, and the
+//!   end of its lock if it had one, are both at least 15 minutes old ([`WINDOW`]).
+//! - **Success** deletes the account's count ([`reset`]) and gives the address back the attempt
+//!   it had reserved ([`release`]); the address's earlier failures stay.
+//!
+//! **Atomic, before the password check.** [`admit`] counts an attempt as a failure *before* the
+//! password is verified, in one write transaction over both keys: an upsert that increments the
+//! count unless the subject is locked (`db::count_sign_in_failure`), then the lock once the count
+//! reaches the threshold. Parallel attempts therefore cannot all pass a check that reads 9: the
+//! attempt that counts the 10th failure locks the account, and every attempt counted after it is
+//! refused, so at most 10 passwords are ever checked before the lock, however many requests run
+//! at once. A success then undoes the reservation (`reset` / `release`).
+
+use diesel::prelude::*;
+use time::{Duration, PrimitiveDateTime};
+
+use crate::db::schema::sign_in_throttles;
+use crate::db::{self, DbConnection, write_transaction};
+use crate::domain::account::EmailAddress;
+
+/// Failures of one account (or unknown email) before it is locked.
+pub const ACCOUNT_THRESHOLD: i32 = 10;
+/// Failures from one client address before it is locked.
+pub const ADDRESS_THRESHOLD: i32 = 50;
+/// The lock of the failure that reaches the threshold; each further failure doubles it.
+pub const FIRST_DELAY: Duration = Duration::minutes(1);
+/// The longest lock.
+pub const MAX_DELAY: Duration = Duration::minutes(15);
+/// Quiet time after which a count starts over.
+pub const WINDOW: Duration = Duration::minutes(15);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Account,
+    Address,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Address => "address",
+        }
+    }
+
+    pub fn threshold(self) -> i32 {
+        match self {
+            Self::Account => ACCOUNT_THRESHOLD,
+            Self::Address => ADDRESS_THRESHOLD,
+        }
+    }
+}
+
+/// One counted subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleKey {
+    pub scope: Scope,
+    pub subject: String,
+}
+
+impl ThrottleKey {
+    /// A known account.
+    pub fn account(account_id: i64) -> Self {
+        Self {
+            scope: Scope::Account,
+            subject: account_id.to_string(),
+        }
+    }
+
+    /// An email no account has, normalised as accounts store theirs. Input that is not an email
+    /// at all gets an `invalid:` prefix, so it can never name an account id or a real email.
+    pub fn unknown_email(input: &str) -> Self {
+        let subject = match EmailAddress::parse(input) {
+            Ok(email) => email.as_str().to_owned(),
+            Err(_) => {
+                let input: String = input.trim().to_lowercase().chars().take(254).collect();
+                format!("invalid:{input}")
+            }
+        };
+        Self {
+            scope: Scope::Account,
+            subject,
+        }
+    }
+
+    /// A client address.
+    pub fn address(ip: &str) -> Self {
+        Self {
+            scope: Scope::Address,
+            subject: ip.to_owned(),
+        }
+    }
+}
+
+/// What one sign-in attempt is counted against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleKeys {
+    pub account: ThrottleKey,
+    /// None when the client address is unknown.
+    pub address: Option<ThrottleKey>,
+}
+
+impl ThrottleKeys {
+    fn iter(&self) -> impl Iterator<Item = &ThrottleKey> {
+        std::iter::once(&self.account).chain(self.address.as_ref())
+    }
+}
+
+/// How long the `failures`-th failure locks a subject of this scope, if at all: nothing below the
+/// threshold, then 1 min at the threshold, doubling with each further failure, capped at 15 min
+/// (account: 10 → 1, 11 → 2, 12 → 4, 13 → 8, 14+ → 15 minutes).
+pub fn lock_delay(scope: Scope, failures: i32) -> Option<Duration> {
+    let beyond = failures.checked_sub(scope.threshold())?;
+    if beyond < 0 {
+        return None;
+    }
+    // 1 min × 2^beyond, without overflow: from 2^4 = 16 min on, the cap applies.
+    let delay = if beyond >= 4 {
+        MAX_DELAY
+    } else {
+        FIRST_DELAY * (1 << beyond)
+    };
+    Some(delay.min(MAX_DELAY))
+}
+
+/// Whether an attempt may go on to the password check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Counted as a failure in advance; undo with [`reset`] / [`release`] if it succeeds.
+    Admitted,
+    /// A key is locked until then; nothing was counted.
+    Locked { until: PrimitiveDateTime },
+}
+
+enum Refusal {
+    Locked(PrimitiveDateTime),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Refusal {
+    fn from(err: diesel::result::Error) -> Self {
+        Self::Db(err)
+    }
+}
+
+/// The latest time until which one of the keys is locked, if one is locked at `now`.
+pub fn check(
+    conn: &mut DbConnection,
+    keys: &ThrottleKeys,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<PrimitiveDateTime>> {
+    let mut until = None;
+    for key in keys.iter() {
+        let locked: Option<Option<PrimitiveDateTime>> = sign_in_throttles::table
+            .find((key.scope.as_str(), &key.subject))
+            .select(sign_in_throttles::locked_until)
+            .first(conn)
+            .optional()?;
+        if let Some(locked) = locked.flatten().filter(|locked| *locked > now) {
+            until = until.max(Some(locked));
+        }
+    }
+    Ok(until)
+}
+
+/// Counts this attempt as a failure of every key, atomically and before the password is checked,
+/// unless a key is locked (then nothing is counted). Locks each key whose count reaches its
+/// threshold. Opens its own write transaction: do not call it inside one.
+pub fn admit(
+    conn: &mut DbConnection,
+    keys: &ThrottleKeys,
+    now: PrimitiveDateTime,
+) -> QueryResult<Admission> {
+    let counted = write_transaction(conn, |conn| {
+        for key in keys.iter() {
+            let scope = key.scope.as_str();
+            let Some(failures) =
+                db::count_sign_in_failure(conn, scope, &key.subject, now, now - WINDOW)?
+            else {
+                let until: Option<Option<PrimitiveDateTime>> = sign_in_throttles::table
+                    .find((scope, &key.subject))
+                    .select(sign_in_throttles::locked_until)
+                    .first(conn)
+                    .optional()?;
+                // Rolls back what an earlier key counted.
+                return Err(Refusal::Locked(until.flatten().unwrap_or(now)));
+            };
+            if let Some(delay) = lock_delay(key.scope, failures) {
+                diesel::update(sign_in_throttles::table.find((scope, &key.subject)))
+                    .set(sign_in_throttles::locked_until.eq(now + delay))
+                    .execute(conn)?;
+            }
+        }
+        Ok(())
+    });
+    match counted {
+        Ok(()) => Ok(Admission::Admitted),
+        Err(Refusal::Locked(until)) => Ok(Admission::Locked { until }),
+        Err(Refusal::Db(err)) => Err(err),
+    }
+}
+
+/// Counts a failure of every key (as [`admit`] does; not counted while locked). For failures found
+/// after the password check, such as a wrong two-factor code.
+pub fn record_failure(
+    conn: &mut DbConnection,
+    keys: &ThrottleKeys,
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    admit(conn, keys, now).map(|_| ())
+}
+
+/// After a successful sign-in: forgets the account's failures (and any lock).
+pub fn reset(conn: &mut DbConnection, account: &ThrottleKey) -> QueryResult<()> {
+    diesel::delete(sign_in_throttles::table.find((account.scope.as_str(), &account.subject)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// After a successful sign-in: gives the address back the failure [`admit`] counted in advance,
+/// and lifts the lock that reservation set if it reached the threshold. Earlier failures stay.
+pub fn release(conn: &mut DbConnection, address: &ThrottleKey) -> QueryResult<()> {
+    diesel::update(
+        sign_in_throttles::table
+            .find((address.scope.as_str(), &address.subject))
+            .filter(sign_in_throttles::failures.gt(0)),
+    )
+    .set((
+        sign_in_throttles::failures.eq(sign_in_throttles::failures - 1),
+        sign_in_throttles::locked_until.eq(None::<PrimitiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes counts that no longer matter (quiet for [`WINDOW`]); returns how many.
+pub fn purge_stale(conn: &mut DbConnection, now: PrimitiveDateTime) -> QueryResult<usize> {
+    let stale_before = now - WINDOW;
+    diesel::delete(
+        sign_in_throttles::table
+            .filter(sign_in_throttles::updated_at.le(stale_before))
+            .filter(
+                sign_in_throttles::locked_until
+                    .is_null()
+                    .or(sign_in_throttles::locked_until.le(stale_before)),
+            ),
+    )
+    .execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_lock_from_the_tenth_failure_with_growing_delays() {
+        let minutes = |failures| lock_delay(Scope::Account, failures).map(|d| d.whole_minutes());
+        assert_eq!(minutes(0), None);
+        assert_eq!(minutes(9), None);
+        assert_eq!(minutes(10), Some(1));
+        assert_eq!(minutes(11), Some(2));
+        assert_eq!(minutes(12), Some(4));
+        assert_eq!(minutes(13), Some(8));
+        assert_eq!(minutes(14), Some(15));
+        assert_eq!(minutes(15), Some(15));
+        assert_eq!(minutes(1_000), Some(15));
+        assert_eq!(minutes(i32::MAX), Some(15));
+    }
+
+    #[test]
+    fn addresses_lock_from_the_fiftieth_failure() {
+        let minutes = |failures| lock_delay(Scope::Address, failures).map(|d| d.whole_minutes());
+        assert_eq!(minutes(10), None);
+        assert_eq!(minutes(49), None);
+        assert_eq!(minutes(50), Some(1));
+        assert_eq!(minutes(51), Some(2));
+        assert_eq!(minutes(54), Some(15));
+        assert_eq!(minutes(i32::MAX), Some(15));
+    }
+
+    #[test]
+    fn negative_counts_never_lock() {
+        assert_eq!(lock_delay(Scope::Account, -1), None);
+        assert_eq!(lock_delay(Scope::Account, i32::MIN), None);
+    }
+
+    #[test]
+    fn unknown_emails_are_normalised_and_never_look_like_ids() {
+        assert_eq!(
+            ThrottleKey::unknown_email("  Nobody@Example.COM ").subject,
+            "nobody@example.com"
+        );
+        assert_eq!(ThrottleKey::unknown_email(" 42 ").subject, "invalid:42");
+        assert_eq!(ThrottleKey::account(42).subject, "42");
+        assert_eq!(
+            ThrottleKey::unknown_email(&"x".repeat(1_000)).subject.len(),
+            "invalid:".len() + 254
+        );
+    }
+}

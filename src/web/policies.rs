@@ -1,0 +1,212 @@
+//! The Policies page: what an organization requires of its members. Saving shows exactly what
+//! changed (read back from the audit event the change wrote).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::write_transaction;
+use crate::domain::organization;
+use crate::domain::permission::Permission;
+use crate::domain::policy::{self, Change, Policy};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::web::context::CurrentMember;
+use crate::web::form::FormFields;
+use crate::web::htmx;
+use crate::web::layout::{NavPage, Shell};
+
+/// How many out-of-policy members the page names (the count covers all of them).
+const OUT_OF_POLICY_SHOWN: usize = 20;
+
+pub struct ChangeLine {
+    pub label_key: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "policies/policies.html", blocks = ["content"])]
+struct PoliciesPage {
+    t: Tr,
+    shell: Shell,
+    password_requires_special: bool,
+    member_domains: String,
+    remote_agent_configuration: bool,
+    scheduler_time_zone: String,
+    disable_connector_updates: bool,
+    domains_error: String,
+    time_zone_error: String,
+    time_zones: Vec<&'static str>,
+    out_of_policy: Vec<String>,
+    out_of_policy_count: usize,
+    changes: Vec<ChangeLine>,
+}
+
+/// What the form shows: the saved policy, or what was typed with its errors.
+struct FormState {
+    policy: Policy,
+    domains_text: String,
+    domains_error: String,
+    time_zone_text: String,
+    time_zone_error: String,
+}
+
+impl FormState {
+    fn saved(policy: Policy) -> Self {
+        Self {
+            domains_text: policy.member_domains.join(", "),
+            time_zone_text: policy.scheduler_time_zone.clone().unwrap_or_default(),
+            policy,
+            domains_error: String::new(),
+            time_zone_error: String::new(),
+        }
+    }
+}
+
+fn change_line(change: Change) -> ChangeLine {
+    let shown = |value: String| match value.as_str() {
+        "" => "—".to_owned(),
+        _ => value,
+    };
+    ChangeLine {
+        label_key: format!("policy-{}", change.setting),
+        before: shown(change.before),
+        after: shown(change.after),
+    }
+}
+
+async fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    form: Option<FormState>,
+    changed_event: Option<i64>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let (organizations, saved, changes) = state
+        .db(move |conn| {
+            let changes = match changed_event {
+                Some(event) => policy::changes_recorded(conn, organization_id, event)?,
+                None => Vec::new(),
+            };
+            Ok::<_, diesel::result::Error>((
+                organization::choices_for_account(conn, account_id)?,
+                policy::load(conn, organization_id)?,
+                changes,
+            ))
+        })
+        .await?;
+    let form = form.unwrap_or_else(|| FormState::saved(saved.clone()));
+    let (out_of_policy, out_of_policy_count) = {
+        let saved = saved.clone();
+        state
+            .db(move |conn| {
+                policy::members_out_of_policy(conn, organization_id, &saved, OUT_OF_POLICY_SHOWN)
+            })
+            .await?
+    };
+    let page = PoliciesPage {
+        t: member.ctx.tr(),
+        password_requires_special: form.policy.password_requires_special,
+        member_domains: form.domains_text,
+        remote_agent_configuration: form.policy.remote_agent_configuration,
+        scheduler_time_zone: form.time_zone_text,
+        disable_connector_updates: form.policy.disable_connector_updates,
+        domains_error: form.domains_error,
+        time_zone_error: form.time_zone_error,
+        time_zones: chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|zone| zone.name())
+            .collect(),
+        out_of_policy,
+        out_of_policy_count,
+        changes: changes.into_iter().map(change_line).collect(),
+        shell: Shell::new(member, organizations, NavPage::Policies),
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    changed: Option<i64>,
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    render(&req, &state, &member, None, query.changed, StatusCode::OK).await
+}
+
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    form: FormFields,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let t = member.ctx.tr();
+    let domains_text = form.text("member_domains").trim().to_owned();
+    let time_zone_text = form.text("scheduler_time_zone").trim().to_owned();
+    let domains = policy::parse_domains(&domains_text);
+    let time_zone_valid =
+        time_zone_text.is_empty() || time_zone_text.parse::<chrono_tz::Tz>().is_ok();
+    let mut state_of_form = FormState {
+        policy: Policy {
+            password_requires_special: form.has("password_requires_special"),
+            member_domains: domains.clone().unwrap_or_default(),
+            remote_agent_configuration: form.has("remote_agent_configuration"),
+            scheduler_time_zone: Some(time_zone_text.clone()).filter(|zone| !zone.is_empty()),
+            disable_connector_updates: form.has("disable_connector_updates"),
+        },
+        domains_text,
+        domains_error: domains.err().map(|key| t.t(key)).unwrap_or_default(),
+        time_zone_text,
+        time_zone_error: String::new(),
+    };
+    if !time_zone_valid {
+        state_of_form.time_zone_error = t.t("policy-time-zone-invalid");
+    }
+    if !state_of_form.domains_error.is_empty() || !state_of_form.time_zone_error.is_empty() {
+        return render(
+            &req,
+            &state,
+            &member,
+            Some(state_of_form),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let new_policy = state_of_form.policy;
+    let event = state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                policy::save(conn, organization_id, &new_policy, &actor)
+            })
+        })
+        .await?;
+    Ok(match event {
+        Some(event) => htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            &format!("/policies?changed={event}"),
+            "flash-policies-saved",
+        ),
+        None => htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            "/policies",
+            "flash-policies-unchanged",
+        ),
+    })
+}
