@@ -176,6 +176,10 @@ diesel::table! {
     organization_policies (organization_id) {
         organization_id -> BigInt,
         password_requires_special -> Bool,
+        password_expiry_days -> Integer,
+        password_history -> Integer,
+        inactivity_days -> Integer,
+        ip_allow_list -> Text,
         member_domains -> Text,
         remote_agent_configuration -> Bool,
         scheduler_time_zone -> Nullable<Text>,

@@ -10,10 +10,18 @@ use crate::db::schema::{memberships, organization_policies};
 use crate::domain::audit::{self, Actor};
 use crate::domain::organization::MembershipStatus;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// New passwords need at least one character that is not a letter, digit or space.
     pub password_requires_special: bool,
+    /// Days after which a password must be changed at the next sign-in; 0 = never.
+    pub password_expiry_days: i32,
+    /// How many previous passwords a new one may not repeat; 0 = no history.
+    pub password_history: i32,
+    /// Days without a sign-in after which a member becomes Inactive; 0 = never.
+    pub inactivity_days: i32,
+    /// Addresses and CIDR ranges allowed to act in the organization; empty allows any.
+    pub ip_allow_list: Vec<String>,
     /// Lower-case domains members' emails must belong to; empty allows any.
     pub member_domains: Vec<String>,
     /// Agent management: stored and shown; agents read them in a later release.
@@ -22,31 +30,60 @@ pub struct Policy {
     pub disable_connector_updates: bool,
 }
 
-type PolicyRow = (bool, String, bool, Option<String>, bool);
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            password_requires_special: false,
+            password_expiry_days: 90,
+            password_history: 5,
+            inactivity_days: 90,
+            ip_allow_list: Vec::new(),
+            member_domains: Vec::new(),
+            remote_agent_configuration: false,
+            scheduler_time_zone: None,
+            disable_connector_updates: false,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organization_policies)]
+struct PolicyRow {
+    password_requires_special: bool,
+    password_expiry_days: i32,
+    password_history: i32,
+    inactivity_days: i32,
+    ip_allow_list: String,
+    member_domains: String,
+    remote_agent_configuration: bool,
+    scheduler_time_zone: Option<String>,
+    disable_connector_updates: bool,
+}
+
+fn split_list(list: &str) -> Vec<String> {
+    list.split(',')
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 pub fn load(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Policy> {
     let row: Option<PolicyRow> = organization_policies::table
         .find(organization_id)
-        .select((
-            organization_policies::password_requires_special,
-            organization_policies::member_domains,
-            organization_policies::remote_agent_configuration,
-            organization_policies::scheduler_time_zone,
-            organization_policies::disable_connector_updates,
-        ))
+        .select(PolicyRow::as_select())
         .first(conn)
         .optional()?;
     Ok(match row {
-        Some((special, domains, remote, zone, no_updates)) => Policy {
-            password_requires_special: special,
-            member_domains: domains
-                .split(',')
-                .filter(|d| !d.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            remote_agent_configuration: remote,
-            scheduler_time_zone: zone,
-            disable_connector_updates: no_updates,
+        Some(row) => Policy {
+            password_requires_special: row.password_requires_special,
+            password_expiry_days: row.password_expiry_days,
+            password_history: row.password_history,
+            inactivity_days: row.inactivity_days,
+            ip_allow_list: split_list(&row.ip_allow_list),
+            member_domains: split_list(&row.member_domains),
+            remote_agent_configuration: row.remote_agent_configuration,
+            scheduler_time_zone: row.scheduler_time_zone,
+            disable_connector_updates: row.disable_connector_updates,
         },
         None => Policy::default(),
     })
@@ -76,6 +113,45 @@ pub fn parse_domains(input: &str) -> Result<Vec<String>, &'static str> {
         }
     }
     Ok(domains)
+}
+
+/// Reads addresses and CIDR ranges ("203.0.113.7, 198.51.100.0/24; 2001:db8::/32") into their
+/// canonical forms. A plain address becomes a single-address range.
+pub fn parse_ip_allow_list(input: &str) -> Result<Vec<String>, &'static str> {
+    let mut entries = Vec::new();
+    for part in input
+        .split([',', ';', '\n', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let network = match part.parse::<ipnet::IpNet>() {
+            Ok(network) => network.trunc(),
+            Err(_) => part
+                .parse::<std::net::IpAddr>()
+                .map(ipnet::IpNet::from)
+                .map_err(|_| "policy-ip-invalid")?,
+        };
+        let entry = network.to_string();
+        if !entries.contains(&entry) {
+            entries.push(entry);
+        }
+    }
+    Ok(entries)
+}
+
+/// Whether a client address may act in the organization. An empty list allows any address; an
+/// unknown address is allowed only when the list is empty.
+pub fn address_allowed(allow_list: &[String], address: Option<&str>) -> bool {
+    if allow_list.is_empty() {
+        return true;
+    }
+    let Some(address) = address.and_then(|a| a.parse::<std::net::IpAddr>().ok()) else {
+        return false;
+    };
+    allow_list
+        .iter()
+        .filter_map(|entry| entry.parse::<ipnet::IpNet>().ok())
+        .any(|network| network.contains(&address))
 }
 
 /// Whether an email may belong to a member under the policy.
@@ -113,6 +189,26 @@ pub fn diff(before: &Policy, after: &Policy) -> Vec<Change> {
         "password-requires-special",
         yes_no(before.password_requires_special),
         yes_no(after.password_requires_special),
+    );
+    note(
+        "password-expiry-days",
+        before.password_expiry_days.to_string(),
+        after.password_expiry_days.to_string(),
+    );
+    note(
+        "password-history",
+        before.password_history.to_string(),
+        after.password_history.to_string(),
+    );
+    note(
+        "inactivity-days",
+        before.inactivity_days.to_string(),
+        after.inactivity_days.to_string(),
+    );
+    note(
+        "ip-allow-list",
+        before.ip_allow_list.join(", "),
+        after.ip_allow_list.join(", "),
     );
     note(
         "member-domains",
@@ -154,6 +250,10 @@ pub fn save(
         .values((
             organization_policies::organization_id.eq(organization_id),
             organization_policies::password_requires_special.eq(policy.password_requires_special),
+            organization_policies::password_expiry_days.eq(policy.password_expiry_days),
+            organization_policies::password_history.eq(policy.password_history),
+            organization_policies::inactivity_days.eq(policy.inactivity_days),
+            organization_policies::ip_allow_list.eq(policy.ip_allow_list.join(",")),
             organization_policies::member_domains.eq(policy.member_domains.join(",")),
             organization_policies::remote_agent_configuration.eq(policy.remote_agent_configuration),
             organization_policies::scheduler_time_zone.eq(policy.scheduler_time_zone.as_deref()),
@@ -242,6 +342,21 @@ mod tests {
         );
         assert!(parse_domains("not a domain").is_err());
         assert!(parse_domains("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn allow_lists_take_addresses_and_ranges_of_both_families() {
+        let list = parse_ip_allow_list("203.0.113.7; 198.51.100.9/24, 2001:db8::/32").unwrap();
+        assert_eq!(
+            list,
+            vec!["203.0.113.7/32", "198.51.100.0/24", "2001:db8::/32"]
+        );
+        assert!(address_allowed(&list, Some("198.51.100.200")));
+        assert!(address_allowed(&list, Some("2001:db8::1")));
+        assert!(!address_allowed(&list, Some("203.0.113.8")));
+        assert!(!address_allowed(&list, None));
+        assert!(address_allowed(&[], None));
+        assert!(parse_ip_allow_list("300.1.1.1").is_err());
     }
 
     #[test]

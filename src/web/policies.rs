@@ -33,6 +33,14 @@ struct PoliciesPage {
     t: Tr,
     shell: Shell,
     password_requires_special: bool,
+    password_expiry_days: String,
+    password_history: String,
+    inactivity_days: String,
+    ip_allow_list: String,
+    numbers_error: String,
+    ip_error: String,
+    lockout_warning: bool,
+    client_ip: String,
     member_domains: String,
     remote_agent_configuration: bool,
     scheduler_time_zone: String,
@@ -48,6 +56,13 @@ struct PoliciesPage {
 /// What the form shows: the saved policy, or what was typed with its errors.
 struct FormState {
     policy: Policy,
+    expiry_text: String,
+    history_text: String,
+    inactivity_text: String,
+    ip_text: String,
+    numbers_error: String,
+    ip_error: String,
+    lockout_warning: bool,
     domains_text: String,
     domains_error: String,
     time_zone_text: String,
@@ -57,6 +72,13 @@ struct FormState {
 impl FormState {
     fn saved(policy: Policy) -> Self {
         Self {
+            expiry_text: policy.password_expiry_days.to_string(),
+            history_text: policy.password_history.to_string(),
+            inactivity_text: policy.inactivity_days.to_string(),
+            ip_text: policy.ip_allow_list.join(", "),
+            numbers_error: String::new(),
+            ip_error: String::new(),
+            lockout_warning: false,
             domains_text: policy.member_domains.join(", "),
             time_zone_text: policy.scheduler_time_zone.clone().unwrap_or_default(),
             policy,
@@ -112,6 +134,14 @@ async fn render(
     let page = PoliciesPage {
         t: member.ctx.tr(),
         password_requires_special: form.policy.password_requires_special,
+        password_expiry_days: form.expiry_text,
+        password_history: form.history_text,
+        inactivity_days: form.inactivity_text,
+        ip_allow_list: form.ip_text,
+        numbers_error: form.numbers_error,
+        ip_error: form.ip_error,
+        lockout_warning: form.lockout_warning,
+        client_ip: member.ctx.client_ip.clone().unwrap_or_default(),
         member_domains: form.domains_text,
         remote_agent_configuration: form.policy.remote_agent_configuration,
         scheduler_time_zone: form.time_zone_text,
@@ -158,14 +188,47 @@ pub async fn save(
     let domains = policy::parse_domains(&domains_text);
     let time_zone_valid =
         time_zone_text.is_empty() || time_zone_text.parse::<chrono_tz::Tz>().is_ok();
+    let number = |name: &str, max: i32| -> Option<i32> {
+        form.text(name)
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (0..=max).contains(n))
+    };
+    let (expiry, history, inactivity) = (
+        number("password_expiry_days", 3650),
+        number("password_history", 24),
+        number("inactivity_days", 3650),
+    );
+    let ip_text = form.text("ip_allow_list").trim().to_owned();
+    let ip_list = policy::parse_ip_allow_list(&ip_text);
     let mut state_of_form = FormState {
         policy: Policy {
             password_requires_special: form.has("password_requires_special"),
+            password_expiry_days: expiry.unwrap_or_default(),
+            password_history: history.unwrap_or_default(),
+            inactivity_days: inactivity.unwrap_or_default(),
+            ip_allow_list: ip_list.clone().unwrap_or_default(),
             member_domains: domains.clone().unwrap_or_default(),
             remote_agent_configuration: form.has("remote_agent_configuration"),
             scheduler_time_zone: Some(time_zone_text.clone()).filter(|zone| !zone.is_empty()),
             disable_connector_updates: form.has("disable_connector_updates"),
         },
+        expiry_text: form.text("password_expiry_days").trim().to_owned(),
+        history_text: form.text("password_history").trim().to_owned(),
+        inactivity_text: form.text("inactivity_days").trim().to_owned(),
+        numbers_error: if expiry.is_none() || history.is_none() || inactivity.is_none() {
+            t.t("policy-numbers-invalid")
+        } else {
+            String::new()
+        },
+        ip_error: ip_list
+            .as_ref()
+            .err()
+            .map(|key| t.t(key))
+            .unwrap_or_default(),
+        lockout_warning: false,
+        ip_text,
         domains_text,
         domains_error: domains.err().map(|key| t.t(key)).unwrap_or_default(),
         time_zone_text,
@@ -174,7 +237,23 @@ pub async fn save(
     if !time_zone_valid {
         state_of_form.time_zone_error = t.t("policy-time-zone-invalid");
     }
-    if !state_of_form.domains_error.is_empty() || !state_of_form.time_zone_error.is_empty() {
+    // Saving a list that leaves out the admin's own address locks them out: they must confirm.
+    let locks_out = !policy::address_allowed(
+        &state_of_form.policy.ip_allow_list,
+        member.ctx.client_ip.as_deref(),
+    );
+    if locks_out && form.get("confirm_lockout") != Some("yes") {
+        state_of_form.lockout_warning = true;
+    }
+    let has_errors = [
+        &state_of_form.domains_error,
+        &state_of_form.time_zone_error,
+        &state_of_form.numbers_error,
+        &state_of_form.ip_error,
+    ]
+    .iter()
+    .any(|error| !error.is_empty());
+    if has_errors || state_of_form.lockout_warning {
         return render(
             &req,
             &state,

@@ -4,10 +4,22 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
+/// Posts the policies form as a browser would: every field the page has, the defaults where the
+/// test does not say otherwise.
 async fn save_policies(admin: &TestClient, fields: &[(&str, &str)]) -> reqwest::Response {
     let (status, _) = admin.page("/policies").await;
     assert_eq!(status, StatusCode::OK);
-    admin.post_form("/policies", fields).await
+    let mut all: Vec<(&str, &str)> = fields.to_vec();
+    for (name, default) in [
+        ("password_expiry_days", "90"),
+        ("password_history", "5"),
+        ("inactivity_days", "90"),
+    ] {
+        if !fields.iter().any(|(field, _)| *field == name) {
+            all.push((name, default));
+        }
+    }
+    admin.post_form("/policies", &all).await
 }
 
 #[tokio::test]

@@ -2,6 +2,10 @@
 CREATE TABLE organization_policies (
     organization_id BIGINT PRIMARY KEY NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
     password_requires_special BOOLEAN NOT NULL,
+    password_expiry_days INTEGER NOT NULL,
+    password_history INTEGER NOT NULL,
+    inactivity_days INTEGER NOT NULL,
+    ip_allow_list TEXT NOT NULL,
     member_domains TEXT NOT NULL,
     remote_agent_configuration BOOLEAN NOT NULL,
     scheduler_time_zone TEXT,
