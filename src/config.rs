@@ -78,6 +78,16 @@ pub struct SettingsArgs {
     )]
     pub mail_from: String,
 
+    /// Reverse proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges, separated
+    /// by commas. Without it, the connecting peer is the client.
+    #[arg(
+        long,
+        env = "GATEHOUSE_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: String,
+
     /// Days an invitation link stays valid.
     #[arg(
         long,
@@ -109,6 +119,7 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub invitation_lifetime: Duration,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Where mail files go when no SMTP server is configured.
     pub mail_dir: PathBuf,
     /// How often the outbox worker looks for due messages when nothing wakes it.
@@ -127,6 +138,8 @@ pub enum SettingsError {
     BcryptCost(u32),
     #[error("session durations must be positive")]
     SessionDuration,
+    #[error("GATEHOUSE_TRUSTED_PROXIES must list addresses or CIDR ranges: {0}")]
+    TrustedProxies(String),
 }
 
 impl Settings {
@@ -142,6 +155,7 @@ impl Settings {
             db_pool_size: 10,
             smtp_url: None,
             invitation_lifetime: Duration::days(7),
+            trusted_proxies: Vec::new(),
             mail_from: "Gatehouse <gatehouse@localhost>".to_owned(),
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll_interval: std::time::Duration::from_secs(5),
@@ -202,10 +216,24 @@ impl TryFrom<SettingsArgs> for Settings {
             db_pool_size: args.db_pool_size.max(1),
             smtp_url: args.smtp_url.filter(|url| !url.trim().is_empty()),
             invitation_lifetime: Duration::days(args.invitation_days.max(1)),
+            trusted_proxies: parse_trusted_proxies(&args.trusted_proxies)?,
             mail_from: args.mail_from,
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll_interval: std::time::Duration::from_secs(5),
             run_outbox_worker: true,
         })
     }
+}
+
+fn parse_trusted_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, SettingsError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| SettingsError::TrustedProxies(entry.to_owned()))
+        })
+        .collect()
 }

@@ -186,15 +186,28 @@ fn spawn_session_purger(state: AppState) {
                     Ok::<_, diesel::result::Error>((
                         session::purge_expired(conn, now)?,
                         crate::domain::throttle::purge_stale(conn, now)?,
+                        crate::domain::policy::inactivate_idle_members(
+                            conn,
+                            None,
+                            now,
+                            &crate::domain::audit::Actor {
+                                account_id: None,
+                                ip: None,
+                                at: now,
+                            },
+                        )?,
                     ))
                 })
                 .await;
             match purged {
-                Ok((sessions, throttles)) if sessions + throttles > 0 => {
+                Ok((sessions, throttles, inactivated))
+                    if sessions + throttles + inactivated > 0 =>
+                {
                     tracing::info!(
                         sessions,
                         throttles,
-                        "expired sessions and stale sign-in counters removed"
+                        inactivated,
+                        "housekeeping: expired sessions, stale sign-in counters, idle members"
                     )
                 }
                 Ok(_) => {}

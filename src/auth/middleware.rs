@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::context::RequestContext;
+use crate::web::{htmx, password_expired};
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
@@ -35,13 +36,18 @@ pub async fn session_layer(
         .cloned()
         .expect("AppState is registered");
     let settings = state.settings.clone();
+    let client_ip = client_address(&req, &settings);
 
     let lookup = match req.cookie(&CookieKind::Session.name(&settings)) {
         Some(cookie) => {
             let value = cookie.value().to_owned();
             let (now, policy) = (state.now(), state.session_policy());
+            let address = client_ip.clone();
             match state
-                .db(move |conn| session::load(conn, &value, now, policy))
+                .db(move |conn| {
+                    let lookup = session::load(conn, &value, now, policy)?;
+                    keep_within_allow_lists(conn, lookup, address.as_deref())
+                })
                 .await
             {
                 Ok(lookup) => lookup,
@@ -97,11 +103,20 @@ pub async fn session_layer(
         }
     }
 
+    // An expired password: nothing but the change page and sign-out until it is changed.
+    if signed_in
+        .as_ref()
+        .is_some_and(|s| s.password_change_required)
+        && !allowed_while_password_expired(req.path())
+    {
+        let response = htmx::see_other(req.request(), password_expired::PATH);
+        return Ok(req.into_response(response));
+    }
+
     let flash = req
         .cookie(&CookieKind::Flash.name(&settings))
         .map(|cookie| cookie.value().to_owned());
     let showed_flash = flash.is_some();
-    let client_ip = req.peer_addr().map(|addr| addr.ip().to_string());
     req.extensions_mut().insert(RequestContext {
         lang,
         csrf_token,
@@ -141,6 +156,61 @@ pub async fn session_layer(
             .add_cookie(&CookieKind::Flash.removal(&settings))?;
     }
     Ok(response)
+}
+
+/// An organization's IP allow-list applies while acting in it: a session whose current
+/// organization refuses this address moves to another of the account's organizations that
+/// accepts it, or to none (other organizations of the account are unaffected).
+fn keep_within_allow_lists(
+    conn: &mut crate::db::DbConnection,
+    lookup: Lookup,
+    address: Option<&str>,
+) -> diesel::QueryResult<Lookup> {
+    let Lookup::Valid(mut signed_in) = lookup else {
+        return Ok(lookup);
+    };
+    let refused = signed_in.member.as_ref().is_some_and(|member| {
+        !crate::domain::policy::address_allowed(&member.ip_allow_list, address)
+    });
+    if refused {
+        signed_in.member =
+            crate::domain::organization::first_reachable(conn, signed_in.account_id, address)?;
+        if let Some(member) = &signed_in.member {
+            session::set_organization(conn, &signed_in.session_hash, member.organization_id)?;
+        }
+    }
+    Ok(Lookup::Valid(signed_in))
+}
+
+/// The address the request comes from: the peer, or, when the peer is one of the configured
+/// trusted proxies, the nearest address in `X-Forwarded-For` that is not a trusted proxy.
+pub fn client_address(req: &ServiceRequest, settings: &Settings) -> Option<String> {
+    let peer = req.peer_addr()?.ip();
+    let trusted =
+        |ip: &std::net::IpAddr| settings.trusted_proxies.iter().any(|net| net.contains(ip));
+    if !trusted(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted(ip))
+            .unwrap_or(peer)
+            .to_string(),
+    )
+}
+
+/// The pages a session whose password expired may still open (static files never pass here).
+fn allowed_while_password_expired(path: &str) -> bool {
+    matches!(path, password_expired::PATH | "/sign-out")
 }
 
 fn has_cookie(response: &ServiceResponse<BoxBody>, kind: CookieKind, settings: &Settings) -> bool {

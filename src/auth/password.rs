@@ -37,6 +37,11 @@ pub enum PasswordError {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PasswordRules {
     pub require_special: bool,
+    /// How many of the latest passwords (the current one included) a new one may not repeat;
+    /// 0 = no history check.
+    pub history: i32,
+    /// Days after which the password must be changed at the next sign-in; 0 = never.
+    pub expiry_days: i32,
 }
 
 /// A character that is not a letter, a digit or white space: `! # $ % _ < = >` and the like.
@@ -159,6 +164,23 @@ impl PasswordHasher {
             .unwrap_or(false);
         known && matches
     }
+
+    /// True when `password` matches any of `hashes` (an account's recent passwords). The
+    /// verifications run on the blocking pool, under one permit, stopping at the first match.
+    pub async fn matches_any(&self, password: &str, hashes: Vec<String>) -> bool {
+        if hashes.is_empty() {
+            return false;
+        }
+        let password = password.to_owned();
+        let Ok(_permit) = self.permits.acquire().await else {
+            return false;
+        };
+        tokio::task::spawn_blocking(move || {
+            hashes.iter().any(|hash| verify_blocking(&password, hash))
+        })
+        .await
+        .unwrap_or(false)
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +207,7 @@ mod tests {
     fn policies_can_require_a_special_character() {
         let strict = PasswordRules {
             require_special: true,
+            ..PasswordRules::default()
         };
         assert_eq!(
             NewPassword::parse_with("only letters and spaces", strict).unwrap_err(),
@@ -203,6 +226,22 @@ mod tests {
         let hash = hash_blocking(&format!("{base}1"), 4).unwrap();
         assert!(verify_blocking(&format!("{base}1"), &hash));
         assert!(!verify_blocking(&format!("{base}2"), &hash));
+    }
+
+    #[tokio::test]
+    async fn matches_any_finds_a_recent_password() {
+        let hasher = PasswordHasher::new(4).unwrap();
+        let hashes = vec![
+            hash_blocking("first passphrase here", 4).unwrap(),
+            hash_blocking("second passphrase here", 4).unwrap(),
+        ];
+        assert!(
+            hasher
+                .matches_any("second passphrase here", hashes.clone())
+                .await
+        );
+        assert!(!hasher.matches_any("third passphrase here", hashes).await);
+        assert!(!hasher.matches_any("anything", Vec::new()).await);
     }
 
     #[tokio::test]

@@ -31,6 +31,8 @@ pub struct SignedIn {
     pub csrf_token: String,
     /// The organization the session acts in, when the account is an active member there.
     pub member: Option<MemberContext>,
+    /// The password expired: until it is changed, the session only opens the change page.
+    pub password_change_required: bool,
 }
 
 pub enum Lookup {
@@ -46,6 +48,8 @@ pub struct NewSession {
     pub organization_id: Option<i64>,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
+    /// The password expired: the session may only change it (and sign out).
+    pub password_change_required: bool,
 }
 
 /// Starts a session and returns the id for the cookie (the only place it ever exists in clear).
@@ -67,6 +71,7 @@ pub fn create(
             sessions::expires_at.eq(now + policy.lifetime),
             sessions::user_agent.eq(session.user_agent.as_deref().map(|ua| truncate(ua, 256))),
             sessions::ip.eq(session.ip.as_deref()),
+            sessions::password_change_required.eq(session.password_change_required),
         ))
         .execute(conn)?;
     Ok(id)
@@ -86,6 +91,7 @@ type SessionRow = (
     String,
     String,
     Option<String>,
+    bool,
 );
 
 /// Resolves a cookie to its session, ending it when it has been idle or alive too long.
@@ -109,6 +115,7 @@ pub fn load(
             accounts::email,
             accounts::name,
             accounts::language,
+            sessions::password_change_required,
         ))
         .first(conn)
         .optional()?;
@@ -122,6 +129,7 @@ pub fn load(
         email,
         name,
         language,
+        password_change_required,
     )) = row
     else {
         return Ok(Lookup::Unknown);
@@ -156,6 +164,7 @@ pub fn load(
         language,
         csrf_token,
         member,
+        password_change_required,
     })))
 }
 
@@ -168,6 +177,17 @@ pub fn delete(conn: &mut DbConnection, session_hash: &str) -> QueryResult<()> {
 /// Ends every session of an account (after a password reset, for example).
 pub fn delete_all_for_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
+}
+
+/// Lifts the "password change required" mark of a session (its password was just changed).
+pub fn clear_password_change_required(
+    conn: &mut DbConnection,
+    session_hash: &str,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_hash))
+        .set(sessions::password_change_required.eq(false))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn set_organization(

@@ -1,11 +1,14 @@
 //! Checking credentials and starting sessions, shared by the sign-in and setup pages.
 
+use diesel::QueryResult;
+use time::{Duration, PrimitiveDateTime};
+
 use crate::auth::session::{self, NewSession};
-use crate::db::write_transaction;
+use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, Account, EmailAddress};
 use crate::domain::audit::{self, Actor};
-use crate::domain::organization;
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
+use crate::domain::{organization, policy};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -74,6 +77,21 @@ pub async fn authenticate(
     }
 }
 
+/// Whether the account's password is older than the strictest expiry among its organizations
+/// (never when that is 0, or when the account has no password date).
+fn password_expired(
+    conn: &mut DbConnection,
+    account_id: i64,
+    now: PrimitiveDateTime,
+) -> QueryResult<bool> {
+    let rules = policy::password_rules_for_account(conn, account_id)?;
+    if rules.expiry_days <= 0 {
+        return Ok(false);
+    }
+    let changed_at = account::find(conn, account_id)?.and_then(|a| a.password_changed_at);
+    Ok(changed_at.is_some_and(|at| now - at > Duration::days(i64::from(rules.expiry_days))))
+}
+
 /// Who is starting a session and from where.
 pub struct SessionStart {
     pub account_id: i64,
@@ -94,7 +112,21 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                 if let Some(previous) = &start.previous_session_hash {
                     session::delete(conn, previous)?;
                 }
+                // Memberships idle past their organization's inactivity period end here, before
+                // the session picks where the account acts.
+                let system = crate::domain::audit::Actor {
+                    account_id: None,
+                    ip: None,
+                    at: now,
+                };
+                crate::domain::policy::inactivate_idle_members(
+                    conn,
+                    Some(start.account_id),
+                    now,
+                    &system,
+                )?;
                 let organization_id = organization::default_for_account(conn, start.account_id)?;
+                let password_change_required = password_expired(conn, start.account_id, now)?;
                 let cookie = session::create(
                     conn,
                     &NewSession {
@@ -102,6 +134,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                         organization_id,
                         user_agent: start.user_agent.clone(),
                         ip: start.ip.clone(),
+                        password_change_required,
                     },
                     now,
                     policy,

@@ -37,6 +37,7 @@ diesel::table! {
         roles_label -> Text,
         search_text -> Text,
         last_sign_in_at -> Nullable<Timestamp>,
+        reactivated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -73,6 +74,7 @@ diesel::table! {
         expires_at -> Timestamp,
         user_agent -> Nullable<Text>,
         ip -> Nullable<Text>,
+        password_change_required -> Bool,
     }
 }
 
@@ -198,6 +200,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    password_history (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        password_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(invitations -> memberships (membership_id));
 diesel::joinable!(environments -> organizations (organization_id));
@@ -209,6 +220,7 @@ diesel::joinable!(roles -> organizations (organization_id));
 diesel::joinable!(role_assignments -> memberships (membership_id));
 diesel::joinable!(role_assignments -> roles (role_id));
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(password_history -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -228,4 +240,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_search_terms,
     sign_in_throttles,
     organization_policies,
+    password_history,
 );

@@ -127,10 +127,11 @@ pub fn record_sign_in(conn: &mut DbConnection, id: i64, at: PrimitiveDateTime) -
         .map(|_| ())
 }
 
-/// Sets a new password (already hashed) from the profile page: ends every other session of the
-/// account, keeps `keep_session_hash` (the one that asked), and records `account.password-changed`.
-/// Password policy and history rules belong here, before the update. Call it inside a write
-/// transaction.
+/// Sets a new password (already hashed) from the profile page or the expired-password page: records
+/// it in the password history, ends every other session of the account, keeps `keep_session_hash`
+/// (the one that asked) and lifts its "password change required" mark, and records
+/// `account.password-changed`. The policy and history checks (which need bcrypt, off this
+/// connection) are the caller's, before. Call it inside a write transaction.
 pub fn change_password(
     conn: &mut DbConnection,
     account_id: i64,
@@ -144,7 +145,9 @@ pub fn change_password(
             accounts::password_changed_at.eq(actor.at),
         ))
         .execute(conn)?;
+    crate::domain::password_history::record(conn, account_id, new_hash, actor.at)?;
     crate::auth::session::delete_others(conn, account_id, keep_session_hash)?;
+    crate::auth::session::clear_password_change_required(conn, keep_session_hash)?;
     let email: String = accounts::table
         .find(account_id)
         .select(accounts::email)

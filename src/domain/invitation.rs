@@ -282,6 +282,12 @@ pub fn accept(
                     accounts::language.eq(language),
                 ))
                 .execute(conn)?;
+            crate::domain::password_history::record(
+                conn,
+                invitation.account_id,
+                password_hash,
+                now,
+            )?;
             membership::refresh_directory(conn, DirectoryScope::Account(invitation.account_id))?;
         }
         None if invitation.registered => {}

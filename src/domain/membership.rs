@@ -784,6 +784,34 @@ pub fn set_assignment_active(
     )
 }
 
+/// Brings an Inactive member back; the inactivity period counts again from now.
+pub fn reactivate(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    membership_id: i64,
+    actor: &Actor,
+) -> DomainResult<()> {
+    let member = find(conn, organization_id, membership_id)?;
+    if member.status != MembershipStatus::Inactive.as_str() {
+        return refuse("member-not-inactive");
+    }
+    diesel::update(memberships::table.find(membership_id))
+        .set((
+            memberships::status.eq(MembershipStatus::Active.as_str()),
+            memberships::reactivated_at.eq(actor.at),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        &actor.event(
+            Some(organization_id),
+            "member.reactivated",
+            Some(member.email),
+        ),
+    )?;
+    Ok(())
+}
+
 /// What unassigning did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unassigned {

@@ -7,6 +7,7 @@ pub mod invitation;
 pub mod membership;
 pub mod organization;
 pub mod outbox;
+pub mod password_history;
 pub mod password_reset;
 pub mod permission;
 pub mod policy;

@@ -191,6 +191,8 @@ pub struct MemberContext {
     pub permissions: PermissionSet,
     /// The union of the access the member's active roles have to any environment.
     pub environment_access: EnvAccessSet,
+    /// The organization's IP allow-list (empty allows any address).
+    pub ip_allow_list: Vec<String>,
 }
 
 /// The account's standing in the organization, or None when it is not an active member there.
@@ -240,6 +242,7 @@ pub fn member_context(
         is_owner: owner_account_id == Some(account_id),
         permissions,
         environment_access,
+        ip_allow_list: crate::domain::policy::load(conn, organization_id)?.ip_allow_list,
     }))
 }
 
@@ -297,4 +300,20 @@ pub fn rename(
     );
     event.details = Some(format!("was {previous:?}"));
     audit::record(conn, &event)
+}
+
+/// The first of the account's organizations (by name) that accepts requests from `address`.
+pub fn first_reachable(
+    conn: &mut DbConnection,
+    account_id: i64,
+    address: Option<&str>,
+) -> QueryResult<Option<MemberContext>> {
+    for choice in choices_for_account(conn, account_id)? {
+        if let Some(member) = member_context(conn, account_id, choice.id)?
+            && crate::domain::policy::address_allowed(&member.ip_allow_list, address)
+        {
+            return Ok(Some(member));
+        }
+    }
+    Ok(None)
 }

@@ -12,6 +12,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::audit::{self, Actor};
 use crate::domain::outbox::{self, OutgoingEmail};
+use crate::domain::password_history;
 use crate::i18n::Lang;
 use crate::mail::compose;
 
@@ -122,6 +123,7 @@ pub fn complete(
                 accounts::password_changed_at.eq(now),
             ))
             .execute(conn)?;
+        password_history::record(conn, account_id, password_hash, now)?;
         diesel::update(
             password_reset_tokens::table
                 .filter(password_reset_tokens::account_id.eq(account_id))

@@ -301,33 +301,136 @@ pub fn members_out_of_policy(
     Ok((outside.into_iter().take(limit).collect(), count))
 }
 
+/// The password rules one policy sets.
+fn rules_of(policy: &Policy) -> PasswordRules {
+    PasswordRules {
+        require_special: policy.password_requires_special,
+        history: policy.password_history,
+        expiry_days: policy.password_expiry_days,
+    }
+}
+
+/// The strictest of several organizations' rules: a special character if any requires one, the
+/// longest history, and the shortest expiry that is not "never" (0 only when all are 0).
+fn strictest(rules: impl IntoIterator<Item = PasswordRules>) -> Option<PasswordRules> {
+    rules.into_iter().reduce(|a, b| PasswordRules {
+        require_special: a.require_special || b.require_special,
+        history: a.history.max(b.history),
+        expiry_days: match (a.expiry_days, b.expiry_days) {
+            (0, days) | (days, 0) => days,
+            (x, y) => x.min(y),
+        },
+    })
+}
+
 /// The password rules for people joining or acting in one organization.
 pub fn password_rules_for_organization(
     conn: &mut DbConnection,
     organization_id: i64,
 ) -> QueryResult<PasswordRules> {
-    Ok(PasswordRules {
-        require_special: load(conn, organization_id)?.password_requires_special,
-    })
+    Ok(rules_of(&load(conn, organization_id)?))
 }
 
-/// An account's password must satisfy the strictest policy among its organizations.
+/// An account's password must satisfy the strictest policy among its organizations (active and
+/// pending memberships). An organization without a policy row counts with the defaults. An
+/// account in no organization (or only inactive ones) has no policy: only the length rule, no
+/// history, no expiry.
 pub fn password_rules_for_account(
     conn: &mut DbConnection,
     account_id: i64,
 ) -> QueryResult<PasswordRules> {
-    let strict: Vec<bool> = memberships::table
-        .inner_join(
+    let rows: Vec<(Option<bool>, Option<i32>, Option<i32>)> = memberships::table
+        .left_join(
             organization_policies::table
                 .on(organization_policies::organization_id.eq(memberships::organization_id)),
         )
         .filter(memberships::account_id.eq(account_id))
         .filter(memberships::status.ne(MembershipStatus::Inactive.as_str()))
-        .select(organization_policies::password_requires_special)
+        .select((
+            organization_policies::password_requires_special.nullable(),
+            organization_policies::password_history.nullable(),
+            organization_policies::password_expiry_days.nullable(),
+        ))
         .load(conn)?;
-    Ok(PasswordRules {
-        require_special: strict.into_iter().any(|s| s),
-    })
+    let defaults = rules_of(&Policy::default());
+    let each = rows.into_iter().map(|row| match row {
+        (Some(require_special), Some(history), Some(expiry_days)) => PasswordRules {
+            require_special,
+            history,
+            expiry_days,
+        },
+        _ => defaults,
+    });
+    Ok(strictest(each).unwrap_or_default())
+}
+
+/// Makes members Inactive who have not signed in (nor been reactivated, nor joined) within their
+/// organization's inactivity period. The organization's owner is never inactivated, so someone can
+/// always reactivate the others. With `account_id`, only that account's memberships (the check at
+/// sign-in); without, every organization (the periodic job). Returns how many became inactive.
+pub fn inactivate_idle_members(
+    conn: &mut DbConnection,
+    account_id: Option<i64>,
+    now: time::PrimitiveDateTime,
+    actor: &Actor,
+) -> QueryResult<usize> {
+    use crate::db::schema::organizations;
+    let organizations_in_scope: Vec<(i64, Option<i64>)> = match account_id {
+        Some(account_id) => organizations::table
+            .inner_join(memberships::table)
+            .filter(memberships::account_id.eq(account_id))
+            .select((organizations::id, organizations::owner_account_id))
+            .load(conn)?,
+        None => organizations::table
+            .select((organizations::id, organizations::owner_account_id))
+            .load(conn)?,
+    };
+    let mut inactivated = 0;
+    for (organization_id, owner) in organizations_in_scope {
+        let days = load(conn, organization_id)?.inactivity_days;
+        if days <= 0 {
+            continue;
+        }
+        let cutoff = now - time::Duration::days(i64::from(days));
+        let mut idle = memberships::table
+            .filter(memberships::organization_id.eq(organization_id))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .filter(memberships::created_at.lt(cutoff))
+            .filter(
+                memberships::last_sign_in_at
+                    .is_null()
+                    .or(memberships::last_sign_in_at.lt(cutoff)),
+            )
+            .filter(
+                memberships::reactivated_at
+                    .is_null()
+                    .or(memberships::reactivated_at.lt(cutoff)),
+            )
+            .select((memberships::id, memberships::email))
+            .into_boxed();
+        if let Some(owner) = owner {
+            idle = idle.filter(memberships::account_id.ne(owner));
+        }
+        if let Some(account_id) = account_id {
+            idle = idle.filter(memberships::account_id.eq(account_id));
+        }
+        let idle: Vec<(i64, String)> = idle.load(conn)?;
+        for (membership_id, email) in &idle {
+            diesel::update(memberships::table.find(membership_id))
+                .set(memberships::status.eq(MembershipStatus::Inactive.as_str()))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                &actor.event(
+                    Some(organization_id),
+                    "member.inactivated",
+                    Some(email.clone()),
+                ),
+            )?;
+        }
+        inactivated += idle.len();
+    }
+    Ok(inactivated)
 }
 
 #[cfg(test)]
@@ -369,6 +472,28 @@ mod tests {
         assert!(!email_allowed(&policy, "ada@sub.example.com"));
         assert!(!email_allowed(&policy, "ada@evil.com"));
         assert!(email_allowed(&Policy::default(), "anyone@anywhere.org"));
+    }
+
+    #[test]
+    fn the_strictest_rules_win() {
+        let rules = |require_special, history, expiry_days| PasswordRules {
+            require_special,
+            history,
+            expiry_days,
+        };
+        assert_eq!(
+            strictest([rules(false, 5, 90), rules(true, 10, 30)]),
+            Some(rules(true, 10, 30))
+        );
+        assert_eq!(
+            strictest([rules(false, 0, 0), rules(false, 3, 60), rules(false, 1, 0)]),
+            Some(rules(false, 3, 60))
+        );
+        assert_eq!(
+            strictest([rules(false, 0, 0), rules(false, 0, 0)]),
+            Some(rules(false, 0, 0))
+        );
+        assert_eq!(strictest([]), None);
     }
 
     #[test]

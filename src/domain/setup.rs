@@ -10,6 +10,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, Account, EmailAddress, NewAccount};
 use crate::domain::audit::Actor;
 use crate::domain::organization::{self, Organization};
+use crate::domain::password_history;
 
 /// Issues a fresh setup token when the instance has no account yet; earlier tokens stop working.
 pub fn issue_token_if_needed(
@@ -81,6 +82,7 @@ pub fn create_organization_with_admin(
             password_changed_at: Some(at),
         },
     )?;
+    password_history::record(conn, account.id, admin.password_hash, at)?;
     let actor = Actor {
         account_id: Some(account.id),
         ip: None,

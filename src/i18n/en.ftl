@@ -454,3 +454,13 @@ policies-lockout-warning = This list does not include your current address ({ $a
 policies-lockout-confirm = I understand; save anyway
 policy-numbers-invalid = Enter whole numbers: days from 0 to 3650, previous passwords from 0 to 24.
 policy-ip-invalid = Enter addresses like 203.0.113.7 or ranges like 198.51.100.0/24, separated by commas.
+users-reactivate = Reactivate
+member-not-inactive = Only inactive members can be reactivated.
+flash-member-reactivated = The member is active again.
+
+## Password history
+password-reused = You used this password recently. Choose one you have not used for your last { $count } passwords.
+password-expired-title = Your password has expired
+password-expired-lead = Your organization asks you to choose a new password from time to time. Choose one now to continue.
+password-expired-submit = Change password and continue
+address-not-allowed = This organization does not accept requests from your network address. Ask one of its administrators to add it to the allowed addresses.

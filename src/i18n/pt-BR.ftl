@@ -453,3 +453,13 @@ policies-lockout-warning = Esta lista não inclui seu endereço atual ({ $addres
 policies-lockout-confirm = Entendo; salvar mesmo assim
 policy-numbers-invalid = Informe números inteiros: dias de 0 a 3650, senhas anteriores de 0 a 24.
 policy-ip-invalid = Informe endereços como 203.0.113.7 ou faixas como 198.51.100.0/24, separados por vírgulas.
+users-reactivate = Reativar
+member-not-inactive = Só membros inativos podem ser reativados.
+flash-member-reactivated = O membro está ativo de novo.
+
+## Password history
+password-reused = Você usou esta senha recentemente. Escolha uma que não tenha usado nas suas últimas { $count } senhas.
+password-expired-title = Sua senha expirou
+password-expired-lead = Sua organização pede que você escolha uma nova senha de tempos em tempos. Escolha uma agora para continuar.
+password-expired-submit = Alterar senha e continuar
+address-not-allowed = Esta organização não aceita pedidos do seu endereço de rede. Peça a um dos administradores para incluí-lo nos endereços permitidos.

@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod layout;
 pub mod organizations;
 pub mod overview;
+pub mod password_expired;
 pub mod password_reset;
 pub mod policies;
 pub mod preferences;
@@ -87,6 +88,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/users/{id}/invitation/revoke",
             web::post().to(users::revoke_invitation),
         )
+        .route("/users/{id}/reactivate", web::post().to(users::reactivate))
         .route("/users/{id}/remove", web::get().to(users::confirm_remove))
         .route("/users/{id}/remove", web::post().to(users::remove))
         .route("/invitations/{token}", web::get().to(invitations::show))
@@ -94,6 +96,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/preferences/columns/{table}",
             web::post().to(preferences::save_columns),
+        )
+        .route(
+            password_expired::PATH,
+            web::get().to(password_expired::show),
+        )
+        .route(
+            password_expired::PATH,
+            web::post().to(password_expired::change),
         )
         .route("/profile", web::get().to(profile::show))
         .route("/profile", web::post().to(profile::save_details))

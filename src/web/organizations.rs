@@ -25,18 +25,29 @@ pub async fn switch(
     let account_id = current.account.account_id;
     let session_hash = current.account.session_hash.clone();
     let organization_id = form.organization_id;
+    let address = current.ctx.client_ip.clone();
     let switched = state
         .db(move |conn| {
-            if organization::member_context(conn, account_id, organization_id)?.is_none() {
-                return Ok::<_, diesel::result::Error>(false);
+            let Some(member) = organization::member_context(conn, account_id, organization_id)?
+            else {
+                return Ok::<_, diesel::result::Error>(None);
+            };
+            if !crate::domain::policy::address_allowed(&member.ip_allow_list, address.as_deref()) {
+                return Ok(Some(false));
             }
             session::set_organization(conn, &session_hash, organization_id)?;
-            Ok(true)
+            Ok(Some(true))
         })
         .await?;
-    if !switched {
+    match switched {
         // Not a member there: the same answer as for an organization that does not exist.
-        return Err(AppError::NotFound);
+        None => return Err(AppError::NotFound),
+        Some(false) => {
+            return Err(AppError::Rule(crate::domain::rules::RuleViolation(
+                "address-not-allowed",
+            )));
+        }
+        Some(true) => {}
     }
     Ok(htmx::see_other_with_flash(
         &req,

@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::RequestContext;
-use crate::web::htmx;
 use crate::web::layout::AuthShell;
+use crate::web::{htmx, password_expired};
 
 #[derive(Template)]
 #[template(path = "auth/forgot.html")]
@@ -156,11 +156,14 @@ pub async fn reset_password(
     let t = ctx.tr();
     // The new password must satisfy the strictest policy among the account's organizations.
     let (probe, now) = (token.clone(), state.now());
-    let rules = state
+    let (account_id, rules) = state
         .db(
             move |conn| match password_reset::account_for_token(conn, &probe, now)? {
-                Some(account_id) => policy::password_rules_for_account(conn, account_id),
-                None => Ok(Default::default()),
+                Some(account_id) => Ok((
+                    Some(account_id),
+                    policy::password_rules_for_account(conn, account_id)?,
+                )),
+                None => Ok::<_, diesel::result::Error>((None, Default::default())),
             },
         )
         .await?;
@@ -186,6 +189,20 @@ pub async fn reset_password(
             return htmx::render_page(&page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
+    // Nor may it be one of the account's recent passwords.
+    if let Some(account_id) = account_id
+        && let Some(count) =
+            password_expired::reused(&state, account_id, rules.history, &password).await?
+    {
+        let page = ResetPage {
+            t,
+            shell: AuthShell::new(&ctx),
+            token,
+            password_error: password_expired::reused_message(t, count),
+            confirmation_error: String::new(),
+        };
+        return htmx::render_page(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     let hash = state.hasher.hash(&password).await?;
     let (ip, now) = (ctx.client_ip.clone(), state.now());
     let changed = state

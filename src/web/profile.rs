@@ -5,7 +5,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::password::NewPassword;
 use crate::auth::session::{self, SessionSummary};
 use crate::db::write_transaction;
 use crate::domain::account;
@@ -19,6 +18,7 @@ use crate::web::context::CurrentAccount;
 use crate::web::format;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
+use crate::web::password_expired::{PasswordForm, apply_change, check_change};
 
 pub struct LanguageChoice {
     pub tag: &'static str,
@@ -308,16 +308,6 @@ pub async fn save_details(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    current_password: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    password_confirmation: String,
-}
-
 pub async fn change_password(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -325,43 +315,15 @@ pub async fn change_password(
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let t = current.ctx.tr();
-    let account_id = current.account.account_id;
-    // The new password must satisfy the strictest policy among the account's organizations.
-    let (stored_hash, rules) = state
-        .db(move |conn| {
-            Ok::<_, diesel::result::Error>((
-                account::password_hash(conn, account_id)?,
-                crate::domain::policy::password_rules_for_account(conn, account_id)?,
-            ))
-        })
-        .await?;
-    // Checked even when the new password is refused, so a typo in both is reported at once.
-    let current_ok = state
-        .hasher
-        .verify(&form.current_password, stored_hash.as_deref())
-        .await;
-    let password = NewPassword::parse_with(&form.password, rules);
-    let mismatch = password.is_ok() && form.password != form.password_confirmation;
-    let password = match password {
-        Ok(password) if current_ok && !mismatch => password,
-        result => {
+    // The current password, the strictest policy among the account's organizations, and the
+    // password history: the same checks as the expired-password page.
+    let new_hash = match check_change(&state, t, current.account.account_id, &form).await? {
+        Ok(hash) => hash,
+        Err(errors) => {
             let errors = Errors {
-                current_password: if current_ok {
-                    String::new()
-                } else if form.current_password.is_empty() {
-                    t.t("profile-current-password-required")
-                } else {
-                    t.t("profile-current-password-wrong")
-                },
-                password: result
-                    .err()
-                    .map(|err| t.t(err.message_key()))
-                    .unwrap_or_default(),
-                confirmation: if mismatch {
-                    t.t("password-mismatch")
-                } else {
-                    String::new()
-                },
+                current_password: errors.current_password,
+                password: errors.password,
+                confirmation: errors.confirmation,
                 ..Errors::default()
             };
             return profile_page(
@@ -375,16 +337,7 @@ pub async fn change_password(
             .await;
         }
     };
-    let new_hash = state.hasher.hash(&password).await?;
-    let keep = current.account.session_hash.clone();
-    let actor = actor(&current, &state);
-    state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                account::change_password(conn, account_id, &new_hash, &keep, &actor)
-            })
-        })
-        .await?;
+    apply_change(&state, &current, new_hash).await?;
     Ok(htmx::see_other_with_flash(
         &req,
         &state.settings,

@@ -104,6 +104,7 @@ pub struct UserRow {
     pub status_key: &'static str,
     pub status_badge: &'static str,
     pub pending: bool,
+    pub inactive: bool,
     pub last_sign_in: String,
     pub member_since: String,
 }
@@ -212,6 +213,7 @@ pub async fn list(
             UserRow {
                 membership_id: row.membership_id,
                 pending: row.status == MembershipStatus::Pending.as_str(),
+                inactive: row.status == MembershipStatus::Inactive.as_str(),
                 email: row.email,
                 name: row.name,
                 roles: row
@@ -518,6 +520,31 @@ pub async fn revoke_invitation(
         &state.settings,
         "/users",
         "flash-invitation-revoked",
+    ))
+}
+
+/// Brings an Inactive member back to Active.
+pub async fn reactivate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    membership_id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    member.require(Permission::Admin)?;
+    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
+    let actor = member.actor(state.now());
+    state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                membership::reactivate(conn, organization_id, membership_id, &actor)
+            })
+        })
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        "/users",
+        "flash-member-reactivated",
     ))
 }
 

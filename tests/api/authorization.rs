@@ -75,6 +75,10 @@ fn routes(ids: &Ids) -> Vec<Route> {
             Members,
             false,
         ),
+        // The expired-password page: any signed-in account (without an expired password it just
+        // leads to the console; password_policy.rs checks the page itself).
+        route("GET", "/password-expired".into(), Members, false),
+        route("POST", "/password-expired".into(), Members, false),
         route("GET", "/users".into(), UserReaders, false),
         route(
             "POST",
@@ -110,6 +114,7 @@ fn routes(ids: &Ids) -> Vec<Route> {
             Admins,
             true,
         ),
+        route("POST", format!("/users/{member}/reactivate"), Admins, true),
         route("GET", format!("/users/{member}/remove"), Admins, true),
         route("POST", format!("/users/{member}/remove"), Admins, true),
         route("GET", "/policies".into(), Admins, false),

@@ -15,6 +15,7 @@ mod i18n;
 mod mail;
 mod migrations;
 mod organizations;
+mod password_policy;
 mod policies;
 mod profile;
 mod roles;

@@ -290,3 +290,222 @@ async fn changing_a_password_on_the_profile_meets_the_rule_too() {
         .await;
     assert_eq!(special.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn idle_members_become_inactive_at_sign_in_and_admins_reactivate_them() {
+    let (app, admin) = spawn_app_with_admin().await;
+    // Passwords that never expire, so that only the inactivity rule is at work here.
+    save_policies(&admin, &[("password_expiry_days", "0")]).await;
+    let org = first_organization_id(&app);
+    add_member(&app, org, "grace@example.com", &["User"]);
+    app.clock.advance(time::Duration::days(91));
+
+    // Grace has not signed in for 91 days (the default policy is 90): signing in ends her membership.
+    let grace = app
+        .signed_in_client("grace@example.com", ADMIN_PASSWORD)
+        .await;
+    let refused = grace.get("/").await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "sent to {}",
+        location(&refused)
+    );
+    // The owner is never inactivated, so someone can always reactivate the others.
+    let admin = app.signed_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (_, list) = admin.page("/users?q=grace").await;
+    assert!(list.contains("Inactive"));
+    let membership = {
+        use diesel::prelude::*;
+        use gatehouse::db::schema::memberships;
+        let mut conn = app.pool.get().unwrap();
+        memberships::table
+            .filter(memberships::email.eq("grace@example.com"))
+            .select(memberships::id)
+            .first::<i64>(&mut conn)
+            .unwrap()
+    };
+    let reactivated = admin
+        .post_form(&format!("/users/{membership}/reactivate"), &[])
+        .await;
+    assert_eq!(reactivated.status(), StatusCode::SEE_OTHER);
+    let grace = app
+        .signed_in_client("grace@example.com", ADMIN_PASSWORD)
+        .await;
+    assert_eq!(grace.get("/").await.status(), StatusCode::OK);
+    // Reactivating an active member is refused.
+    let again = admin
+        .post_form(&format!("/users/{membership}/reactivate"), &[])
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn the_periodic_job_inactivates_by_each_organizations_period_and_zero_means_never() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let org = first_organization_id(&app);
+    add_member(&app, org, "grace@example.com", &["User"]);
+    save_policies(&admin, &[("inactivity_days", "30")]).await;
+    app.clock.advance(time::Duration::days(29));
+    let run = |app: &TestApp| {
+        use gatehouse::clock::Clock;
+        let mut conn = app.pool.get().unwrap();
+        gatehouse::domain::policy::inactivate_idle_members(
+            &mut conn,
+            None,
+            app.clock.now(),
+            &test_actor(app),
+        )
+        .unwrap()
+    };
+    assert_eq!(run(&app), 0, "29 days: still active");
+    app.clock.advance(time::Duration::days(2));
+    assert_eq!(
+        run(&app),
+        1,
+        "31 days: Grace (not the owner) becomes inactive"
+    );
+
+    let admin = app.signed_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    save_policies(&admin, &[("inactivity_days", "0")]).await;
+    add_member(&app, org, "linus@example.com", &["User"]);
+    app.clock.advance(time::Duration::days(3650));
+    assert_eq!(run(&app), 0, "0 means never");
+}
+
+/// A client whose requests reach Gatehouse through a trusted proxy on 127.0.0.1 that says the
+/// browser's address is `address`.
+fn client_from(app: &TestApp, address: &str) -> TestClient {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().unwrap());
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    TestClient::with_http(&app.address, http)
+}
+
+async fn app_behind_a_proxy() -> TestApp {
+    spawn_app_with(|settings| settings.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()])
+        .await
+}
+
+#[tokio::test]
+async fn the_ip_allow_list_refuses_other_addresses_for_this_organization_only() {
+    let app = app_behind_a_proxy().await;
+    let office = client_from(&app, "198.51.100.7");
+    complete_setup(&app, &office).await;
+    let org = first_organization_id(&app);
+    // The same account also owns a second organization with no list.
+    {
+        use gatehouse::domain::account::EmailAddress;
+        let mut conn = app.pool.get().unwrap();
+        let ada = gatehouse::domain::account::find_by_email(
+            &mut conn,
+            &EmailAddress::parse(ADMIN_EMAIL).unwrap(),
+        )
+        .unwrap()
+        .unwrap();
+        gatehouse::domain::organization::create_with_owner(
+            &mut conn,
+            "Zeta Labs",
+            ada.id,
+            &test_actor(&app),
+        )
+        .unwrap();
+    }
+    let saved = save_policies(
+        &office,
+        &[("ip_allow_list", "198.51.100.0/24, 2001:db8::/32")],
+    )
+    .await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "the admin's own address is in the list: no warning"
+    );
+
+    let home = client_from(&app, "203.0.113.9");
+    assert_eq!(
+        home.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (status, page) = home.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<h1>Zeta Labs</h1>"),
+        "from outside the list, the other organization opens"
+    );
+    let switch = home
+        .post_form(
+            "/organizations/switch",
+            &[("organization_id", &org.to_string())],
+        )
+        .await;
+    assert_eq!(switch.status(), StatusCode::CONFLICT);
+    assert!(
+        switch
+            .text()
+            .await
+            .unwrap()
+            .contains("does not accept requests from your network address")
+    );
+
+    let (_, page) = office.page("/").await;
+    assert!(
+        page.contains(&format!("<h1>{ORGANIZATION}</h1>")),
+        "from inside, the organization works"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_saving_a_list_that_locks_them_out_is_warned_and_must_confirm() {
+    let app = app_behind_a_proxy().await;
+    let admin = client_from(&app, "203.0.113.9");
+    complete_setup(&app, &admin).await;
+    let warned = save_policies(&admin, &[("ip_allow_list", "198.51.100.0/24")]).await;
+    assert_eq!(warned.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = warned.text().await.unwrap();
+    assert!(body.contains("does not include your current address (203.0.113.9)"));
+    assert!(body.contains("name=\"confirm_lockout\""));
+    let (_, page) = admin.page("/policies").await;
+    assert!(
+        !page.contains("198.51.100.0/24"),
+        "nothing saved without confirmation"
+    );
+
+    let confirmed = save_policies(
+        &admin,
+        &[
+            ("ip_allow_list", "198.51.100.0/24"),
+            ("confirm_lockout", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin.get("/policies").await.status(),
+        StatusCode::FORBIDDEN,
+        "locked out, as warned"
+    );
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    // No trusted proxy: a forged X-Forwarded-For is ignored, the peer (127.0.0.1) counts.
+    let (app, admin) = spawn_app_with_admin().await;
+    let saved = save_policies(&admin, &[("ip_allow_list", "127.0.0.1")]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let forged = client_from(&app, "198.51.100.7");
+    assert_eq!(
+        forged.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        forged.get("/").await.status(),
+        StatusCode::OK,
+        "judged by its real address, 127.0.0.1"
+    );
+}

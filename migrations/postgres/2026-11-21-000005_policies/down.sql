@@ -1,1 +1,2 @@
+ALTER TABLE memberships DROP COLUMN reactivated_at;
 DROP TABLE organization_policies;

@@ -12,3 +12,7 @@ CREATE TABLE organization_policies (
     disable_connector_updates BOOLEAN NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+
+-- When an admin last reactivated the member: the inactivity policy counts from the latest of
+-- this, the last sign-in and the membership's start.
+ALTER TABLE memberships ADD COLUMN reactivated_at TIMESTAMP;

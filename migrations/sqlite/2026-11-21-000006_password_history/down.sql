@@ -1,0 +1,2 @@
+ALTER TABLE sessions DROP COLUMN password_change_required;
+DROP TABLE password_history;
