@@ -184,7 +184,8 @@ fn spawn_session_purger(state: AppState) {
             let purged = state
                 .db(move |conn| {
                     Ok::<_, diesel::result::Error>((
-                        session::purge_expired(conn, now)?,
+                        session::purge_expired(conn, now)?
+                            + crate::domain::two_factor::purge_expired(conn, now)?,
                         crate::domain::throttle::purge_stale(conn, now)?,
                         crate::domain::policy::inactivate_idle_members(
                             conn,

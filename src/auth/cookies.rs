@@ -13,6 +13,8 @@ pub enum CookieKind {
     AnonymousCsrf,
     /// A message key shown once after a redirect.
     Flash,
+    /// Tokens of the devices trusted for "every N days" two-factor (Max-Age = those days).
+    TrustedDevice,
 }
 
 impl CookieKind {
@@ -21,6 +23,7 @@ impl CookieKind {
             Self::Session => "gh_session",
             Self::AnonymousCsrf => "gh_csrf",
             Self::Flash => "gh_flash",
+            Self::TrustedDevice => "gh_trusted",
         }
     }
 
@@ -40,6 +43,13 @@ impl CookieKind {
             .secure(settings.is_https())
             .same_site(SameSite::Lax)
             .finish()
+    }
+
+    /// A cookie that outlives the browser session by `days`.
+    pub fn build_for_days(self, settings: &Settings, value: String, days: i32) -> Cookie<'static> {
+        let mut cookie = self.build(settings, value);
+        cookie.set_max_age(CookieDuration::days(i64::from(days)));
+        cookie
     }
 
     pub fn removal(self, settings: &Settings) -> Cookie<'static> {

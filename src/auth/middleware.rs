@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::context::RequestContext;
-use crate::web::{htmx, password_expired};
+use crate::web::{htmx, password_expired, two_factor};
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
@@ -38,6 +38,9 @@ pub async fn session_layer(
     let settings = state.settings.clone();
     let client_ip = client_address(&req, &settings);
 
+    let trusted_device = req
+        .cookie(&CookieKind::TrustedDevice.name(&settings))
+        .map(|cookie| cookie.value().to_owned());
     let lookup = match req.cookie(&CookieKind::Session.name(&settings)) {
         Some(cookie) => {
             let value = cookie.value().to_owned();
@@ -46,7 +49,8 @@ pub async fn session_layer(
             match state
                 .db(move |conn| {
                     let lookup = session::load(conn, &value, now, policy)?;
-                    keep_within_allow_lists(conn, lookup, address.as_deref())
+                    let lookup = keep_within_allow_lists(conn, lookup, address.as_deref())?;
+                    track_two_factor(conn, lookup, trusted_device.as_deref(), now)
                 })
                 .await
             {
@@ -103,10 +107,19 @@ pub async fn session_layer(
         }
     }
 
-    // An expired password: nothing but the change page and sign-out until it is changed.
-    if signed_in
+    // A two-factor code is due: nothing but the code page and sign-out until it is entered.
+    let two_factor_pending = signed_in
         .as_ref()
-        .is_some_and(|s| s.password_change_required)
+        .is_some_and(|s| s.two_factor_pending_org.is_some());
+    if two_factor_pending && !allowed_while_two_factor_pending(req.path()) {
+        let response = htmx::see_other(req.request(), two_factor::PATH);
+        return Ok(req.into_response(response));
+    }
+    // An expired password: nothing but the change page and sign-out until it is changed.
+    if !two_factor_pending
+        && signed_in
+            .as_ref()
+            .is_some_and(|s| s.password_change_required)
         && !allowed_while_password_expired(req.path())
     {
         let response = htmx::see_other(req.request(), password_expired::PATH);
@@ -182,6 +195,42 @@ fn keep_within_allow_lists(
     Ok(Lookup::Valid(signed_in))
 }
 
+/// Two-factor applies while acting in an organization that sets it: when the session's current
+/// organization requires a code this session has not entered (at sign-in, after a switch, or
+/// after a policy change mid-session), the session waits for one; otherwise nothing is pending.
+fn track_two_factor(
+    conn: &mut crate::db::DbConnection,
+    lookup: Lookup,
+    trusted_device: Option<&str>,
+    now: time::PrimitiveDateTime,
+) -> diesel::QueryResult<Lookup> {
+    let Lookup::Valid(mut signed_in) = lookup else {
+        return Ok(lookup);
+    };
+    let pending = match &signed_in.member {
+        Some(member)
+            if !signed_in
+                .two_factor_verified
+                .contains(&member.organization_id) =>
+        {
+            crate::domain::two_factor::required(
+                conn,
+                signed_in.account_id,
+                member.organization_id,
+                trusted_device,
+                now,
+            )?
+            .then_some(member.organization_id)
+        }
+        _ => None,
+    };
+    if pending != signed_in.two_factor_pending_org {
+        session::set_two_factor_pending(conn, &signed_in.session_hash, pending)?;
+        signed_in.two_factor_pending_org = pending;
+    }
+    Ok(Lookup::Valid(signed_in))
+}
+
 /// The address the request comes from: the peer, or, when the peer is one of the configured
 /// trusted proxies, the nearest address in `X-Forwarded-For` that is not a trusted proxy.
 pub fn client_address(req: &ServiceRequest, settings: &Settings) -> Option<String> {
@@ -211,6 +260,14 @@ pub fn client_address(req: &ServiceRequest, settings: &Settings) -> Option<Strin
 /// The pages a session whose password expired may still open (static files never pass here).
 fn allowed_while_password_expired(path: &str) -> bool {
     matches!(path, password_expired::PATH | "/sign-out")
+}
+
+/// The pages a session waiting for a two-factor code may still open.
+fn allowed_while_two_factor_pending(path: &str) -> bool {
+    matches!(
+        path,
+        two_factor::PATH | two_factor::RESEND_PATH | "/sign-out"
+    )
 }
 
 fn has_cookie(response: &ServiceResponse<BoxBody>, kind: CookieKind, settings: &Settings) -> bool {

@@ -33,6 +33,11 @@ pub struct SignedIn {
     pub member: Option<MemberContext>,
     /// The password expired: until it is changed, the session only opens the change page.
     pub password_change_required: bool,
+    /// The organization waiting for a two-factor code: until it is entered, the session only
+    /// opens the code page (and signs out).
+    pub two_factor_pending_org: Option<i64>,
+    /// Organizations whose two-factor code this session entered.
+    pub two_factor_verified: Vec<i64>,
 }
 
 pub enum Lookup {
@@ -50,6 +55,8 @@ pub struct NewSession {
     pub ip: Option<String>,
     /// The password expired: the session may only change it (and sign out).
     pub password_change_required: bool,
+    /// The organization that asks for a two-factor code first.
+    pub two_factor_pending_org: Option<i64>,
 }
 
 /// Starts a session and returns the id for the cookie (the only place it ever exists in clear).
@@ -72,6 +79,7 @@ pub fn create(
             sessions::user_agent.eq(session.user_agent.as_deref().map(|ua| truncate(ua, 256))),
             sessions::ip.eq(session.ip.as_deref()),
             sessions::password_change_required.eq(session.password_change_required),
+            sessions::two_factor_pending_org.eq(session.two_factor_pending_org),
         ))
         .execute(conn)?;
     Ok(id)
@@ -92,6 +100,8 @@ type SessionRow = (
     String,
     Option<String>,
     bool,
+    Option<i64>,
+    String,
 );
 
 /// Resolves a cookie to its session, ending it when it has been idle or alive too long.
@@ -116,6 +126,8 @@ pub fn load(
             accounts::name,
             accounts::language,
             sessions::password_change_required,
+            sessions::two_factor_pending_org,
+            sessions::two_factor_verified,
         ))
         .first(conn)
         .optional()?;
@@ -130,6 +142,8 @@ pub fn load(
         name,
         language,
         password_change_required,
+        two_factor_pending_org,
+        two_factor_verified,
     )) = row
     else {
         return Ok(Lookup::Unknown);
@@ -165,7 +179,90 @@ pub fn load(
         csrf_token,
         member,
         password_change_required,
+        two_factor_pending_org,
+        two_factor_verified: parse_ids(&two_factor_verified),
     })))
+}
+
+fn parse_ids(list: &str) -> Vec<i64> {
+    list.split(',').filter_map(|id| id.parse().ok()).collect()
+}
+
+/// Marks (or clears) the organization waiting for a two-factor code.
+pub fn set_two_factor_pending(
+    conn: &mut DbConnection,
+    session_hash: &str,
+    organization_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_hash))
+        .set(sessions::two_factor_pending_org.eq(organization_id))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// After a right two-factor code: a new session id (a copy of the row under a new id, with the
+/// organization verified and nothing pending); the old row is deleted. Returns the new cookie.
+pub fn renew_after_two_factor(
+    conn: &mut DbConnection,
+    session_hash: &str,
+    organization_id: i64,
+) -> QueryResult<String> {
+    #[allow(clippy::type_complexity)]
+    let row: (
+        i64,
+        Option<i64>,
+        String,
+        PrimitiveDateTime,
+        PrimitiveDateTime,
+        PrimitiveDateTime,
+        Option<String>,
+        Option<String>,
+        bool,
+        String,
+    ) = sessions::table
+        .find(session_hash)
+        .select((
+            sessions::account_id,
+            sessions::organization_id,
+            sessions::csrf_token,
+            sessions::created_at,
+            sessions::last_seen_at,
+            sessions::expires_at,
+            sessions::user_agent,
+            sessions::ip,
+            sessions::password_change_required,
+            sessions::two_factor_verified,
+        ))
+        .first(conn)?;
+    let mut verified = parse_ids(&row.9);
+    if !verified.contains(&organization_id) {
+        verified.push(organization_id);
+    }
+    let verified = verified
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let id = random_token();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id_hash.eq(hash_token(&id)),
+            sessions::account_id.eq(row.0),
+            sessions::organization_id.eq(row.1),
+            // A new token as well as a new id: the session's privilege just changed.
+            sessions::csrf_token.eq(random_token()),
+            sessions::created_at.eq(row.3),
+            sessions::last_seen_at.eq(row.4),
+            sessions::expires_at.eq(row.5),
+            sessions::user_agent.eq(row.6),
+            sessions::ip.eq(row.7),
+            sessions::password_change_required.eq(row.8),
+            sessions::two_factor_pending_org.eq(None::<i64>),
+            sessions::two_factor_verified.eq(verified),
+        ))
+        .execute(conn)?;
+    delete(conn, session_hash)?;
+    Ok(id)
 }
 
 pub fn delete(conn: &mut DbConnection, session_hash: &str) -> QueryResult<()> {

@@ -99,6 +99,8 @@ pub struct SessionStart {
     pub ip: Option<String>,
     /// The session the browser presented before, ended now so its id cannot be reused.
     pub previous_session_hash: Option<String>,
+    /// The trusted-device cookie, for organizations that ask for two-factor every N days.
+    pub trusted_device: Option<String>,
 }
 
 /// Starts a fresh session (a new id at every sign-in) in the account's default organization and
@@ -127,6 +129,21 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                 )?;
                 let organization_id = organization::default_for_account(conn, start.account_id)?;
                 let password_change_required = password_expired(conn, start.account_id, now)?;
+                // The chosen organization may ask for a code before anything else.
+                let two_factor_pending_org = match organization_id {
+                    Some(organization_id)
+                        if crate::domain::two_factor::required(
+                            conn,
+                            start.account_id,
+                            organization_id,
+                            start.trusted_device.as_deref(),
+                            now,
+                        )? =>
+                    {
+                        Some(organization_id)
+                    }
+                    _ => None,
+                };
                 let cookie = session::create(
                     conn,
                     &NewSession {
@@ -135,6 +152,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                         user_agent: start.user_agent.clone(),
                         ip: start.ip.clone(),
                         password_change_required,
+                        two_factor_pending_org,
                     },
                     now,
                     policy,

@@ -75,6 +75,8 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         ip -> Nullable<Text>,
         password_change_required -> Bool,
+        two_factor_pending_org -> Nullable<BigInt>,
+        two_factor_verified -> Text,
     }
 }
 
@@ -187,6 +189,29 @@ diesel::table! {
         scheduler_time_zone -> Nullable<Text>,
         disable_connector_updates -> Bool,
         updated_at -> Timestamp,
+        two_factor_mode -> Text,
+        two_factor_days -> Integer,
+    }
+}
+
+diesel::table! {
+    two_factor_codes (id) {
+        id -> BigInt,
+        session_hash -> Text,
+        organization_id -> BigInt,
+        code_hash -> Text,
+        attempts -> Integer,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    trusted_devices (token_hash) {
+        token_hash -> Text,
+        account_id -> BigInt,
+        organization_id -> BigInt,
+        expires_at -> Timestamp,
     }
 }
 
@@ -241,4 +266,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_in_throttles,
     organization_policies,
     password_history,
+    two_factor_codes,
+    trusted_devices,
 );

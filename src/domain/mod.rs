@@ -17,3 +17,4 @@ pub mod role;
 pub mod rules;
 pub mod setup;
 pub mod throttle;
+pub mod two_factor;

@@ -28,6 +28,44 @@ pub struct Policy {
     pub remote_agent_configuration: bool,
     pub scheduler_time_zone: Option<String>,
     pub disable_connector_updates: bool,
+    /// When members acting in the organization must enter an emailed code.
+    pub two_factor_mode: TwoFactorMode,
+    /// For `Periodic`: how long a verified device is trusted.
+    pub two_factor_days: i32,
+}
+
+/// Two-factor authentication for members acting in the organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TwoFactorMode {
+    #[default]
+    Off,
+    /// Once every `two_factor_days` per device (a trusted-device cookie).
+    Periodic,
+    /// At every sign-in (and every switch into the organization).
+    Always,
+}
+
+impl TwoFactorMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Periodic => "periodic",
+            Self::Always => "always",
+        }
+    }
+}
+
+impl std::str::FromStr for TwoFactorMode {
+    type Err = &'static str;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "off" => Ok(Self::Off),
+            "periodic" => Ok(Self::Periodic),
+            "always" => Ok(Self::Always),
+            _ => Err("policy-two-factor-invalid"),
+        }
+    }
 }
 
 impl Default for Policy {
@@ -42,6 +80,8 @@ impl Default for Policy {
             remote_agent_configuration: false,
             scheduler_time_zone: None,
             disable_connector_updates: false,
+            two_factor_mode: TwoFactorMode::Off,
+            two_factor_days: 30,
         }
     }
 }
@@ -58,6 +98,8 @@ struct PolicyRow {
     remote_agent_configuration: bool,
     scheduler_time_zone: Option<String>,
     disable_connector_updates: bool,
+    two_factor_mode: String,
+    two_factor_days: i32,
 }
 
 fn split_list(list: &str) -> Vec<String> {
@@ -84,6 +126,9 @@ pub fn load(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Policy
             remote_agent_configuration: row.remote_agent_configuration,
             scheduler_time_zone: row.scheduler_time_zone,
             disable_connector_updates: row.disable_connector_updates,
+            // An unknown value (never written by us) reads as the strictest mode.
+            two_factor_mode: row.two_factor_mode.parse().unwrap_or(TwoFactorMode::Always),
+            two_factor_days: row.two_factor_days,
         },
         None => Policy::default(),
     })
@@ -230,6 +275,16 @@ pub fn diff(before: &Policy, after: &Policy) -> Vec<Change> {
         yes_no(before.disable_connector_updates),
         yes_no(after.disable_connector_updates),
     );
+    note(
+        "two-factor-mode",
+        before.two_factor_mode.as_str().to_owned(),
+        after.two_factor_mode.as_str().to_owned(),
+    );
+    note(
+        "two-factor-days",
+        before.two_factor_days.to_string(),
+        after.two_factor_days.to_string(),
+    );
     changes
 }
 
@@ -259,6 +314,8 @@ pub fn save(
             organization_policies::scheduler_time_zone.eq(policy.scheduler_time_zone.as_deref()),
             organization_policies::disable_connector_updates.eq(policy.disable_connector_updates),
             organization_policies::updated_at.eq(actor.at),
+            organization_policies::two_factor_mode.eq(policy.two_factor_mode.as_str()),
+            organization_policies::two_factor_days.eq(policy.two_factor_days),
         ))
         .execute(conn)?;
     let mut event = actor.event(Some(organization_id), "policy.updated", None);

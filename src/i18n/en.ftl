@@ -464,3 +464,28 @@ password-expired-title = Your password has expired
 password-expired-lead = Your organization asks you to choose a new password from time to time. Choose one now to continue.
 password-expired-submit = Change password and continue
 address-not-allowed = This organization does not accept requests from your network address. Ask one of its administrators to add it to the allowed addresses.
+
+policies-two-factor = Two-factor authentication
+policy-two-factor-mode = Ask for an emailed code
+policy-two-factor-days = Trust a device for (days)
+policies-two-factor-off = Off
+policies-two-factor-periodic = Every N days on each device
+policies-two-factor-always = On every sign-in
+policies-two-factor-hint = Used with "Every N days": from 1 to 365.
+policy-two-factor-invalid = Choose one of the two-factor options.
+policy-two-factor-days-invalid = Enter a number of days from 1 to 365.
+two-factor-title = Enter your code
+two-factor-lead = We emailed a 6-digit code to { $email }. It is valid for 10 minutes.
+two-factor-code = Code
+two-factor-submit = Verify
+two-factor-resend = Send a new code
+two-factor-wrong = { $count ->
+    [one] Wrong code, 1 try left.
+   *[other] Wrong code, { $count } tries left.
+}
+two-factor-voided = Too many wrong tries: this code no longer works. Send a new code.
+two-factor-expired = This code has expired. Send a new code.
+two-factor-sent = A new code is on its way.
+email-two-factor-subject = Your sign-in code
+email-two-factor-intro = Use this code to finish signing in to { $organization }:
+email-two-factor-expiry = The code is valid for 10 minutes and works once. If you did not try to sign in, change your password.

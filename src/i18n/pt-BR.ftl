@@ -463,3 +463,28 @@ password-expired-title = Sua senha expirou
 password-expired-lead = Sua organização pede que você escolha uma nova senha de tempos em tempos. Escolha uma agora para continuar.
 password-expired-submit = Alterar senha e continuar
 address-not-allowed = Esta organização não aceita pedidos do seu endereço de rede. Peça a um dos administradores para incluí-lo nos endereços permitidos.
+
+policies-two-factor = Autenticação em dois fatores
+policy-two-factor-mode = Pedir um código por e-mail
+policy-two-factor-days = Confiar em um dispositivo por (dias)
+policies-two-factor-off = Desligada
+policies-two-factor-periodic = A cada N dias em cada dispositivo
+policies-two-factor-always = Em todo acesso
+policies-two-factor-hint = Usado com "A cada N dias": de 1 a 365.
+policy-two-factor-invalid = Escolha uma das opções de dois fatores.
+policy-two-factor-days-invalid = Informe um número de dias de 1 a 365.
+two-factor-title = Digite seu código
+two-factor-lead = Enviamos um código de 6 dígitos para { $email }. Ele vale por 10 minutos.
+two-factor-code = Código
+two-factor-submit = Verificar
+two-factor-resend = Enviar um novo código
+two-factor-wrong = { $count ->
+    [one] Código errado, resta 1 tentativa.
+   *[other] Código errado, restam { $count } tentativas.
+}
+two-factor-voided = Tentativas erradas demais: este código não vale mais. Envie um novo código.
+two-factor-expired = Este código expirou. Envie um novo código.
+two-factor-sent = Um novo código está a caminho.
+email-two-factor-subject = Seu código de acesso
+email-two-factor-intro = Use este código para concluir o acesso a { $organization }:
+email-two-factor-expiry = O código vale por 10 minutos e funciona uma vez. Se não foi você, troque sua senha.

@@ -213,3 +213,48 @@ mod tests {
         assert!(!email.subject.is_empty());
     }
 }
+
+#[derive(Template)]
+#[template(path = "emails/two_factor.txt")]
+struct TwoFactorText<'a> {
+    t: Tr,
+    name: &'a str,
+    organization: &'a str,
+    code: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/two_factor.html")]
+struct TwoFactorHtml<'a> {
+    t: Tr,
+    name: &'a str,
+    organization: &'a str,
+    code: &'a str,
+}
+
+/// The code that completes a sign-in (or a switch) into an organization with two-factor.
+pub fn two_factor_code(
+    lang: Lang,
+    name: &str,
+    organization: &str,
+    code: &str,
+) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    Ok(RenderedEmail {
+        subject: header_safe(&t.t("email-two-factor-subject")),
+        text: TwoFactorText {
+            t,
+            name,
+            organization,
+            code,
+        }
+        .render()?,
+        html: TwoFactorHtml {
+            t,
+            name,
+            organization,
+            code,
+        }
+        .render()?,
+    })
+}

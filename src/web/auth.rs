@@ -107,6 +107,9 @@ pub async fn signed_in_redirect(
             user_agent: user_agent(req),
             ip: ctx.client_ip.clone(),
             previous_session_hash: ctx.signed_in.as_ref().map(|s| s.session_hash.clone()),
+            trusted_device: req
+                .cookie(&CookieKind::TrustedDevice.name(&state.settings))
+                .map(|cookie| cookie.value().to_owned()),
         },
     )
     .await?;

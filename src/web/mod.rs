@@ -21,6 +21,7 @@ pub mod profile;
 pub mod roles;
 pub mod setup;
 pub mod table;
+pub mod two_factor;
 pub mod users;
 
 use actix_web::web;
@@ -105,6 +106,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             password_expired::PATH,
             web::post().to(password_expired::change),
         )
+        .route(two_factor::PATH, web::get().to(two_factor::show))
+        .route(two_factor::PATH, web::post().to(two_factor::verify))
+        .route(two_factor::RESEND_PATH, web::post().to(two_factor::resend))
         .route("/profile", web::get().to(profile::show))
         .route("/profile", web::post().to(profile::save_details))
         .route(

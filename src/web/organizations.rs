@@ -26,6 +26,14 @@ pub async fn switch(
     let session_hash = current.account.session_hash.clone();
     let organization_id = form.organization_id;
     let address = current.ctx.client_ip.clone();
+    let trusted_device = req
+        .cookie(&crate::auth::cookies::CookieKind::TrustedDevice.name(&state.settings))
+        .map(|cookie| cookie.value().to_owned());
+    let verified = current
+        .account
+        .two_factor_verified
+        .contains(&organization_id);
+    let now = state.now();
     let switched = state
         .db(move |conn| {
             let Some(member) = organization::member_context(conn, account_id, organization_id)?
@@ -33,21 +41,38 @@ pub async fn switch(
                 return Ok::<_, diesel::result::Error>(None);
             };
             if !crate::domain::policy::address_allowed(&member.ip_allow_list, address.as_deref()) {
-                return Ok(Some(false));
+                return Ok(Some(Err(())));
             }
             session::set_organization(conn, &session_hash, organization_id)?;
-            Ok(Some(true))
+            // Switching into an organization that asks for two-factor asks for the code now.
+            let pending: bool = !verified
+                && crate::domain::two_factor::required(
+                    conn,
+                    account_id,
+                    organization_id,
+                    trusted_device.as_deref(),
+                    now,
+                )?;
+            session::set_two_factor_pending(
+                conn,
+                &session_hash,
+                pending.then_some(organization_id),
+            )?;
+            Ok(Some(Ok(pending)))
         })
         .await?;
     match switched {
         // Not a member there: the same answer as for an organization that does not exist.
         None => return Err(AppError::NotFound),
-        Some(false) => {
+        Some(Err(())) => {
             return Err(AppError::Rule(crate::domain::rules::RuleViolation(
                 "address-not-allowed",
             )));
         }
-        Some(true) => {}
+        Some(Ok(true)) => {
+            return Ok(htmx::see_other(&req, crate::web::two_factor::PATH));
+        }
+        Some(Ok(false)) => {}
     }
     Ok(htmx::see_other_with_flash(
         &req,

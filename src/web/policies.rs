@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::db::write_transaction;
 use crate::domain::organization;
 use crate::domain::permission::Permission;
-use crate::domain::policy::{self, Change, Policy};
+use crate::domain::policy::{self, Change, Policy, TwoFactorMode};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -45,6 +45,9 @@ struct PoliciesPage {
     remote_agent_configuration: bool,
     scheduler_time_zone: String,
     disable_connector_updates: bool,
+    two_factor_mode: &'static str,
+    two_factor_days: String,
+    two_factor_error: String,
     domains_error: String,
     time_zone_error: String,
     time_zones: Vec<&'static str>,
@@ -67,6 +70,8 @@ struct FormState {
     domains_error: String,
     time_zone_text: String,
     time_zone_error: String,
+    two_factor_days_text: String,
+    two_factor_error: String,
 }
 
 impl FormState {
@@ -81,6 +86,8 @@ impl FormState {
             lockout_warning: false,
             domains_text: policy.member_domains.join(", "),
             time_zone_text: policy.scheduler_time_zone.clone().unwrap_or_default(),
+            two_factor_days_text: policy.two_factor_days.to_string(),
+            two_factor_error: String::new(),
             policy,
             domains_error: String::new(),
             time_zone_error: String::new(),
@@ -146,6 +153,9 @@ async fn render(
         remote_agent_configuration: form.policy.remote_agent_configuration,
         scheduler_time_zone: form.time_zone_text,
         disable_connector_updates: form.policy.disable_connector_updates,
+        two_factor_mode: form.policy.two_factor_mode.as_str(),
+        two_factor_days: form.two_factor_days_text,
+        two_factor_error: form.two_factor_error,
         domains_error: form.domains_error,
         time_zone_error: form.time_zone_error,
         time_zones: chrono_tz::TZ_VARIANTS
@@ -200,6 +210,26 @@ pub async fn save(
         number("password_history", 24),
         number("inactivity_days", 3650),
     );
+    // One radio group: only one mode can be chosen; anything else is refused.
+    let two_factor_mode = match form.all("two_factor_mode").as_slice() {
+        [] => Ok(TwoFactorMode::Off),
+        [value] => value.parse::<TwoFactorMode>(),
+        _ => Err("policy-two-factor-invalid"),
+    };
+    let two_factor_days_text = form.text("two_factor_days").trim().to_owned();
+    let two_factor_days = if two_factor_days_text.is_empty() {
+        Some(Policy::default().two_factor_days)
+    } else {
+        two_factor_days_text
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=365).contains(n))
+    };
+    let two_factor_error = match (&two_factor_mode, two_factor_days) {
+        (Err(key), _) => t.t(key),
+        (Ok(_), None) => t.t("policy-two-factor-days-invalid"),
+        _ => String::new(),
+    };
     let ip_text = form.text("ip_allow_list").trim().to_owned();
     let ip_list = policy::parse_ip_allow_list(&ip_text);
     let mut state_of_form = FormState {
@@ -213,6 +243,8 @@ pub async fn save(
             remote_agent_configuration: form.has("remote_agent_configuration"),
             scheduler_time_zone: Some(time_zone_text.clone()).filter(|zone| !zone.is_empty()),
             disable_connector_updates: form.has("disable_connector_updates"),
+            two_factor_mode: two_factor_mode.unwrap_or_default(),
+            two_factor_days: two_factor_days.unwrap_or(Policy::default().two_factor_days),
         },
         expiry_text: form.text("password_expiry_days").trim().to_owned(),
         history_text: form.text("password_history").trim().to_owned(),
@@ -233,6 +265,12 @@ pub async fn save(
         domains_error: domains.err().map(|key| t.t(key)).unwrap_or_default(),
         time_zone_text,
         time_zone_error: String::new(),
+        two_factor_days_text: if two_factor_days_text.is_empty() {
+            Policy::default().two_factor_days.to_string()
+        } else {
+            two_factor_days_text
+        },
+        two_factor_error,
     };
     if !time_zone_valid {
         state_of_form.time_zone_error = t.t("policy-time-zone-invalid");
@@ -250,6 +288,7 @@ pub async fn save(
         &state_of_form.time_zone_error,
         &state_of_form.numbers_error,
         &state_of_form.ip_error,
+        &state_of_form.two_factor_error,
     ]
     .iter()
     .any(|error| !error.is_empty());

@@ -79,6 +79,11 @@ fn routes(ids: &Ids) -> Vec<Route> {
         // leads to the console; password_policy.rs checks the page itself).
         route("GET", "/password-expired".into(), Members, false),
         route("POST", "/password-expired".into(), Members, false),
+        // The two-factor page: any signed-in account (with nothing pending it leads to the
+        // console; two_factor.rs checks the page itself).
+        route("GET", "/two-factor".into(), Members, false),
+        route("POST", "/two-factor".into(), Members, false),
+        route("POST", "/two-factor/resend".into(), Members, false),
         route("GET", "/users".into(), UserReaders, false),
         route(
             "POST",

@@ -23,4 +23,5 @@ mod sessions;
 mod setup;
 mod sign_in;
 mod throttle;
+mod two_factor;
 mod users;

@@ -14,6 +14,8 @@ async fn save_policies(admin: &TestClient, fields: &[(&str, &str)]) -> reqwest::
         ("password_expiry_days", "90"),
         ("password_history", "5"),
         ("inactivity_days", "90"),
+        ("two_factor_mode", "off"),
+        ("two_factor_days", "30"),
     ] {
         if !fields.iter().any(|(field, _)| *field == name) {
             all.push((name, default));
