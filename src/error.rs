@@ -16,6 +16,9 @@ pub enum AppError {
     SignInRequired,
     #[error("the account is not an active member of any organization")]
     NoOrganization,
+    /// The organization's IP allow-list refuses the client's address.
+    #[error("the organization does not accept this address")]
+    AddressNotAllowed,
     #[error("bad request")]
     BadRequest,
     /// A rule refused the change; the page explains it with the rule's message.
@@ -73,7 +76,10 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Forbidden | Self::CsrfRejected | Self::NoOrganization => StatusCode::FORBIDDEN,
+            Self::Forbidden
+            | Self::CsrfRejected
+            | Self::NoOrganization
+            | Self::AddressNotAllowed => StatusCode::FORBIDDEN,
             Self::SignInRequired => StatusCode::UNAUTHORIZED,
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Rule(_) => StatusCode::CONFLICT,
@@ -90,6 +96,7 @@ impl ResponseError for AppError {
             Self::SignInRequired => ErrorPage::SignInRequired,
             Self::CsrfRejected => ErrorPage::CsrfRejected,
             Self::NoOrganization => ErrorPage::NoOrganization,
+            Self::AddressNotAllowed => ErrorPage::Rule("address-not-allowed"),
             Self::Rule(violation) => ErrorPage::Rule(violation.message_key()),
             _ => ErrorPage::Status,
         };

@@ -65,9 +65,7 @@ pub async fn switch(
         // Not a member there: the same answer as for an organization that does not exist.
         None => return Err(AppError::NotFound),
         Some(Err(())) => {
-            return Err(AppError::Rule(crate::domain::rules::RuleViolation(
-                "address-not-allowed",
-            )));
+            return Err(AppError::AddressNotAllowed);
         }
         Some(Ok(true)) => {
             return Ok(htmx::see_other(&req, crate::web::two_factor::PATH));

@@ -446,7 +446,7 @@ async fn the_ip_allow_list_refuses_other_addresses_for_this_organization_only() 
             &[("organization_id", &org.to_string())],
         )
         .await;
-    assert_eq!(switch.status(), StatusCode::CONFLICT);
+    assert_eq!(switch.status(), StatusCode::FORBIDDEN);
     assert!(
         switch
             .text()
@@ -510,4 +510,32 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         StatusCode::OK,
         "judged by its real address, 127.0.0.1"
     );
+}
+
+#[tokio::test]
+async fn a_new_organization_starts_with_the_documented_defaults() {
+    let (_app, admin) = spawn_app_with_admin().await;
+    let (_, page) = admin.page("/policies").await;
+    assert!(!page.contains(
+        "id=\"password_requires_special\" name=\"password_requires_special\" value=\"on\" checked"
+    ));
+    assert!(page.contains(
+        "name=\"password_expiry_days\" type=\"number\" min=\"0\" max=\"3650\" value=\"90\""
+    ));
+    assert!(
+        page.contains("name=\"password_history\" type=\"number\" min=\"0\" max=\"24\" value=\"5\"")
+    );
+    assert!(
+        page.contains(
+            "name=\"inactivity_days\" type=\"number\" min=\"0\" max=\"3650\" value=\"90\""
+        )
+    );
+    assert!(page.contains("value=\"off\" checked"), "two-factor is off");
+    assert!(
+        page.contains(
+            "name=\"two_factor_days\" type=\"number\" min=\"1\" max=\"365\" value=\"30\""
+        )
+    );
+    assert!(page.contains("<textarea id=\"ip_allow_list\" name=\"ip_allow_list\" rows=\"3\" aria-describedby=\"ip-hint\"></textarea>"));
+    assert!(page.contains("name=\"member_domains\" type=\"text\" value=\"\""));
 }
