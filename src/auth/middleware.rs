@@ -208,6 +208,7 @@ fn track_two_factor(
         return Ok(lookup);
     };
     let pending = match &signed_in.member {
+        Some(member) if member.two_factor_off => None,
         Some(member)
             if !signed_in
                 .two_factor_verified

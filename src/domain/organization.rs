@@ -193,6 +193,8 @@ pub struct MemberContext {
     pub environment_access: EnvAccessSet,
     /// The organization's IP allow-list (empty allows any address).
     pub ip_allow_list: Vec<String>,
+    /// Whether the organization asks for a second step at all (spares the check when it is off).
+    pub two_factor_off: bool,
 }
 
 /// The account's standing in the organization, or None when it is not an active member there.
@@ -236,13 +238,15 @@ pub fn member_context(
         .fold(EnvAccessSet::EMPTY, |set, bits| {
             set.union(EnvAccessSet::from_bits(bits))
         });
+    let policy = crate::domain::policy::load(conn, organization_id)?;
     Ok(Some(MemberContext {
         organization_id,
         organization_name,
         is_owner: owner_account_id == Some(account_id),
         permissions,
         environment_access,
-        ip_allow_list: crate::domain::policy::load(conn, organization_id)?.ip_allow_list,
+        two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
+        ip_allow_list: policy.ip_allow_list,
     }))
 }
 
