@@ -100,14 +100,21 @@
     }
   });
 
-  /* htmx: swapped-in content gets the same treatment; network errors and 5xx get an error toast. */
+  /* htmx: swapped-in content gets the same treatment; failed requests get an error toast. */
   if (window.htmx) {
     doc.addEventListener("htmx:load", function (e) { if (e.target instanceof Element) init(e.target); });
     ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
       doc.addEventListener(name, function (e) {
         var xhr = e.detail && e.detail.xhr;
-        if (name === "htmx:responseError" && xhr && xhr.status < 500) return;
-        addToast("error", body.dataset.errorText);
+        var text = body.dataset.errorText;
+        // A refusal (403, 404, 409…) comes as an error page: its heading and message say why.
+        if (name === "htmx:responseError" && xhr && xhr.status < 500 && window.DOMParser) {
+          var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+          var heading = page.querySelector(".error-page h1");
+          var message = page.querySelector(".error-page h1 + p");
+          if (heading) text = heading.textContent + (message ? ": " + message.textContent : "");
+        }
+        addToast("error", text);
       });
     });
     doc.addEventListener("htmx:beforeSwap", function (e) { if (e.detail.target === body) setNav(false); });
