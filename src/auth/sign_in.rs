@@ -158,6 +158,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                     policy,
                 )?;
                 account::record_sign_in(conn, start.account_id, now)?;
+                crate::domain::membership::record_sign_in(conn, start.account_id, now)?;
                 let actor = Actor {
                     account_id: Some(start.account_id),
                     ip: start.ip.clone(),

@@ -123,6 +123,7 @@ async fn an_invited_user_registers_and_sees_only_what_the_roles_allow() {
     let (_, list) = admin.page("/users?q=grace").await;
     assert!(list.contains("Grace Hopper"));
     assert!(list.contains("Active"));
+    assert!(!list.contains(">Never<"), "her last sign-in is shown");
 
     // The link is spent.
     let (status, used) = app.client().page(&link).await;
