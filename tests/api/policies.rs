@@ -539,3 +539,30 @@ async fn a_new_organization_starts_with_the_documented_defaults() {
     assert!(page.contains("<textarea id=\"ip_allow_list\" name=\"ip_allow_list\" rows=\"3\" aria-describedby=\"ip-hint\"></textarea>"));
     assert!(page.contains("name=\"member_domains\" type=\"text\" value=\"\""));
 }
+
+#[tokio::test]
+async fn members_who_sign_in_stay_active() {
+    let (app, admin) = spawn_app_with_admin().await;
+    save_policies(&admin, &[("password_expiry_days", "0")]).await;
+    let org = first_organization_id(&app);
+    add_member(&app, org, "grace@example.com", &["User"]);
+    app.clock.advance(time::Duration::days(60));
+    let grace = app
+        .signed_in_client("grace@example.com", ADMIN_PASSWORD)
+        .await;
+    assert_eq!(grace.get("/").await.status(), StatusCode::OK);
+    app.clock.advance(time::Duration::days(60));
+    // 120 days a member, 60 since her last sign-in: the 90-day rule leaves her active.
+    let inactivated = {
+        use gatehouse::clock::Clock;
+        let mut conn = app.pool.get().unwrap();
+        gatehouse::domain::policy::inactivate_idle_members(
+            &mut conn,
+            None,
+            app.clock.now(),
+            &test_actor(&app),
+        )
+        .unwrap()
+    };
+    assert_eq!(inactivated, 0);
+}
