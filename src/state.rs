@@ -49,4 +49,15 @@ impl AppState {
         })
         .await?
     }
+
+    /// Runs blocking work in a write transaction (see `db::write_transaction`) on the blocking pool.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Into<AppError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.db(move |conn| crate::db::write_transaction(conn, work))
+            .await
+    }
 }

@@ -76,30 +76,3 @@ pub fn details_of(
         .optional()?
         .flatten())
 }
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = audit_events)]
-pub struct AuditEvent {
-    pub id: i64,
-    pub organization_id: Option<i64>,
-    pub actor_account_id: Option<i64>,
-    pub action: String,
-    pub target: Option<String>,
-    pub details: Option<String>,
-    pub ip: Option<String>,
-    pub created_at: PrimitiveDateTime,
-}
-
-/// The newest events of an organization, newest first.
-pub fn recent(
-    conn: &mut DbConnection,
-    organization_id: i64,
-    limit: i64,
-) -> QueryResult<Vec<AuditEvent>> {
-    audit_events::table
-        .filter(audit_events::organization_id.eq(organization_id))
-        .order((audit_events::created_at.desc(), audit_events::id.desc()))
-        .limit(limit)
-        .select(AuditEvent::as_select())
-        .load(conn)
-}

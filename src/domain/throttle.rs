@@ -159,26 +159,6 @@ impl From<diesel::result::Error> for Refusal {
     }
 }
 
-/// The latest time until which one of the keys is locked, if one is locked at `now`.
-pub fn check(
-    conn: &mut DbConnection,
-    keys: &ThrottleKeys,
-    now: PrimitiveDateTime,
-) -> QueryResult<Option<PrimitiveDateTime>> {
-    let mut until = None;
-    for key in keys.iter() {
-        let locked: Option<Option<PrimitiveDateTime>> = sign_in_throttles::table
-            .find((key.scope.as_str(), &key.subject))
-            .select(sign_in_throttles::locked_until)
-            .first(conn)
-            .optional()?;
-        if let Some(locked) = locked.flatten().filter(|locked| *locked > now) {
-            until = until.max(Some(locked));
-        }
-    }
-    Ok(until)
-}
-
 /// Counts this attempt as a failure of every key, atomically and before the password is checked,
 /// unless a key is locked (then nothing is counted). Locks each key whose count reaches its
 /// threshold. Opens its own write transaction: do not call it inside one.

@@ -362,11 +362,7 @@ pub async fn delete(
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                environment::delete(conn, organization_id, id, &actor)
-            })
-        })
+        .write(move |conn| environment::delete(conn, organization_id, id, &actor))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,

@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::auth::password::NewPassword;
-use crate::db::write_transaction;
 use crate::domain::invitation::{self, LinkProblem, OpenInvitation};
 use crate::domain::{account, policy};
 use crate::error::AppError;
@@ -193,13 +192,11 @@ pub async fn accept(
     let (ip, now, language) = (ctx.client_ip.clone(), state.now(), ctx.lang.tag());
     let accept_token = token.clone();
     let outcome = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let registration = registration
-                    .as_ref()
-                    .map(|(name, hash)| (name.as_str(), hash.as_str(), language));
-                invitation::accept(conn, &accept_token, registration, ip, now)
-            })
+        .write(move |conn| {
+            let registration = registration
+                .as_ref()
+                .map(|(name, hash)| (name.as_str(), hash.as_str(), language));
+            invitation::accept(conn, &accept_token, registration, ip, now)
         })
         .await?;
     let accepted = match outcome {

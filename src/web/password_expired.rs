@@ -8,7 +8,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::password::NewPassword;
-use crate::db::write_transaction;
 use crate::domain::audit::Actor;
 use crate::domain::{account, password_history, policy};
 use crate::error::AppError;
@@ -134,11 +133,7 @@ pub async fn apply_change(
         at: state.now(),
     };
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                account::change_password(conn, account_id, &new_hash, &keep, &actor)
-            })
-        })
+        .write(move |conn| account::change_password(conn, account_id, &new_hash, &keep, &actor))
         .await?;
     Ok(())
 }

@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::write_transaction;
 use crate::domain::organization;
 use crate::domain::permission::Permission;
 use crate::domain::policy::{self, Change, Policy, TwoFactorMode};
@@ -307,11 +306,7 @@ pub async fn save(
     let actor = member.actor(state.now());
     let new_policy = state_of_form.policy;
     let event = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                policy::save(conn, organization_id, &new_policy, &actor)
-            })
-        })
+        .write(move |conn| policy::save(conn, organization_id, &new_policy, &actor))
         .await?;
     Ok(match event {
         Some(event) => htmx::see_other_with_flash(

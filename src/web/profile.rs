@@ -6,7 +6,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::session::{self, SessionSummary};
-use crate::db::write_transaction;
 use crate::domain::account;
 use crate::domain::audit::{self, Actor};
 use crate::domain::organization;
@@ -294,11 +293,7 @@ pub async fn save_details(
     };
     let (account_id, actor) = (current.account.account_id, actor(&current, &state));
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                profile::update_details(conn, account_id, &details, &actor)
-            })
-        })
+        .write(move |conn| profile::update_details(conn, account_id, &details, &actor))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -368,17 +363,15 @@ pub async fn sign_out_session(
     let keep = current.account.session_hash.clone();
     let actor = actor(&current, &state);
     let ended = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let ended = session::delete_by_handle(conn, account_id, &handle, &keep)?;
-                if ended {
-                    audit::record(
-                        conn,
-                        &actor.event(None, "account.session-ended", Some(handle)),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(ended)
-            })
+        .write(move |conn| {
+            let ended = session::delete_by_handle(conn, account_id, &handle, &keep)?;
+            if ended {
+                audit::record(
+                    conn,
+                    &actor.event(None, "account.session-ended", Some(handle)),
+                )?;
+            }
+            Ok::<_, diesel::result::Error>(ended)
         })
         .await?;
     if !ended {
@@ -402,17 +395,15 @@ pub async fn sign_out_others(
     let keep = current.account.session_hash.clone();
     let actor = actor(&current, &state);
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let ended = session::delete_others(conn, account_id, &keep)?;
-                if ended > 0 {
-                    audit::record(
-                        conn,
-                        &actor.event(None, "account.other-sessions-ended", None),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })
+        .write(move |conn| {
+            let ended = session::delete_others(conn, account_id, &keep)?;
+            if ended > 0 {
+                audit::record(
+                    conn,
+                    &actor.event(None, "account.other-sessions-ended", None),
+                )?;
+            }
+            Ok::<_, diesel::result::Error>(())
         })
         .await?;
     Ok(htmx::see_other_with_flash(

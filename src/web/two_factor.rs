@@ -66,27 +66,25 @@ async fn send_code(
     let settings = state.settings.clone();
     let now = state.now();
     let sent = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                if only_if_none_live
-                    && two_factor::has_live_code(conn, &session_hash, organization_id, now)?
-                {
-                    return Ok::<_, diesel::result::Error>(false);
-                }
-                two_factor::issue(
-                    conn,
-                    &session_hash,
-                    organization_id,
-                    &Recipient {
-                        email: &email,
-                        name: &name,
-                        language: language.as_deref(),
-                    },
-                    &settings,
-                    now,
-                )?;
-                Ok(true)
-            })
+        .write(move |conn| {
+            if only_if_none_live
+                && two_factor::has_live_code(conn, &session_hash, organization_id, now)?
+            {
+                return Ok::<_, diesel::result::Error>(false);
+            }
+            two_factor::issue(
+                conn,
+                &session_hash,
+                organization_id,
+                &Recipient {
+                    email: &email,
+                    name: &name,
+                    language: language.as_deref(),
+                },
+                &settings,
+                now,
+            )?;
+            Ok(true)
         })
         .await?;
     if sent {

@@ -474,20 +474,18 @@ pub async fn resend_invitation(
     let inviter_name = member.account.name.clone();
     let language = inviter_language(&member);
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                invitation::resend(
-                    conn,
-                    organization_id,
-                    membership_id,
-                    &Inviter {
-                        name: &inviter_name,
-                        language,
-                    },
-                    &settings,
-                    &actor,
-                )
-            })
+        .write(move |conn| {
+            invitation::resend(
+                conn,
+                organization_id,
+                membership_id,
+                &Inviter {
+                    name: &inviter_name,
+                    language,
+                },
+                &settings,
+                &actor,
+            )
         })
         .await?;
     state.outbox_wake.notify_one();
@@ -509,11 +507,7 @@ pub async fn revoke_invitation(
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
     let actor = member.actor(state.now());
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                invitation::revoke(conn, organization_id, membership_id, &actor)
-            })
-        })
+        .write(move |conn| invitation::revoke(conn, organization_id, membership_id, &actor))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -534,11 +528,7 @@ pub async fn reactivate(
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
     let actor = member.actor(state.now());
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                membership::reactivate(conn, organization_id, membership_id, &actor)
-            })
-        })
+        .write(move |conn| membership::reactivate(conn, organization_id, membership_id, &actor))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
