@@ -234,6 +234,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    apis (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        environment_id -> BigInt,
+        name -> Text,
+        name_folded -> Text,
+        version -> Text,
+        description -> Text,
+        base_url -> Text,
+        openapi_document -> Nullable<Text>,
+        openapi_filename -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_operations (api_id, position) {
+        api_id -> BigInt,
+        position -> Integer,
+        method -> Text,
+        path -> Text,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    api_groups (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        name_folded -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_group_apis (api_group_id, api_id) {
+        api_group_id -> BigInt,
+        api_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    external_users (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        account_id -> BigInt,
+        status -> Text,
+        company -> Text,
+        access_expires_on -> Nullable<Date>,
+        invited_time_zone -> Text,
+        invited_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        registered_at -> Nullable<Timestamp>,
+        last_sign_in_at -> Nullable<Timestamp>,
+        email -> Text,
+        name_folded -> Text,
+        company_folded -> Text,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    external_invitations (token_hash) {
+        token_hash -> Text,
+        external_user_id -> BigInt,
+        invited_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    external_user_api_groups (external_user_id, api_group_id) {
+        external_user_id -> BigInt,
+        api_group_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    external_user_apis (external_user_id, api_id) {
+        external_user_id -> BigInt,
+        api_id -> BigInt,
+    }
+}
+
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(invitations -> memberships (membership_id));
 diesel::joinable!(environments -> organizations (organization_id));
@@ -246,6 +337,18 @@ diesel::joinable!(role_assignments -> memberships (membership_id));
 diesel::joinable!(role_assignments -> roles (role_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(password_history -> accounts (account_id));
+
+diesel::joinable!(apis -> environments (environment_id));
+diesel::joinable!(api_operations -> apis (api_id));
+diesel::joinable!(api_group_apis -> apis (api_id));
+diesel::joinable!(api_group_apis -> api_groups (api_group_id));
+diesel::joinable!(external_users -> organizations (organization_id));
+diesel::joinable!(external_users -> accounts (account_id));
+diesel::joinable!(external_invitations -> external_users (external_user_id));
+diesel::joinable!(external_user_api_groups -> external_users (external_user_id));
+diesel::joinable!(external_user_api_groups -> api_groups (api_group_id));
+diesel::joinable!(external_user_apis -> external_users (external_user_id));
+diesel::joinable!(external_user_apis -> apis (api_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -268,4 +371,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_history,
     two_factor_codes,
     trusted_devices,
+    apis,
+    api_operations,
+    api_groups,
+    api_group_apis,
+    external_users,
+    external_invitations,
+    external_user_api_groups,
+    external_user_apis,
 );

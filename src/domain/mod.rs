@@ -1,8 +1,10 @@
 //! The rules and queries of each area. Nothing here knows about HTTP.
 
 pub mod account;
+pub mod api_catalog;
 pub mod audit;
 pub mod environment;
+pub mod external_access;
 pub mod invitation;
 pub mod membership;
 pub mod organization;

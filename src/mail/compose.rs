@@ -115,7 +115,7 @@ pub fn invitation(
     expires_at: time::PrimitiveDateTime,
 ) -> Result<RenderedEmail, askama::Error> {
     let t = Tr(lang);
-    let expires = crate::web::format::timestamp(expires_at);
+    let expires = crate::web::format::timestamp_utc(expires_at);
     let expires = expires.as_str();
     Ok(RenderedEmail {
         subject: header_safe(&t.t1("email-invitation-subject", "organization", organization)),

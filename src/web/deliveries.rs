@@ -37,7 +37,7 @@ struct DeliveriesPage {
     rows: Vec<DeliveryRow>,
 }
 
-fn row(message: outbox::OutboxMessage) -> DeliveryRow {
+fn row(viewer: &crate::web::format::Viewer, message: outbox::OutboxMessage) -> DeliveryRow {
     let status = DeliveryStatus::parse(&message.status);
     let (status_key, badge) = match status {
         DeliveryStatus::Pending => ("delivery-status-pending", "amber"),
@@ -52,7 +52,7 @@ fn row(message: outbox::OutboxMessage) -> DeliveryRow {
         badge,
         attempts: message.attempts,
         last_error: message.last_error.unwrap_or_default(),
-        created: crate::web::format::timestamp(message.created_at),
+        created: viewer.datetime(message.created_at),
         can_send_again: status == DeliveryStatus::Failed,
     }
 }
@@ -74,7 +74,13 @@ pub async fn deliveries(
         .await?;
     let page = DeliveriesPage {
         t: member.ctx.tr(),
-        rows: messages.into_iter().map(row).collect(),
+        rows: {
+            let viewer = crate::web::format::Viewer::of(&member.ctx);
+            messages
+                .into_iter()
+                .map(|message| row(&viewer, message))
+                .collect()
+        },
         shell: Shell::new(&member, organizations, NavPage::Deliveries),
     };
     htmx::render(&req, &page, |page| page.as_content())

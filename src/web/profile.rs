@@ -144,11 +144,11 @@ fn device_label(t: Tr, user_agent: Option<&str>) -> String {
     }
 }
 
-fn session_row(t: Tr, summary: SessionSummary) -> SessionRow {
+fn session_row(t: Tr, viewer: &format::Viewer, summary: SessionSummary) -> SessionRow {
     SessionRow {
         device: device_label(t, summary.user_agent.as_deref()),
-        created: format::timestamp(summary.created_at),
-        last_seen: format::timestamp(summary.last_seen_at),
+        created: viewer.datetime(summary.created_at),
+        last_seen: viewer.datetime(summary.last_seen_at),
         ip: summary.ip.unwrap_or_else(|| "—".to_owned()),
         handle: summary.handle,
         current: summary.current,
@@ -192,7 +192,11 @@ async fn profile_page(
             .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned()),
     });
     let t = current.ctx.tr();
-    let sessions: Vec<SessionRow> = sessions.into_iter().map(|s| session_row(t, s)).collect();
+    let viewer = format::Viewer::of(&current.ctx);
+    let sessions: Vec<SessionRow> = sessions
+        .into_iter()
+        .map(|s| session_row(t, &viewer, s))
+        .collect();
     let page = ProfilePage {
         t,
         shell: Shell::for_account(current, organizations, NavPage::Profile),

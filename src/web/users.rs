@@ -205,6 +205,7 @@ pub async fn list(
             .has_next
             .then(|| list_url(&search, sort.as_str(), descending, page + 1)),
     };
+    let viewer = format::Viewer::of(&member.ctx);
     let rows = directory
         .rows
         .into_iter()
@@ -228,9 +229,9 @@ pub async fn list(
                 status_badge,
                 last_sign_in: row
                     .last_sign_in_at
-                    .map(format::timestamp)
+                    .map(|at| viewer.datetime(at))
                     .unwrap_or_default(),
-                member_since: format::date(row.created_at),
+                member_since: viewer.day_of(row.created_at),
             }
         })
         .collect();
