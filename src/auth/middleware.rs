@@ -26,6 +26,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 /// Forms are small; anything bigger is refused before it is buffered.
 pub const FORM_BODY_LIMIT: usize = 64 * 1024;
+/// Multipart forms carry uploads (an OpenAPI document of up to 2 MiB, with the other fields);
+/// a bigger body is refused with 413 before it is buffered.
+pub const UPLOAD_BODY_LIMIT: usize = 3 * 1024 * 1024;
 
 pub async fn session_layer(
     mut req: ServiceRequest,
@@ -60,10 +63,11 @@ pub async fn session_layer(
         }
         None => Lookup::Unknown,
     };
-    let (signed_in, session_expired) = match lookup {
-        Lookup::Valid(signed_in) => (Some(Arc::<SignedIn>::from(signed_in)), false),
-        Lookup::Expired => (None, true),
-        Lookup::Unknown => (None, false),
+    let (signed_in, session_ended) = match lookup {
+        Lookup::Valid(signed_in) => (Some(Arc::<SignedIn>::from(signed_in)), None),
+        Lookup::Expired => (None, Some("flash-session-expired")),
+        Lookup::AccessEnded => (None, Some("flash-access-ended")),
+        Lookup::Unknown => (None, None),
     };
 
     let lang = signed_in
@@ -135,7 +139,7 @@ pub async fn session_layer(
         csrf_token,
         signed_in,
         flash,
-        session_expired,
+        session_ended,
         client_ip,
     });
 
@@ -145,7 +149,7 @@ pub async fn session_layer(
             .response_mut()
             .add_cookie(&CookieKind::AnonymousCsrf.build(&settings, token))?;
     }
-    if session_expired {
+    if let Some(reason) = session_ended {
         let response = response.response_mut();
         response.add_cookie(&CookieKind::Session.removal(&settings))?;
         // A redirect (to sign-in) carries the reason along; a page already showed it.
@@ -154,9 +158,7 @@ pub async fn session_layer(
                 .cookies()
                 .any(|c| c.name() == CookieKind::Flash.name(&settings))
         {
-            response.add_cookie(
-                &CookieKind::Flash.build(&settings, "flash-session-expired".to_owned()),
-            )?;
+            response.add_cookie(&CookieKind::Flash.build(&settings, reason.to_owned()))?;
         }
     }
     // The flash was rendered into this page; a redirect passes it on to the next one.
@@ -311,18 +313,23 @@ fn origin_is_ours(req: &ServiceRequest, settings: &Settings) -> bool {
 }
 
 /// The token from the `X-CSRF-Token` header (htmx), or from the `csrf_token` field of a
-/// url-encoded form, whose body is read and put back for the handler.
+/// url-encoded or multipart form, whose body is read and put back for the handler.
 async fn presented_csrf_token(
     req: &mut ServiceRequest,
 ) -> Result<Option<String>, actix_web::HttpResponse> {
     if let Some(token) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return Ok(Some(token.to_owned()));
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        return multipart_csrf_token(req).await;
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok(None);
     }
@@ -339,6 +346,51 @@ async fn presented_csrf_token(
     let token = url::form_urlencoded::parse(&body)
         .find(|(name, _)| name == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());
+    req.set_payload(body.into());
+    Ok(token)
+}
+
+/// The `csrf_token` field of a multipart form. The body (at most `UPLOAD_BODY_LIMIT`) is
+/// buffered, searched, and put back for the handler.
+async fn multipart_csrf_token(
+    req: &mut ServiceRequest,
+) -> Result<Option<String>, actix_web::HttpResponse> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > UPLOAD_BODY_LIMIT) {
+        return Err(actix_web::HttpResponse::PayloadTooLarge().finish());
+    }
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::BadRequest.error_response())?;
+        if body.len() + chunk.len() > UPLOAD_BODY_LIMIT {
+            return Err(actix_web::HttpResponse::PayloadTooLarge().finish());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let stream_body = body.clone();
+    let mut multipart = actix_multipart::Multipart::new(
+        req.headers(),
+        futures_util::stream::once(async move { Ok(stream_body) }),
+    );
+    let mut token = None;
+    // A malformed body has no token; the request is refused like any other without one.
+    while let Some(Ok(mut field)) = multipart.next().await {
+        if field.name() == Some(CSRF_FIELD) {
+            if let Ok(Ok(value)) = field.bytes(1024).await {
+                token = String::from_utf8(value.to_vec()).ok();
+            }
+            break;
+        }
+        // Skip this field's content to reach the next one.
+        while let Some(Ok(_)) = field.next().await {}
+    }
+    drop(multipart);
     req.set_payload(body.into());
     Ok(token)
 }

@@ -8,6 +8,7 @@ use time::{Duration, PrimitiveDateTime};
 use crate::auth::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, sessions};
+use crate::domain::external_access::{self, Standing};
 use crate::domain::organization::{self, MemberContext};
 
 /// Writing `last_seen_at` on every request would make every page view a write; a minute of
@@ -40,6 +41,9 @@ pub struct SignedIn {
     pub two_factor_pending_org: Option<i64>,
     /// Organizations whose two-factor code this session entered.
     pub two_factor_verified: Vec<i64>,
+    /// The account is no member anywhere but an Active external user: it has the API portal
+    /// and nothing of the console.
+    pub portal_only: bool,
 }
 
 pub enum Lookup {
@@ -48,6 +52,9 @@ pub enum Lookup {
     Expired,
     /// No such session: never existed, signed out, or ended by an admin.
     Unknown,
+    /// The account's only access was as an external user, and it expired or was suspended: the
+    /// session is deleted now.
+    AccessEnded,
 }
 
 pub struct NewSession {
@@ -175,6 +182,19 @@ pub fn load(
         set_organization(conn, &session_hash, fallback)?;
         member = organization::member_context(conn, account_id, fallback)?;
     }
+    // Without an organization, an external user's access is all the account has: when it
+    // expires (a date, so nothing else notices) or is suspended, the session ends here.
+    let portal_only = match member {
+        Some(_) => false,
+        None => match external_access::standing(conn, account_id, now)? {
+            Standing::Active => true,
+            Standing::NotExternal => false,
+            Standing::Suspended | Standing::Expired => {
+                delete(conn, &session_hash)?;
+                return Ok(Lookup::AccessEnded);
+            }
+        },
+    };
     Ok(Lookup::Valid(Box::new(SignedIn {
         session_hash,
         account_id,
@@ -187,6 +207,7 @@ pub fn load(
         password_change_required,
         two_factor_pending_org,
         two_factor_verified: parse_ids(&two_factor_verified),
+        portal_only,
     })))
 }
 

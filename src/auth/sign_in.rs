@@ -7,6 +7,7 @@ use crate::auth::session::{self, NewSession};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, Account, EmailAddress};
 use crate::domain::audit::{self, Actor};
+use crate::domain::external_access::Standing;
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::domain::{organization, policy};
 use crate::error::AppError;
@@ -92,6 +93,26 @@ fn password_expired(
     Ok(changed_at.is_some_and(|at| now - at > Duration::days(i64::from(rules.expiry_days))))
 }
 
+/// Why an account whose password matched may still not sign in: it belongs to no organization
+/// and its access as an external user was suspended or has expired. The message is shown only
+/// after the right password, so it tells nothing to someone guessing.
+pub fn access_refusal(
+    conn: &mut DbConnection,
+    account_id: i64,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<&'static str>> {
+    if organization::default_for_account(conn, account_id)?.is_some() {
+        return Ok(None);
+    }
+    Ok(
+        match crate::domain::external_access::standing(conn, account_id, now)? {
+            Standing::Suspended => Some("sign-in-access-suspended"),
+            Standing::Expired => Some("sign-in-access-expired"),
+            Standing::Active | Standing::NotExternal => None,
+        },
+    )
+}
+
 /// Who is starting a session and from where.
 pub struct SessionStart {
     pub account_id: i64,
@@ -159,6 +180,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                 )?;
                 account::record_sign_in(conn, start.account_id, now)?;
                 crate::domain::membership::record_sign_in(conn, start.account_id, now)?;
+                crate::domain::external_access::record_sign_in(conn, start.account_id, now)?;
                 let actor = Actor {
                     account_id: Some(start.account_id),
                     ip: start.ip.clone(),

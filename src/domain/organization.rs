@@ -191,6 +191,8 @@ pub struct MemberContext {
     pub permissions: PermissionSet,
     /// The union of the access the member's active roles have to any environment.
     pub environment_access: EnvAccessSet,
+    /// The member's active roles (active assignments of active roles).
+    pub role_ids: Vec<i64>,
     /// The organization's IP allow-list (empty allows any address).
     pub ip_allow_list: Vec<String>,
     /// Whether the organization asks for a second step at all (spares the check when it is off).
@@ -245,6 +247,7 @@ pub fn member_context(
         is_owner: owner_account_id == Some(account_id),
         permissions,
         environment_access,
+        role_ids,
         two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
         ip_allow_list: policy.ip_allow_list,
     }))

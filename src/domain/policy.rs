@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::password::PasswordRules;
 use crate::db::DbConnection;
-use crate::db::schema::{memberships, organization_policies};
+use crate::db::schema::{external_users, memberships, organization_policies};
 use crate::domain::audit::{self, Actor};
 use crate::domain::organization::MembershipStatus;
 
@@ -389,9 +389,9 @@ pub fn password_rules_for_organization(
 }
 
 /// An account's password must satisfy the strictest policy among its organizations (active and
-/// pending memberships). An organization without a policy row counts with the defaults. An
-/// account in no organization (or only inactive ones) has no policy: only the length rule, no
-/// history, no expiry.
+/// pending memberships, and organizations where it is an external user). An organization
+/// without a policy row counts with the defaults. An account in no organization (or only
+/// inactive ones) has no policy: only the length rule, no history, no expiry.
 pub fn password_rules_for_account(
     conn: &mut DbConnection,
     account_id: i64,
@@ -409,6 +409,19 @@ pub fn password_rules_for_account(
             organization_policies::password_expiry_days.nullable(),
         ))
         .load(conn)?;
+    let external: Vec<(Option<bool>, Option<i32>, Option<i32>)> = external_users::table
+        .left_join(
+            organization_policies::table
+                .on(organization_policies::organization_id.eq(external_users::organization_id)),
+        )
+        .filter(external_users::account_id.eq(account_id))
+        .select((
+            organization_policies::password_requires_special.nullable(),
+            organization_policies::password_history.nullable(),
+            organization_policies::password_expiry_days.nullable(),
+        ))
+        .load(conn)?;
+    let rows = rows.into_iter().chain(external);
     let defaults = rules_of(&Policy::default());
     let each = rows.into_iter().map(|row| match row {
         (Some(require_special), Some(history), Some(expiry_days)) => PasswordRules {

@@ -89,6 +89,7 @@ pub fn update_details(
         .execute(conn)?;
     if old_name != details.name {
         membership::refresh_directory(conn, DirectoryScope::Account(account_id))?;
+        crate::domain::external_user::refresh_directory_for_account(conn, account_id)?;
     }
     audit::record(
         conn,

@@ -63,7 +63,7 @@ struct Catalog {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,
 }
 
-fn bundle(lang: Lang, source: &'static str) -> FluentBundle<FluentResource> {
+fn bundle(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = lang.tag().parse().expect("valid language tag");
     let resource = FluentResource::try_new(source.to_owned())
         .unwrap_or_else(|(_, errors)| panic!("catalog {} does not parse: {errors:?}", lang.tag()));
@@ -76,10 +76,26 @@ fn bundle(lang: Lang, source: &'static str) -> FluentBundle<FluentResource> {
     bundle
 }
 
+/// One catalog file per area and language (`src/i18n/<lang>/<area>.ftl`), joined into one
+/// bundle per language; every language lists the same areas.
+macro_rules! catalog_files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!($lang, "/console.ftl")),
+            include_str!(concat!($lang, "/apis.ftl")),
+            include_str!(concat!($lang, "/external_users.ftl")),
+            include_str!(concat!($lang, "/portal.ftl")),
+        ]
+    };
+}
+
+const ENGLISH: [&str; 4] = catalog_files!("en");
+const PORTUGUESE: [&str; 4] = catalog_files!("pt-BR");
+
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog {
     bundles: HashMap::from([
-        (Lang::En, bundle(Lang::En, include_str!("en.ftl"))),
-        (Lang::PtBr, bundle(Lang::PtBr, include_str!("pt-BR.ftl"))),
+        (Lang::En, bundle(Lang::En, &ENGLISH.join("\n"))),
+        (Lang::PtBr, bundle(Lang::PtBr, &PORTUGUESE.join("\n"))),
     ]),
 });
 
@@ -211,8 +227,8 @@ mod tests {
 
     #[test]
     fn every_language_has_every_message() {
-        let english = keys(include_str!("en.ftl"));
-        let portuguese = keys(include_str!("pt-BR.ftl"));
+        let english = keys(&ENGLISH.join("\n"));
+        let portuguese = keys(&PORTUGUESE.join("\n"));
         let missing: Vec<_> = english.iter().filter(|k| !portuguese.contains(k)).collect();
         let extra: Vec<_> = portuguese.iter().filter(|k| !english.contains(k)).collect();
         assert!(missing.is_empty(), "pt-BR lacks {missing:?}");

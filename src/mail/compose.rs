@@ -139,6 +139,80 @@ pub fn invitation(
 }
 
 #[derive(Template)]
+#[template(path = "emails/external_invitation.txt")]
+struct ExternalInvitationText<'a> {
+    t: Tr,
+    organization: &'a str,
+    inviter: &'a str,
+    link: &'a str,
+    expires: &'a str,
+    access_until: &'a str,
+    zone: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/external_invitation.html")]
+struct ExternalInvitationHtml<'a> {
+    t: Tr,
+    organization: &'a str,
+    inviter: &'a str,
+    link: &'a str,
+    expires: &'a str,
+    access_until: &'a str,
+    zone: &'a str,
+}
+
+/// The registration link of an external user (API portal access): the organization, who
+/// invited them, until when the link works, and when access ends (`access_expires_on` at 23:59
+/// in `zone`; None: no end).
+pub fn external_invitation(
+    lang: Lang,
+    organization: &str,
+    inviter: &str,
+    link: &str,
+    link_expires_at: time::PrimitiveDateTime,
+    access_expires_on: Option<time::Date>,
+    zone: &str,
+) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    let expires = crate::web::format::timestamp_utc(link_expires_at);
+    let expires = expires.as_str();
+    let access_until = access_expires_on
+        .map(|date| {
+            crate::web::format::Viewer {
+                lang,
+                zone: zone.to_owned(),
+            }
+            .date(date)
+        })
+        .unwrap_or_default();
+    let access_until = access_until.as_str();
+    Ok(RenderedEmail {
+        subject: header_safe(&t.t1("external-email-subject", "organization", organization)),
+        text: ExternalInvitationText {
+            t,
+            organization,
+            inviter,
+            link,
+            expires,
+            access_until,
+            zone,
+        }
+        .render()?,
+        html: ExternalInvitationHtml {
+            t,
+            organization,
+            inviter,
+            link,
+            expires,
+            access_until,
+            zone,
+        }
+        .render()?,
+    })
+}
+
+#[derive(Template)]
 #[template(path = "emails/access_granted.txt")]
 struct AccessGrantedText<'a> {
     t: Tr,

@@ -23,6 +23,8 @@ struct SignInPage {
     email: String,
     next: String,
     failed: bool,
+    /// The password was right but the account may not sign in (its access ended).
+    refusal: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +49,7 @@ pub async fn sign_in_page(
         email: String::new(),
         next: htmx::safe_next(query.next.as_deref()),
         failed: false,
+        refusal: None,
     };
     htmx::render_page(&page, StatusCode::OK)
 }
@@ -77,16 +80,36 @@ pub async fn sign_in(
         let page = SignInPage {
             t: ctx.tr(),
             shell: AuthShell::new(&RequestContext {
-                session_expired: false,
+                session_ended: None,
                 flash: None,
                 ..ctx
             }),
             email: form.email.trim().to_owned(),
             next,
             failed: true,
+            refusal: None,
         };
         return htmx::render_page(&page, StatusCode::UNAUTHORIZED);
     };
+    let (account_id, now) = (account.id, state.now());
+    let refusal = state
+        .db(move |conn| sign_in::access_refusal(conn, account_id, now))
+        .await?;
+    if let Some(key) = refusal {
+        let page = SignInPage {
+            t: ctx.tr(),
+            shell: AuthShell::new(&RequestContext {
+                session_ended: None,
+                flash: None,
+                ..ctx.clone()
+            }),
+            email: form.email.trim().to_owned(),
+            next,
+            failed: false,
+            refusal: Some(ctx.tr().t(key)),
+        };
+        return htmx::render_page(&page, StatusCode::FORBIDDEN);
+    }
     signed_in_redirect(&req, &state, &ctx, account.id, &next, None).await
 }
 

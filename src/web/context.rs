@@ -21,8 +21,9 @@ pub struct RequestContext {
     pub signed_in: Option<Arc<SignedIn>>,
     /// A message key left by the previous request (after a redirect).
     pub flash: Option<String>,
-    /// The cookie named a session that had timed out.
-    pub session_expired: bool,
+    /// The cookie named a session that ended on its own (timed out, or its access ended): the
+    /// message that says why.
+    pub session_ended: Option<&'static str>,
     pub client_ip: Option<String>,
 }
 
@@ -106,6 +107,20 @@ impl CurrentMember {
     }
 }
 
+impl TryFrom<CurrentAccount> for CurrentMember {
+    type Error = AppError;
+
+    /// The account acting in its current organization, or `NoOrganization`.
+    fn try_from(CurrentAccount { ctx, account }: CurrentAccount) -> Result<Self, AppError> {
+        let member = account.member.clone().ok_or(AppError::NoOrganization)?;
+        Ok(Self {
+            ctx,
+            account,
+            member,
+        })
+    }
+}
+
 impl FromRequest for CurrentMember {
     type Error = AppError;
     type Future = Ready<Result<Self, Self::Error>>;
@@ -114,14 +129,7 @@ impl FromRequest for CurrentMember {
         ready(
             CurrentAccount::from_request(req, payload)
                 .into_inner()
-                .and_then(|CurrentAccount { ctx, account }| {
-                    let member = account.member.clone().ok_or(AppError::NoOrganization)?;
-                    Ok(Self {
-                        ctx,
-                        account,
-                        member,
-                    })
-                }),
+                .and_then(Self::try_from),
         )
     }
 }

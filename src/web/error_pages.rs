@@ -105,13 +105,18 @@ fn error_page(req: &HttpRequest, status: StatusCode, marker: Option<ErrorPage>) 
                 csrf_token: String::new(),
                 signed_in: None,
                 flash: None,
-                session_expired: false,
+                session_ended: None,
                 client_ip: None,
             }
         });
     let t = ctx.tr();
     let key = match (marker, status.as_u16()) {
         (Some(ErrorPage::CsrfRejected), _) => "error-csrf",
+        (Some(ErrorPage::NoOrganization), _)
+            if ctx.signed_in.as_ref().is_some_and(|s| s.portal_only) =>
+        {
+            "error-portal-only"
+        }
         (Some(ErrorPage::NoOrganization), _) => "error-no-organization",
         (_, 400) => "error-400",
         (_, 403) => "error-403",

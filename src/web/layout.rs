@@ -21,7 +21,11 @@ impl Flash {
     fn from_key(tr: Tr, value: &str) -> Option<Self> {
         let (kind, key) = match value.strip_prefix("error:") {
             Some(key) => ("error", key),
-            None if matches!(value, "flash-session-expired" | "flash-sign-in-required") => {
+            None if matches!(
+                value,
+                "flash-session-expired" | "flash-sign-in-required" | "flash-access-ended"
+            ) =>
+            {
                 ("info", value)
             }
             None => ("success", value),
@@ -39,11 +43,15 @@ pub enum NavPage {
     Users,
     Roles,
     Environments,
+    /// The API catalog (APIs and API groups).
+    Apis,
     Organizations,
     Policies,
     Deliveries,
     /// The account's own page (reached from the user menu, not the side navigation).
     Profile,
+    /// The API portal (external users, and members who consume APIs).
+    Portal,
 }
 
 pub struct NavItem {
@@ -102,6 +110,7 @@ impl Shell {
                 "settings",
                 is_admin,
             ),
+            (NavPage::Apis, "/apis", "apis-nav", "api", is_admin),
             (
                 NavPage::Organizations,
                 "/organizations",
@@ -122,6 +131,13 @@ impl Shell {
                 "nav-deliveries",
                 "mail",
                 is_admin,
+            ),
+            (
+                NavPage::Portal,
+                "/portal",
+                "nav-portal",
+                "api",
+                member.can(Permission::ApiConsumer),
             ),
         ]
         .into_iter()
@@ -183,7 +199,17 @@ impl Shell {
             organization_id: None,
             organization_name: None,
             organizations: Vec::new(),
-            nav: Vec::new(),
+            // An external user has the portal and nothing else.
+            nav: if account.account.portal_only {
+                vec![NavItem {
+                    href: "/portal",
+                    label_key: "nav-portal",
+                    icon: "api",
+                    current: page == NavPage::Portal,
+                }]
+            } else {
+                Vec::new()
+            },
             flash: ctx
                 .flash
                 .as_deref()
@@ -203,11 +229,7 @@ pub struct AuthShell {
 
 impl AuthShell {
     pub fn new(ctx: &RequestContext) -> Self {
-        let flash_key = if ctx.session_expired {
-            Some("flash-session-expired")
-        } else {
-            ctx.flash.as_deref()
-        };
+        let flash_key = ctx.session_ended.or(ctx.flash.as_deref());
         Self {
             lang_tag: ctx.lang.tag(),
             csrf_token: ctx.csrf_token.clone(),

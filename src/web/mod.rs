@@ -1,10 +1,12 @@
 //! The pages. Handlers stay thin: extract, call the domain, render.
 
+pub mod apis;
 pub mod auth;
 pub mod context;
 pub mod deliveries;
 pub mod environments;
 pub mod error_pages;
+pub mod external_users;
 pub mod form;
 pub mod format;
 pub mod health;
@@ -16,6 +18,7 @@ pub mod overview;
 pub mod password_expired;
 pub mod password_reset;
 pub mod policies;
+pub mod portal;
 pub mod preferences;
 pub mod profile;
 pub mod roles;
@@ -30,6 +33,9 @@ use crate::error::AppError;
 
 /// Every console route. The route list in tests/api/authorization.rs mirrors this one.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(apis::routes)
+        .configure(external_users::routes)
+        .configure(portal::routes);
     cfg.route("/", web::get().to(overview::overview))
         .route("/sign-in", web::get().to(auth::sign_in_page))
         .route("/sign-in", web::post().to(auth::sign_in))

@@ -8,7 +8,7 @@ use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentAccount, CurrentMember};
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 
@@ -37,8 +37,13 @@ pub fn permission_key(permission: Permission) -> &'static str {
 pub async fn overview(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    account: CurrentAccount,
 ) -> Result<HttpResponse, AppError> {
+    // Home is wherever the account belongs: an external user's is the API portal.
+    if account.account.portal_only {
+        return Ok(htmx::see_other(&req, crate::web::portal::PATH));
+    }
+    let member = CurrentMember::try_from(account)?;
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let (organizations, member_count, role_count) = state
         .db(move |conn| {

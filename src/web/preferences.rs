@@ -19,6 +19,10 @@ fn columns_of(table_name: &str, member: &CurrentMember) -> Result<&'static [Colu
             crate::web::users::may_view_users(&member.member),
         ),
         crate::web::roles::TABLE => (&crate::web::roles::COLUMNS, member.can(Permission::Admin)),
+        crate::web::external_users::TABLE => (
+            &crate::web::external_users::COLUMNS,
+            crate::web::users::may_view_users(&member.member),
+        ),
         _ => return Err(AppError::NotFound),
     };
     if allowed {

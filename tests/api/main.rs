@@ -4,10 +4,12 @@
 mod helpers;
 mod smtp_sink;
 
+mod apis;
 mod authorization;
 mod cli;
 mod csrf;
 mod environments;
+mod external_users;
 mod headers;
 mod health;
 mod htmx;
@@ -17,6 +19,7 @@ mod migrations;
 mod organizations;
 mod password_policy;
 mod policies;
+mod portal;
 mod profile;
 mod roles;
 mod sessions;

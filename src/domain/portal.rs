@@ -1,0 +1,263 @@
+//! What the API portal shows an account: the APIs and groups granted to it as an external user
+//! (in every organization where that access is Active now), and, for a member, the APIs of the
+//! environments their roles may read in the organization they act in, when they hold API
+//! Consumer. Every portal page asks `reachable_api_ids` first, so an API outside it is a 404.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use diesel::prelude::*;
+use time::{Date, PrimitiveDateTime};
+
+use crate::db::DbConnection;
+use crate::db::schema::{
+    apis, external_user_api_groups, external_user_apis, organizations, role_environment_access,
+};
+use crate::domain::api_catalog::{self, ApiGroup, ListedApi};
+use crate::domain::environment::{EnvAccess, EnvAccessSet};
+use crate::domain::external_access::{self, Grant};
+use crate::domain::organization::MemberContext;
+use crate::domain::permission::Permission;
+
+/// A group granted to an external user, with its APIs.
+#[derive(Debug, Clone)]
+pub struct PortalGroup {
+    pub group: ApiGroup,
+    pub apis: Vec<ListedApi>,
+}
+
+/// Why the account sees a section of the portal.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Granted as an external user, until the end of `expires_on` in `zone` (None: no end).
+    External {
+        expires_on: Option<Date>,
+        zone: String,
+    },
+    /// A member with API Consumer and Read on these environments.
+    Member,
+}
+
+/// The part of the portal one organization gives the account.
+#[derive(Debug, Clone)]
+pub struct PortalSection {
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub source: Source,
+    pub groups: Vec<PortalGroup>,
+    /// APIs granted one by one (external), or every API of a readable environment (member).
+    pub apis: Vec<ListedApi>,
+}
+
+impl PortalSection {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && self.apis.is_empty()
+    }
+}
+
+/// What one Active external-user row grants: group ids and single API ids.
+struct ExternalGrant {
+    grant: Grant,
+    group_ids: Vec<i64>,
+    api_ids: Vec<i64>,
+}
+
+fn external_grants(
+    conn: &mut DbConnection,
+    account_id: i64,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<ExternalGrant>> {
+    let grants = external_access::active_grants(conn, account_id, now)?;
+    let ids: Vec<i64> = grants.iter().map(|grant| grant.external_user_id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let group_rows: Vec<(i64, i64)> = external_user_api_groups::table
+        .filter(external_user_api_groups::external_user_id.eq_any(&ids))
+        .select((
+            external_user_api_groups::external_user_id,
+            external_user_api_groups::api_group_id,
+        ))
+        .load(conn)?;
+    let api_rows: Vec<(i64, i64)> = external_user_apis::table
+        .filter(external_user_apis::external_user_id.eq_any(&ids))
+        .select((
+            external_user_apis::external_user_id,
+            external_user_apis::api_id,
+        ))
+        .load(conn)?;
+    Ok(grants
+        .into_iter()
+        .map(|grant| {
+            let of = |rows: &[(i64, i64)]| {
+                rows.iter()
+                    .filter(|(owner, _)| *owner == grant.external_user_id)
+                    .map(|(_, id)| *id)
+                    .collect()
+            };
+            ExternalGrant {
+                group_ids: of(&group_rows),
+                api_ids: of(&api_rows),
+                grant,
+            }
+        })
+        .collect())
+}
+
+/// The environments of the member's organization whose APIs the member may consume: API
+/// Consumer (Admin implies it) and Read on the environment through an active role.
+fn consumable_environments(
+    conn: &mut DbConnection,
+    member: &MemberContext,
+) -> QueryResult<Vec<i64>> {
+    if !member.permissions.allows(Permission::ApiConsumer) || member.role_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i32)> = role_environment_access::table
+        .filter(role_environment_access::role_id.eq_any(&member.role_ids))
+        .select((
+            role_environment_access::environment_id,
+            role_environment_access::access,
+        ))
+        .load(conn)?;
+    let mut access: BTreeMap<i64, EnvAccessSet> = BTreeMap::new();
+    for (environment_id, bits) in rows {
+        let entry = access.entry(environment_id).or_insert(EnvAccessSet::EMPTY);
+        *entry = entry.union(EnvAccessSet::from_bits(bits));
+    }
+    Ok(access
+        .into_iter()
+        .filter(|(_, set)| set.has(EnvAccess::Read))
+        .map(|(environment_id, _)| environment_id)
+        .collect())
+}
+
+fn member_api_ids(conn: &mut DbConnection, member: &MemberContext) -> QueryResult<Vec<i64>> {
+    let environments = consumable_environments(conn, member)?;
+    if environments.is_empty() {
+        return Ok(Vec::new());
+    }
+    apis::table
+        .filter(apis::organization_id.eq(member.organization_id))
+        .filter(apis::environment_id.eq_any(&environments))
+        .select(apis::id)
+        .load(conn)
+}
+
+/// Every API the account may open in the portal now.
+pub fn reachable_api_ids(
+    conn: &mut DbConnection,
+    account_id: i64,
+    member: Option<&MemberContext>,
+    now: PrimitiveDateTime,
+) -> QueryResult<BTreeSet<i64>> {
+    let grants = external_grants(conn, account_id, now)?;
+    let group_ids: Vec<i64> = grants
+        .iter()
+        .flat_map(|grant| grant.group_ids.iter().copied())
+        .collect();
+    let members = api_catalog::group_members(conn, &group_ids)?;
+    let mut reachable: BTreeSet<i64> = grants
+        .iter()
+        .flat_map(|grant| grant.api_ids.iter().copied())
+        .chain(members.values().flatten().copied())
+        .collect();
+    if let Some(member) = member {
+        reachable.extend(member_api_ids(conn, member)?);
+    }
+    Ok(reachable)
+}
+
+/// Whether the portal has anything for the account (the portal link in the console).
+pub fn has_any(
+    conn: &mut DbConnection,
+    account_id: i64,
+    member: Option<&MemberContext>,
+    now: PrimitiveDateTime,
+) -> QueryResult<bool> {
+    Ok(
+        !reachable_api_ids(conn, account_id, member, now)?.is_empty()
+            || !external_access::active_grants(conn, account_id, now)?.is_empty(),
+    )
+}
+
+fn organization_names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    Ok(organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((organizations::id, organizations::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// The portal's sections: one per organization granting external access (by name), then the
+/// member's own organization.
+pub fn sections(
+    conn: &mut DbConnection,
+    account_id: i64,
+    member: Option<&MemberContext>,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<PortalSection>> {
+    let grants = external_grants(conn, account_id, now)?;
+    let organization_ids: Vec<i64> = grants.iter().map(|g| g.grant.organization_id).collect();
+    let names = organization_names(conn, &organization_ids)?;
+    let mut sections = Vec::new();
+    for external in grants {
+        let groups = api_catalog::groups_by_ids(conn, &external.group_ids)?;
+        let members = api_catalog::group_members(conn, &external.group_ids)?;
+        let mut portal_groups = Vec::with_capacity(groups.len());
+        for group in groups {
+            let ids = members.get(&group.id).cloned().unwrap_or_default();
+            portal_groups.push(PortalGroup {
+                apis: api_catalog::apis_by_ids(conn, &ids)?,
+                group,
+            });
+        }
+        sections.push(PortalSection {
+            organization_id: external.grant.organization_id,
+            organization_name: names
+                .get(&external.grant.organization_id)
+                .cloned()
+                .unwrap_or_default(),
+            source: Source::External {
+                expires_on: external.grant.expires_on,
+                zone: external.grant.zone().to_owned(),
+            },
+            groups: portal_groups,
+            apis: api_catalog::apis_by_ids(conn, &external.api_ids)?,
+        });
+    }
+    sections.sort_by(|a, b| a.organization_name.cmp(&b.organization_name));
+    if let Some(member) = member {
+        let ids = member_api_ids(conn, member)?;
+        if !ids.is_empty() {
+            sections.push(PortalSection {
+                organization_id: member.organization_id,
+                organization_name: member.organization_name.clone(),
+                source: Source::Member,
+                groups: Vec::new(),
+                apis: api_catalog::apis_by_ids(conn, &ids)?,
+            });
+        }
+    }
+    Ok(sections)
+}
+
+/// One API the account may open, with its organization's name.
+pub fn reachable_api(
+    conn: &mut DbConnection,
+    account_id: i64,
+    member: Option<&MemberContext>,
+    api_id: i64,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<(ListedApi, String)>> {
+    if !reachable_api_ids(conn, account_id, member, now)?.contains(&api_id) {
+        return Ok(None);
+    }
+    let Some(api) = api_catalog::apis_by_ids(conn, &[api_id])?.pop() else {
+        return Ok(None);
+    };
+    let organization_name = organization_names(conn, &[api.api.organization_id])?
+        .remove(&api.api.organization_id)
+        .unwrap_or_default();
+    Ok(Some((api, organization_name)))
+}

@@ -1,0 +1,44 @@
+# The API portal, external users' registration and sign-in refusals.
+nav-portal = API portal
+error-portal-only-title = This page is part of the console
+error-portal-only-body = Your account opens the API portal only. Go to the portal to see the APIs you were granted.
+flash-access-ended = Your access to the API portal has ended, so you were signed out.
+flash-portal-access-accepted = Your access is ready. Sign in with your existing password to open the API portal.
+sign-in-access-suspended = Your access to the API portal has been suspended. Ask the organization that invited you to reactivate it.
+sign-in-access-expired = Your access to the API portal has expired. Ask the organization that invited you to renew it.
+
+portal-title = API portal
+portal-lead = The APIs you may use, with their details and operations.
+portal-empty-title = No APIs yet
+portal-empty-body = Nothing has been shared with you yet. When an organization grants you access to an API, it appears here.
+portal-section-empty = No APIs have been shared with you here yet.
+portal-group-empty = This group has no APIs yet.
+portal-single-apis = Other APIs
+portal-access-until = Your access ends { $end } (your time).
+portal-access-no-end = Your access has no end date.
+portal-access-member = Through your roles in this organization.
+portal-api-where = { $organization } · { $environment }
+portal-download-document = Download OpenAPI document
+portal-api-details = Details
+portal-api-base-url = Base URL
+portal-api-description = Description
+portal-operations = Operations
+portal-operations-none = The OpenAPI document lists no operations.
+portal-operations-no-document = This API has no OpenAPI document yet, so its operations are not listed.
+portal-operation-method = Method
+portal-operation-path = Path
+portal-operation-summary = Summary
+
+portal-register-title = Join the { $organization } API portal
+portal-register-lead = You were invited as { $email }. Tell us who you are to finish.
+portal-register-access-until = Your access lasts until the end of { $date } in your time zone.
+portal-register-access-no-end = Your access has no end date.
+portal-register-company = Company
+portal-register-time-zone = Time zone
+portal-register-time-zone-hint = Your access ends at 23:59 of its last day in this time zone.
+portal-register-has-password = You already have a Gatehouse account: keep using your password.
+portal-register-submit = Create my access
+portal-register-access-ended-title = This access has already ended
+portal-register-access-ended-body = The access this invitation grants ended before you registered. Ask the person who invited you for a new invitation.
+portal-company-required = Enter your company's name.
+portal-company-invalid = Use at most 100 characters, without control characters.

@@ -1,0 +1,44 @@
+# The API portal, external users' registration and sign-in refusals.
+nav-portal = Portal de APIs
+error-portal-only-title = Esta página faz parte do console
+error-portal-only-body = Sua conta abre apenas o portal de APIs. Vá ao portal para ver as APIs liberadas para você.
+flash-access-ended = Seu acesso ao portal de APIs terminou, por isso você saiu.
+flash-portal-access-accepted = Seu acesso está pronto. Entre com a senha que você já tem para abrir o portal de APIs.
+sign-in-access-suspended = Seu acesso ao portal de APIs foi suspenso. Peça à organização que convidou você para reativá-lo.
+sign-in-access-expired = Seu acesso ao portal de APIs expirou. Peça à organização que convidou você para renová-lo.
+
+portal-title = Portal de APIs
+portal-lead = As APIs que você pode usar, com seus detalhes e operações.
+portal-empty-title = Nenhuma API ainda
+portal-empty-body = Nada foi compartilhado com você ainda. Quando uma organização liberar uma API para você, ela aparecerá aqui.
+portal-section-empty = Nenhuma API foi compartilhada com você aqui ainda.
+portal-group-empty = Este grupo ainda não tem APIs.
+portal-single-apis = Outras APIs
+portal-access-until = Seu acesso termina em { $end } (seu horário).
+portal-access-no-end = Seu acesso não tem data de término.
+portal-access-member = Pelos seus papéis nesta organização.
+portal-api-where = { $organization } · { $environment }
+portal-download-document = Baixar documento OpenAPI
+portal-api-details = Detalhes
+portal-api-base-url = URL base
+portal-api-description = Descrição
+portal-operations = Operações
+portal-operations-none = O documento OpenAPI não lista operações.
+portal-operations-no-document = Esta API ainda não tem documento OpenAPI, por isso suas operações não aparecem.
+portal-operation-method = Método
+portal-operation-path = Caminho
+portal-operation-summary = Resumo
+
+portal-register-title = Entre no portal de APIs de { $organization }
+portal-register-lead = Você foi convidado como { $email }. Conte quem você é para concluir.
+portal-register-access-until = Seu acesso vale até o fim de { $date } no seu fuso horário.
+portal-register-access-no-end = Seu acesso não tem data de término.
+portal-register-company = Empresa
+portal-register-time-zone = Fuso horário
+portal-register-time-zone-hint = Seu acesso termina às 23:59 do último dia, neste fuso horário.
+portal-register-has-password = Você já tem uma conta no Gatehouse: continue usando sua senha.
+portal-register-submit = Criar meu acesso
+portal-register-access-ended-title = Este acesso já terminou
+portal-register-access-ended-body = O acesso deste convite terminou antes do seu cadastro. Peça um novo convite a quem convidou você.
+portal-company-required = Informe o nome da sua empresa.
+portal-company-invalid = Use no máximo 100 caracteres, sem caracteres de controle.
