@@ -1,6 +1,7 @@
-//! Walks every console route for every kind of caller and checks the answer: an admin, a
-//! read-only member (Execute access to an environment), a plain member, a signed-out visitor,
-//! and an admin of another organization (for whom this organization's ids do not exist).
+//! Walks every console and portal route for every kind of caller and checks the answer: an
+//! admin, a read-only member (Execute access to an environment), a plain member, a signed-out
+//! visitor, an admin of another organization (for whom this organization's ids do not exist),
+//! and an external user (the API portal and their own account, nothing of the console).
 //! Add each new route here.
 
 use gatehouse::domain::environment::{EnvAccess, EnvAccessSet};
@@ -11,11 +12,17 @@ use crate::helpers::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Audience {
+    /// Any signed-in account, external users included (their own account pages, home, portal).
+    Accounts,
     /// Any active member.
     Members,
     /// Admins, and members who may read the users page.
     UserReaders,
     Admins,
+    /// A portal page of an API granted to the external user (and readable by no member here).
+    GrantedApi,
+    /// A portal page of an API nobody here was granted.
+    UngrantedApi,
 }
 
 struct Route {
@@ -45,6 +52,11 @@ struct Ids {
     role: i64,
     environment: i64,
     delivery: i64,
+    api: i64,
+    /// An API in the catalog that the external user was not granted.
+    other_api: i64,
+    api_group: i64,
+    external: i64,
 }
 
 fn routes(ids: &Ids) -> Vec<Route> {
@@ -57,33 +69,126 @@ fn routes(ids: &Ids) -> Vec<Route> {
         role,
         environment,
         delivery,
+        api,
+        other_api,
+        api_group,
+        external,
     } = ids;
     vec![
-        route("GET", "/".into(), Members, false),
+        route("GET", "/".into(), Accounts, false),
+        route("GET", "/portal".into(), Accounts, false),
+        route("GET", format!("/portal/apis/{api}"), GrantedApi, true),
+        route(
+            "GET",
+            format!("/portal/apis/{api}/openapi"),
+            GrantedApi,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/portal/apis/{other_api}"),
+            UngrantedApi,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/portal/apis/{other_api}/openapi"),
+            UngrantedApi,
+            true,
+        ),
+        route("GET", "/apis".into(), Admins, false),
+        route("GET", "/apis/new".into(), Admins, false),
+        route("POST", "/apis".into(), Admins, false),
+        route("GET", format!("/apis/{api}"), Admins, true),
+        route("POST", format!("/apis/{api}"), Admins, true),
+        route("GET", format!("/apis/{api}/openapi"), Admins, true),
+        route("GET", format!("/apis/{api}/delete"), Admins, true),
+        route("GET", "/apis/groups/new".into(), Admins, false),
+        route("POST", "/apis/groups".into(), Admins, false),
+        route("GET", format!("/apis/groups/{api_group}"), Admins, true),
+        route("POST", format!("/apis/groups/{api_group}"), Admins, true),
+        route(
+            "GET",
+            format!("/apis/groups/{api_group}/delete"),
+            Admins,
+            true,
+        ),
+        route("GET", "/users/external".into(), UserReaders, false),
+        route(
+            "POST",
+            "/preferences/columns/external_users".into(),
+            UserReaders,
+            false,
+        ),
+        route("GET", "/users/external/new".into(), Admins, false),
+        route("POST", "/users/external".into(), Admins, false),
+        route(
+            "GET",
+            format!("/users/external/{external}/access"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/users/external/{external}/access"),
+            Admins,
+            true,
+        )
+        .with_form(&[("api", api)]),
+        route(
+            "GET",
+            format!("/users/external/{external}/resend"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/users/external/{external}/resend"),
+            Admins,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/users/external/{external}/edit"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/users/external/{external}/edit"),
+            Admins,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/users/external/{external}/delete"),
+            Admins,
+            true,
+        ),
         route("GET", "/organizations".into(), Members, false),
         route("POST", "/organizations/switch".into(), Members, true)
             .with_form(&[("organization_id", organization)]),
         route("POST", "/organizations/current".into(), Admins, false),
         // Every signed-in account's own page. (Signing out one session by its handle is checked in
         // profile.rs: a handle is per caller, and another account's answers 404.)
-        route("GET", "/profile".into(), Members, false),
-        route("POST", "/profile".into(), Members, false),
-        route("POST", "/profile/password".into(), Members, false),
+        route("GET", "/profile".into(), Accounts, false),
+        route("POST", "/profile".into(), Accounts, false),
+        route("POST", "/profile/password".into(), Accounts, false),
         route(
             "POST",
             "/profile/sessions/sign-out-others".into(),
-            Members,
+            Accounts,
             false,
         ),
         // The expired-password page: any signed-in account (without an expired password it just
         // leads to the console; password_policy.rs checks the page itself).
-        route("GET", "/password-expired".into(), Members, false),
-        route("POST", "/password-expired".into(), Members, false),
+        route("GET", "/password-expired".into(), Accounts, false),
+        route("POST", "/password-expired".into(), Accounts, false),
         // The two-factor page: any signed-in account (with nothing pending it leads to the
         // console; two_factor.rs checks the page itself).
-        route("GET", "/two-factor".into(), Members, false),
-        route("POST", "/two-factor".into(), Members, false),
-        route("POST", "/two-factor/resend".into(), Members, false),
+        route("GET", "/two-factor".into(), Accounts, false),
+        route("POST", "/two-factor".into(), Accounts, false),
+        route("POST", "/two-factor/resend".into(), Accounts, false),
         route("GET", "/users".into(), UserReaders, false),
         route(
             "POST",
@@ -175,6 +280,32 @@ fn routes(ids: &Ids) -> Vec<Route> {
             Admins,
             true,
         ),
+        // The external user's status changes, suspension last but one: it ends their access.
+        route(
+            "POST",
+            format!("/users/external/{external}/reactivate"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/users/external/{external}/suspend"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/users/external/{external}/delete"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/apis/groups/{api_group}/delete"),
+            Admins,
+            true,
+        ),
+        route("POST", format!("/apis/{other_api}/delete"), Admins, true),
         // Last: for the admin these end the member's role (their only one), so the member goes.
         route(
             "POST",
@@ -213,16 +344,32 @@ enum Caller {
     Plain,
     Visitor,
     OtherAdmin,
+    External,
 }
 
 /// What a caller must get for a route.
 fn expected(caller: Caller, route: &Route) -> &'static str {
+    match (caller, route.audience) {
+        (Caller::Visitor, _) => "sign-in",
+        (_, Audience::UngrantedApi) => "404",
+        (Caller::External, Audience::Accounts | Audience::GrantedApi) => "allowed",
+        // Switching names an organization they are no member of: it does not exist for them.
+        (Caller::External, Audience::Members) if route.scoped => "404",
+        (Caller::External, _) => "403",
+        (_, Audience::GrantedApi) => "404",
+        _ => expected_for_members(caller, route),
+    }
+}
+
+fn expected_for_members(caller: Caller, route: &Route) -> &'static str {
     match caller {
-        Caller::Visitor => "sign-in",
+        Caller::Visitor | Caller::External => unreachable!("answered above"),
         Caller::OtherAdmin if route.scoped => "404",
         Caller::Admin | Caller::OtherAdmin => "allowed",
         Caller::ReadOnly if route.audience != Audience::Admins => "allowed",
-        Caller::Plain if route.audience == Audience::Members => "allowed",
+        Caller::Plain if matches!(route.audience, Audience::Members | Audience::Accounts) => {
+            "allowed"
+        }
         Caller::ReadOnly | Caller::Plain => "403",
     }
 }
@@ -245,7 +392,7 @@ async fn call(client: &TestClient, route: &Route) -> (StatusCode, String) {
     };
     // A page first, for a fresh CSRF token, as a browser would have one.
     client.page("/sign-in").await;
-    client.page("/").await;
+    client.page("/profile").await;
     let response = if route.method == "GET" {
         client.get(&path).await
     } else {
@@ -330,6 +477,7 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
             .unwrap();
         sent[0].id
     };
+    let portal = catalog_and_external_user(&app, org, environment);
     let ids = Ids {
         organization: org,
         member,
@@ -338,6 +486,10 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
         role: role_id(&app, org, "User"),
         environment,
         delivery,
+        api: portal.api,
+        other_api: portal.other_api,
+        api_group: portal.api_group,
+        external: portal.external,
     };
 
     // Another organization with its own administrator.
@@ -383,6 +535,10 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
             app.signed_in_client("other@example.com", ADMIN_PASSWORD)
                 .await,
         ),
+        (
+            Caller::External,
+            app.signed_in_client(EXTERNAL_EMAIL, ADMIN_PASSWORD).await,
+        ),
         // Last, because an admin's calls change things.
         (Caller::Admin, admin),
     ];
@@ -406,4 +562,107 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
         "authorization mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+const EXTERNAL_EMAIL: &str = "ext@partner.example";
+
+struct PortalIds {
+    api: i64,
+    other_api: i64,
+    api_group: i64,
+    external: i64,
+}
+
+/// Two APIs with documents in the environment, a group, and a registered, Active external user
+/// (password `ADMIN_PASSWORD`) granted the first API only.
+fn catalog_and_external_user(app: &TestApp, org: i64, environment: i64) -> PortalIds {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::{
+        api_group_apis, api_groups, apis, external_user_apis, external_users,
+    };
+    let mut conn = app.pool.get().unwrap();
+    let now = test_actor(app).at;
+    let mut api = |name: &str| -> i64 {
+        diesel::insert_into(apis::table)
+            .values((
+                apis::organization_id.eq(org),
+                apis::environment_id.eq(environment),
+                apis::name.eq(name),
+                apis::name_folded.eq(name.to_lowercase()),
+                apis::version.eq("1"),
+                apis::description.eq(""),
+                apis::base_url.eq("https://api.example.com"),
+                apis::openapi_document
+                    .eq(r#"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{}}"#),
+                apis::openapi_filename.eq("openapi.json"),
+                apis::created_at.eq(now),
+                apis::updated_at.eq(now),
+            ))
+            .returning(apis::id)
+            .get_result(&mut conn)
+            .unwrap()
+    };
+    let (granted, other_api) = (api("Payments"), api("Ledger"));
+    let api_group: i64 = diesel::insert_into(api_groups::table)
+        .values((
+            api_groups::organization_id.eq(org),
+            api_groups::name.eq("Suite"),
+            api_groups::name_folded.eq("suite"),
+            api_groups::description.eq(""),
+            api_groups::created_at.eq(now),
+            api_groups::updated_at.eq(now),
+        ))
+        .returning(api_groups::id)
+        .get_result(&mut conn)
+        .unwrap();
+    diesel::insert_into(api_group_apis::table)
+        .values((
+            api_group_apis::api_group_id.eq(api_group),
+            api_group_apis::api_id.eq(other_api),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    let account = gatehouse::domain::account::insert(
+        &mut conn,
+        &gatehouse::domain::account::NewAccount {
+            email: EXTERNAL_EMAIL,
+            name: "Ext Ernal",
+            password_hash: Some(&hash),
+            language: None,
+            created_at: now,
+            password_changed_at: Some(now),
+        },
+    )
+    .unwrap();
+    let external: i64 = diesel::insert_into(external_users::table)
+        .values((
+            external_users::organization_id.eq(org),
+            external_users::account_id.eq(account.id),
+            external_users::status.eq("active"),
+            external_users::company.eq("Partner"),
+            external_users::invited_time_zone.eq("UTC"),
+            external_users::created_at.eq(now),
+            external_users::registered_at.eq(now),
+            external_users::email.eq(EXTERNAL_EMAIL),
+            external_users::name_folded.eq("ext ernal"),
+            external_users::company_folded.eq("partner"),
+            external_users::search_text.eq("ext@partner.example ext ernal partner"),
+        ))
+        .returning(external_users::id)
+        .get_result(&mut conn)
+        .unwrap();
+    diesel::insert_into(external_user_apis::table)
+        .values((
+            external_user_apis::external_user_id.eq(external),
+            external_user_apis::api_id.eq(granted),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    PortalIds {
+        api: granted,
+        other_api,
+        api_group,
+        external,
+    }
 }
