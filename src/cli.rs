@@ -46,6 +46,21 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Partner organizations: `gatehouse partner enable ORG` lets an organization (by name or
+    /// id) issue client access tokens from its My Clients page.
+    Partner {
+        #[command(subcommand)]
+        action: PartnerAction,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PartnerAction {
+    /// Make the organization a partner.
+    Enable {
+        /// The organization's exact name, or its id.
+        organization: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -56,6 +71,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateAdmin { email, org, name } => {
             create_admin(settings, &email, &org, name.as_deref()).await
         }
+        Command::Partner {
+            action: PartnerAction::Enable { organization },
+        } => enable_partner(settings, &organization).await,
     }
 }
 
@@ -155,5 +173,46 @@ async fn create_admin(
         "Created organization {:?} (id {}) with administrator {} (account id {}).",
         organization.name, organization.id, account.email, account.id
     );
+    Ok(())
+}
+
+async fn enable_partner(settings: Settings, organization: &str) -> anyhow::Result<()> {
+    use crate::db::schema::organizations;
+    use diesel::prelude::*;
+    let url = settings.database_url.clone();
+    let wanted = organization.trim().to_owned();
+    let (id, name, changed) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut conn = db::connect(&url)?;
+        db::run_migrations(&mut conn)?;
+        let by_id = wanted.parse::<i64>().ok();
+        let found: Vec<(i64, String)> = organizations::table
+            .filter(
+                organizations::name
+                    .eq(&wanted)
+                    .or(organizations::id.eq(by_id.unwrap_or(-1))),
+            )
+            .select((organizations::id, organizations::name))
+            .load(&mut conn)?;
+        let (id, name) = match found.as_slice() {
+            [one] => one.clone(),
+            [] => bail!("no organization is named {wanted:?} or has that id"),
+            _ => bail!("several organizations match {wanted:?}: give its id instead"),
+        };
+        let actor = crate::domain::audit::Actor {
+            account_id: None,
+            ip: None,
+            at: SystemClock.now(),
+        };
+        let changed = write_transaction(&mut conn, |conn| {
+            crate::domain::partnership::enable_partner(conn, id, &actor)
+        })?;
+        Ok((id, name, changed))
+    })
+    .await??;
+    if changed {
+        println!("{name} (id {id}) is now a partner: its admins can issue client tokens.");
+    } else {
+        println!("{name} (id {id}) was already a partner.");
+    }
     Ok(())
 }

@@ -97,6 +97,15 @@ pub struct SettingsArgs {
     )]
     pub invitation_days: i64,
 
+    /// How many partner companies one organization may register.
+    #[arg(
+        long,
+        env = "GATEHOUSE_MAX_PARTNERS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub max_partners: i64,
+
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(
         long,
@@ -119,6 +128,8 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub invitation_lifetime: Duration,
+    /// How many partner companies one organization may register (Partners page).
+    pub max_partners: i64,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Where mail files go when no SMTP server is configured.
     pub mail_dir: PathBuf,
@@ -155,6 +166,7 @@ impl Settings {
             db_pool_size: 10,
             smtp_url: None,
             invitation_lifetime: Duration::days(7),
+            max_partners: 10,
             trusted_proxies: Vec::new(),
             mail_from: "Gatehouse <gatehouse@localhost>".to_owned(),
             mail_dir: PathBuf::from("data/mail"),
@@ -216,6 +228,7 @@ impl TryFrom<SettingsArgs> for Settings {
             db_pool_size: args.db_pool_size.max(1),
             smtp_url: args.smtp_url.filter(|url| !url.trim().is_empty()),
             invitation_lifetime: Duration::days(args.invitation_days.max(1)),
+            max_partners: args.max_partners.max(0),
             trusted_proxies: parse_trusted_proxies(&args.trusted_proxies)?,
             mail_from: args.mail_from,
             mail_dir: PathBuf::from("data/mail"),

@@ -22,6 +22,9 @@ diesel::table! {
         owner_account_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         member_count -> BigInt,
+        partner_enabled -> Bool,
+        kind -> Text,
+        deactivated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -325,6 +328,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partnerships (id) {
+        id -> BigInt,
+        partner_organization_id -> BigInt,
+        client_organization_id -> Nullable<BigInt>,
+        origin -> Text,
+        status -> Text,
+        token_hash -> Nullable<Text>,
+        token_hint -> Nullable<Text>,
+        created_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        activated_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    partnership_roles (partnership_id, role_id) {
+        partnership_id -> BigInt,
+        role_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    partnership_grants (partnership_id, membership_id, role_id) {
+        partnership_id -> BigInt,
+        membership_id -> BigInt,
+        role_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partnership_apis (partnership_id, api_id) {
+        partnership_id -> BigInt,
+        api_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    partnership_api_groups (partnership_id, api_group_id) {
+        partnership_id -> BigInt,
+        api_group_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    partner_profiles (partnership_id) {
+        partnership_id -> BigInt,
+        name -> Text,
+        logo -> Nullable<Binary>,
+        logo_content_type -> Nullable<Text>,
+        domains -> Text,
+        admin_account_id -> Nullable<BigInt>,
+        pending_admin_account_id -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_drafts (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        account_id -> BigInt,
+        name -> Text,
+        logo -> Nullable<Binary>,
+        logo_content_type -> Nullable<Text>,
+        domains -> Text,
+        admin_first_name -> Text,
+        admin_last_name -> Text,
+        admin_email -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(invitations -> memberships (membership_id));
 diesel::joinable!(environments -> organizations (organization_id));
@@ -349,6 +427,17 @@ diesel::joinable!(external_user_api_groups -> external_users (external_user_id))
 diesel::joinable!(external_user_api_groups -> api_groups (api_group_id));
 diesel::joinable!(external_user_apis -> external_users (external_user_id));
 diesel::joinable!(external_user_apis -> apis (api_id));
+
+diesel::joinable!(partnership_roles -> partnerships (partnership_id));
+diesel::joinable!(partnership_roles -> roles (role_id));
+diesel::joinable!(partnership_grants -> partnerships (partnership_id));
+diesel::joinable!(partnership_grants -> memberships (membership_id));
+diesel::joinable!(partnership_grants -> roles (role_id));
+diesel::joinable!(partnership_apis -> partnerships (partnership_id));
+diesel::joinable!(partnership_apis -> apis (api_id));
+diesel::joinable!(partnership_api_groups -> partnerships (partnership_id));
+diesel::joinable!(partnership_api_groups -> api_groups (api_group_id));
+diesel::joinable!(partner_profiles -> partnerships (partnership_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -379,4 +468,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     external_invitations,
     external_user_api_groups,
     external_user_apis,
+    partnerships,
+    partnership_roles,
+    partnership_grants,
+    partnership_apis,
+    partnership_api_groups,
+    partner_profiles,
+    partner_drafts,
 );

@@ -581,6 +581,9 @@ pub fn add(
     ) {
         return refuse("member-domain-refused");
     }
+    if !crate::domain::partnership::email_in_registered_domains(conn, organization_id, email)? {
+        return refuse("partner-domain-refused");
+    }
     let account = match account::find_by_email(conn, email)? {
         Some(account) => {
             let already: Option<String> = memberships::table

@@ -12,6 +12,7 @@ pub mod membership;
 pub mod openapi;
 pub mod organization;
 pub mod outbox;
+pub mod partnership;
 pub mod password_history;
 pub mod password_reset;
 pub mod permission;

@@ -154,28 +154,64 @@ pub fn create_with_owner(
     Ok(organization)
 }
 
+/// Organizations created by a partner registration: fixed roles (Admin and Member), and
+/// invitations only within the partner's registered email domains.
+pub const KIND_PARTNER: &str = "partner";
+pub const KIND_STANDARD: &str = "standard";
+
 /// One organization an account can act in, as the switcher shows it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct OrganizationChoice {
     pub id: i64,
     pub name: String,
+    /// A client reached as a partner user: the partner it is reached through.
+    pub via: Option<String>,
 }
 
-/// The organizations where the account is an active member, by name.
+/// The organizations where the account is an active member (of an organization that is not
+/// deactivated), by name.
+fn memberships_of_account(
+    conn: &mut DbConnection,
+    account_id: i64,
+) -> QueryResult<Vec<OrganizationChoice>> {
+    Ok(organizations::table
+        .inner_join(memberships::table)
+        .filter(memberships::account_id.eq(account_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(organizations::deactivated_at.is_null())
+        .order((organizations::name.asc(), organizations::id.asc()))
+        .select((organizations::id, organizations::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, name)| OrganizationChoice {
+            id,
+            name,
+            via: None,
+        })
+        .collect())
+}
+
+/// Every organization the account can act in: its memberships, then the clients it reaches as
+/// a partner user (marked with the partner), each group by name.
 pub fn choices_for_account(
     conn: &mut DbConnection,
     account_id: i64,
 ) -> QueryResult<Vec<OrganizationChoice>> {
-    organizations::table
-        .inner_join(memberships::table)
-        .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-        .order((organizations::name.asc(), organizations::id.asc()))
-        .select((organizations::id, organizations::name))
-        .load(conn)
+    let mut choices = memberships_of_account(conn, account_id)?;
+    for (id, name, partner) in crate::domain::partnership::clients_of_account(conn, account_id)? {
+        if !choices.iter().any(|choice| choice.id == id) {
+            choices.push(OrganizationChoice {
+                id,
+                name,
+                via: Some(partner),
+            });
+        }
+    }
+    Ok(choices)
 }
 
-/// The organization an account acts in by default: the first of its active memberships.
+/// The organization an account acts in by default: the first of its active memberships, else
+/// the first client it reaches as a partner user.
 pub fn default_for_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<i64>> {
     Ok(choices_for_account(conn, account_id)?
         .first()
@@ -197,10 +233,14 @@ pub struct MemberContext {
     pub ip_allow_list: Vec<String>,
     /// Whether the organization asks for a second step at all (spares the check when it is off).
     pub two_factor_off: bool,
+    /// Acting as a partner user (no membership here): the partners the rights come through.
+    pub via_partner: Option<String>,
 }
 
-/// The account's standing in the organization, or None when it is not an active member there.
-/// Effective rights are the union over active assignments of active roles.
+/// The account's standing in the organization, or None when it is neither an active member
+/// there nor a partner user with granted roles. Effective rights are the union over active
+/// assignments of active roles (for a partner user: of granted roles the client's rules still
+/// allow). A deactivated organization gives nobody anything.
 pub fn member_context(
     conn: &mut DbConnection,
     account_id: i64,
@@ -211,6 +251,7 @@ pub fn member_context(
         .filter(memberships::account_id.eq(account_id))
         .filter(memberships::organization_id.eq(organization_id))
         .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(organizations::deactivated_at.is_null())
         .select((
             memberships::id,
             organizations::name,
@@ -219,7 +260,7 @@ pub fn member_context(
         .first(conn)
         .optional()?;
     let Some((membership_id, organization_name, owner_account_id)) = membership else {
-        return Ok(None);
+        return partner_user_context(conn, account_id, organization_id);
     };
     let grants: Vec<(i64, i32)> = role_assignments::table
         .inner_join(roles::table)
@@ -232,14 +273,7 @@ pub fn member_context(
         set.union(PermissionSet::from_bits(*bits))
     });
     let role_ids: Vec<i64> = grants.iter().map(|(id, _)| *id).collect();
-    let environment_access = role_environment_access::table
-        .filter(role_environment_access::role_id.eq_any(&role_ids))
-        .select(role_environment_access::access)
-        .load::<i32>(conn)?
-        .into_iter()
-        .fold(EnvAccessSet::EMPTY, |set, bits| {
-            set.union(EnvAccessSet::from_bits(bits))
-        });
+    let environment_access = environment_access_of(conn, &role_ids)?;
     let policy = crate::domain::policy::load(conn, organization_id)?;
     Ok(Some(MemberContext {
         organization_id,
@@ -250,7 +284,49 @@ pub fn member_context(
         role_ids,
         two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
         ip_allow_list: policy.ip_allow_list,
+        via_partner: None,
     }))
+}
+
+/// A partner user's standing in a client: the client's policy applies to them as to members.
+fn partner_user_context(
+    conn: &mut DbConnection,
+    account_id: i64,
+    organization_id: i64,
+) -> QueryResult<Option<MemberContext>> {
+    let Some(access) =
+        crate::domain::partnership::partner_access(conn, account_id, organization_id)?
+    else {
+        return Ok(None);
+    };
+    let organization_name: String = organizations::table
+        .find(organization_id)
+        .select(organizations::name)
+        .first(conn)?;
+    let environment_access = environment_access_of(conn, &access.role_ids)?;
+    let policy = crate::domain::policy::load(conn, organization_id)?;
+    Ok(Some(MemberContext {
+        organization_id,
+        organization_name,
+        is_owner: false,
+        permissions: access.permissions,
+        environment_access,
+        role_ids: access.role_ids,
+        two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
+        ip_allow_list: policy.ip_allow_list,
+        via_partner: Some(access.partner_names.join(", ")),
+    }))
+}
+
+fn environment_access_of(conn: &mut DbConnection, role_ids: &[i64]) -> QueryResult<EnvAccessSet> {
+    Ok(role_environment_access::table
+        .filter(role_environment_access::role_id.eq_any(role_ids))
+        .select(role_environment_access::access)
+        .load::<i32>(conn)?
+        .into_iter()
+        .fold(EnvAccessSet::EMPTY, |set, bits| {
+            set.union(EnvAccessSet::from_bits(bits))
+        }))
 }
 
 /// Counts for the overview page.

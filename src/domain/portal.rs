@@ -35,6 +35,8 @@ pub enum Source {
     },
     /// A member with API Consumer and Read on these environments.
     Member,
+    /// Linked by the client to a partner the account is a member of.
+    Partner { partner_name: String },
 }
 
 /// The part of the portal one organization gives the account.
@@ -103,6 +105,53 @@ fn external_grants(
         .collect())
 }
 
+/// What one active partnership links for the account's partner organization.
+struct PartnerLink {
+    partnership: crate::domain::partnership::Partnership,
+    group_ids: Vec<i64>,
+    api_ids: Vec<i64>,
+}
+
+/// The catalog entries clients linked to partners the account is an active member of (through
+/// active partnerships of partner organizations that are not deactivated).
+fn partner_links(conn: &mut DbConnection, account_id: i64) -> QueryResult<Vec<PartnerLink>> {
+    use crate::db::schema::{memberships, partnership_api_groups, partnership_apis, partnerships};
+    use crate::domain::partnership::{Partnership, PartnershipStatus};
+    let linked: Vec<Partnership> = partnerships::table
+        .inner_join(
+            memberships::table
+                .on(memberships::organization_id.eq(partnerships::partner_organization_id)),
+        )
+        .inner_join(
+            organizations::table.on(organizations::id.eq(partnerships::partner_organization_id)),
+        )
+        .filter(memberships::account_id.eq(account_id))
+        .filter(memberships::status.eq("active"))
+        .filter(organizations::deactivated_at.is_null())
+        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .select(Partnership::as_select())
+        .load(conn)?;
+    let mut links = Vec::with_capacity(linked.len());
+    for partnership in linked {
+        let api_ids = partnership_apis::table
+            .filter(partnership_apis::partnership_id.eq(partnership.id))
+            .select(partnership_apis::api_id)
+            .load(conn)?;
+        let group_ids = partnership_api_groups::table
+            .filter(partnership_api_groups::partnership_id.eq(partnership.id))
+            .select(partnership_api_groups::api_group_id)
+            .load(conn)?;
+        if !api_ids.is_empty() || !group_ids.is_empty() {
+            links.push(PartnerLink {
+                partnership,
+                group_ids,
+                api_ids,
+            });
+        }
+    }
+    Ok(links)
+}
+
 /// The environments of the member's organization whose APIs the member may consume: API
 /// Consumer (Admin implies it) and Read on the environment through an active role.
 fn consumable_environments(
@@ -151,14 +200,17 @@ pub fn reachable_api_ids(
     now: PrimitiveDateTime,
 ) -> QueryResult<BTreeSet<i64>> {
     let grants = external_grants(conn, account_id, now)?;
+    let links = partner_links(conn, account_id)?;
     let group_ids: Vec<i64> = grants
         .iter()
         .flat_map(|grant| grant.group_ids.iter().copied())
+        .chain(links.iter().flat_map(|link| link.group_ids.iter().copied()))
         .collect();
     let members = api_catalog::group_members(conn, &group_ids)?;
     let mut reachable: BTreeSet<i64> = grants
         .iter()
         .flat_map(|grant| grant.api_ids.iter().copied())
+        .chain(links.iter().flat_map(|link| link.api_ids.iter().copied()))
         .chain(members.values().flatten().copied())
         .collect();
     if let Some(member) = member {
@@ -224,6 +276,30 @@ pub fn sections(
             },
             groups: portal_groups,
             apis: api_catalog::apis_by_ids(conn, &external.api_ids)?,
+        });
+    }
+    for link in partner_links(conn, account_id)? {
+        let Some(client_id) = link.partnership.client_organization_id else {
+            continue;
+        };
+        let groups = api_catalog::groups_by_ids(conn, &link.group_ids)?;
+        let members = api_catalog::group_members(conn, &link.group_ids)?;
+        let mut portal_groups = Vec::with_capacity(groups.len());
+        for group in groups {
+            let ids = members.get(&group.id).cloned().unwrap_or_default();
+            portal_groups.push(PortalGroup {
+                apis: api_catalog::apis_by_ids(conn, &ids)?,
+                group,
+            });
+        }
+        sections.push(PortalSection {
+            organization_id: client_id,
+            organization_name: crate::domain::partnership::organization_name(conn, client_id)?,
+            source: Source::Partner {
+                partner_name: crate::domain::partnership::partner_name(conn, &link.partnership)?,
+            },
+            groups: portal_groups,
+            apis: api_catalog::apis_by_ids(conn, &link.api_ids)?,
         });
     }
     sections.sort_by(|a, b| a.organization_name.cmp(&b.organization_name));

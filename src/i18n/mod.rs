@@ -85,12 +85,14 @@ macro_rules! catalog_files {
             include_str!(concat!($lang, "/apis.ftl")),
             include_str!(concat!($lang, "/external_users.ftl")),
             include_str!(concat!($lang, "/portal.ftl")),
+            include_str!(concat!($lang, "/partners.ftl")),
+            include_str!(concat!($lang, "/clients.ftl")),
         ]
     };
 }
 
-const ENGLISH: [&str; 4] = catalog_files!("en");
-const PORTUGUESE: [&str; 4] = catalog_files!("pt-BR");
+const ENGLISH: [&str; 6] = catalog_files!("en");
+const PORTUGUESE: [&str; 6] = catalog_files!("pt-BR");
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog {
     bundles: HashMap::from([

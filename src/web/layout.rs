@@ -73,6 +73,8 @@ pub struct Shell {
     pub user_email: String,
     pub organization_id: Option<i64>,
     pub organization_name: Option<String>,
+    /// Acting in a client as a partner user: the partner the access comes through.
+    pub organization_via: Option<String>,
     pub organizations: Vec<OrganizationChoice>,
     pub nav: Vec<NavItem>,
     pub flash: Option<Flash>,
@@ -161,6 +163,7 @@ impl Shell {
             user_email: member.account.email.clone(),
             organization_id: Some(member.organization_id()),
             organization_name: Some(member.member.organization_name.clone()),
+            organization_via: member.member.via_partner.clone(),
             organizations,
             nav,
             flash: ctx
@@ -198,6 +201,7 @@ impl Shell {
             user_email: account.account.email.clone(),
             organization_id: None,
             organization_name: None,
+            organization_via: None,
             organizations: Vec::new(),
             // An external user has the portal and nothing else.
             nav: if account.account.portal_only {

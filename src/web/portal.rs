@@ -87,6 +87,9 @@ fn section_view(t: Tr, viewer: &Viewer, section: PortalSection) -> SectionView {
             expires_on: None, ..
         } => t.t("portal-access-no-end"),
         Source::Member => t.t("portal-access-member"),
+        Source::Partner { partner_name } => {
+            t.t1("portal-access-partner", "partner", partner_name.as_str())
+        }
     };
     SectionView {
         organization_name: section.organization_name,

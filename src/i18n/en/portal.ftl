@@ -42,3 +42,4 @@ portal-register-access-ended-title = This access has already ended
 portal-register-access-ended-body = The access this invitation grants ended before you registered. Ask the person who invited you for a new invitation.
 portal-company-required = Enter your company's name.
 portal-company-invalid = Use at most 100 characters, without control characters.
+portal-access-partner = Shared with your company, { $partner }, as its partner.

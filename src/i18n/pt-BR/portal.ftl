@@ -42,3 +42,4 @@ portal-register-access-ended-title = Este acesso já terminou
 portal-register-access-ended-body = O acesso deste convite terminou antes do seu cadastro. Peça um novo convite a quem convidou você.
 portal-company-required = Informe o nome da sua empresa.
 portal-company-invalid = Use no máximo 100 caracteres, sem caracteres de controle.
+portal-access-partner = Compartilhado com a sua empresa, { $partner }, como parceira.

@@ -1,0 +1,10 @@
+DROP TABLE partner_drafts;
+DROP TABLE partner_profiles;
+DROP TABLE partnership_api_groups;
+DROP TABLE partnership_apis;
+DROP TABLE partnership_grants;
+DROP TABLE partnership_roles;
+DROP TABLE partnerships;
+ALTER TABLE organizations DROP COLUMN deactivated_at;
+ALTER TABLE organizations DROP COLUMN kind;
+ALTER TABLE organizations DROP COLUMN partner_enabled;

@@ -1,0 +1,417 @@
+//! Partnerships: a client organization grants, a partner organization's members receive. Both
+//! ways in (a client registering a partner company, a partner issuing a client access token)
+//! end in one `partnerships` row; this module holds what both share: statuses, lookups, the
+//! partner users' rights inside a client (never above the client's rules), and audit events
+//! written to both organizations.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use crate::db::DbConnection;
+use crate::db::schema::{
+    accounts, memberships, organizations, partner_profiles, partnership_grants, partnership_roles,
+    partnerships, roles,
+};
+use crate::domain::audit::{self, Actor};
+use crate::domain::organization::MembershipStatus;
+use crate::domain::permission::PermissionSet;
+use crate::domain::rules::{DomainError, DomainResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The client registered the partner company (Partners page).
+    Registration,
+    /// The partner issued a client access token (My Clients page).
+    Token,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Registration => "registration",
+            Self::Token => "token",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "registration" => Some(Self::Registration),
+            "token" => Some(Self::Token),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnershipStatus {
+    /// A token no client accepted yet, or a registered partner whose admin has not registered.
+    Pending,
+    Active,
+    /// Suspended by the client; it can resume.
+    Suspended,
+    /// A token the partner switched off; it can switch it on again.
+    Deactivated,
+    /// Ended for good (the client ended it, or deactivated the registered partner).
+    Ended,
+}
+
+impl PartnershipStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Deactivated => "deactivated",
+            Self::Ended => "ended",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Active,
+            Self::Suspended,
+            Self::Deactivated,
+            Self::Ended,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = partnerships)]
+pub struct Partnership {
+    pub id: i64,
+    pub partner_organization_id: i64,
+    pub client_organization_id: Option<i64>,
+    pub origin: String,
+    pub status: String,
+    pub token_hint: Option<String>,
+    pub created_by_account_id: Option<i64>,
+    pub created_at: PrimitiveDateTime,
+    pub activated_at: Option<PrimitiveDateTime>,
+    pub ended_at: Option<PrimitiveDateTime>,
+}
+
+impl Partnership {
+    pub fn status(&self) -> PartnershipStatus {
+        PartnershipStatus::parse(&self.status).unwrap_or(PartnershipStatus::Ended)
+    }
+
+    pub fn origin(&self) -> Origin {
+        Origin::parse(&self.origin).unwrap_or(Origin::Token)
+    }
+}
+
+/// A partnership seen from the partner's side: one of its own; another organization's id is
+/// not found.
+pub fn find_for_partner(
+    conn: &mut DbConnection,
+    partner_organization_id: i64,
+    id: i64,
+) -> DomainResult<Partnership> {
+    partnerships::table
+        .filter(partnerships::id.eq(id))
+        .filter(partnerships::partner_organization_id.eq(partner_organization_id))
+        .select(Partnership::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound)
+}
+
+/// A partnership seen from the client's side.
+pub fn find_for_client(
+    conn: &mut DbConnection,
+    client_organization_id: i64,
+    id: i64,
+) -> DomainResult<Partnership> {
+    partnerships::table
+        .filter(partnerships::id.eq(id))
+        .filter(partnerships::client_organization_id.eq(client_organization_id))
+        .select(Partnership::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound)
+}
+
+/// The name a partner goes by: the registered profile's name, else its organization's name.
+pub fn partner_name(conn: &mut DbConnection, partnership: &Partnership) -> QueryResult<String> {
+    let registered: Option<String> = partner_profiles::table
+        .find(partnership.id)
+        .select(partner_profiles::name)
+        .first(conn)
+        .optional()?;
+    match registered {
+        Some(name) => Ok(name),
+        None => organization_name(conn, partnership.partner_organization_id),
+    }
+}
+
+pub fn organization_name(conn: &mut DbConnection, organization_id: i64) -> QueryResult<String> {
+    organizations::table
+        .find(organization_id)
+        .select(organizations::name)
+        .first(conn)
+}
+
+/// Whether the organization may issue client tokens: it was created by a partner registration,
+/// or an operator enabled it (`gatehouse partner enable ORG`).
+pub fn is_partner_organization(conn: &mut DbConnection, organization_id: i64) -> QueryResult<bool> {
+    let (enabled, kind): (bool, String) = organizations::table
+        .find(organization_id)
+        .select((organizations::partner_enabled, organizations::kind))
+        .first(conn)?;
+    Ok(enabled || kind == crate::domain::organization::KIND_PARTNER)
+}
+
+/// Makes an organization a partner (the operator's CLI command). Returns false when it already
+/// was one.
+pub fn enable_partner(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    actor: &Actor,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        organizations::table
+            .find(organization_id)
+            .filter(organizations::partner_enabled.eq(false)),
+    )
+    .set(organizations::partner_enabled.eq(true))
+    .execute(conn)?;
+    if changed > 0 {
+        audit::record(
+            conn,
+            &actor.event(Some(organization_id), "partner.enabled", None),
+        )?;
+    }
+    Ok(changed > 0)
+}
+
+/// A partner organization created by a registration takes members only from the email domains
+/// its client registered; any other organization takes anyone (as far as this rule goes).
+pub fn email_in_registered_domains(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    email: &crate::domain::account::EmailAddress,
+) -> QueryResult<bool> {
+    let domains: Vec<String> = partner_profiles::table
+        .inner_join(partnerships::table)
+        .filter(partnerships::partner_organization_id.eq(organization_id))
+        .filter(partnerships::origin.eq(Origin::Registration.as_str()))
+        .select(partner_profiles::domains)
+        .load(conn)?;
+    if domains.is_empty() {
+        return Ok(true);
+    }
+    let domain = email
+        .as_str()
+        .rsplit_once('@')
+        .map(|(_, domain)| domain)
+        .unwrap_or_default();
+    Ok(domains
+        .iter()
+        .flat_map(|list| list.split_whitespace())
+        .any(|allowed| allowed.eq_ignore_ascii_case(domain)))
+}
+
+/// Records one event in each organization the partnership concerns (the partner's, and the
+/// client's once there is one).
+pub fn record_in_both(
+    conn: &mut DbConnection,
+    partnership: &Partnership,
+    actor: &Actor,
+    action: &str,
+    target: Option<String>,
+    details: Option<String>,
+) -> QueryResult<()> {
+    let organizations = [
+        Some(partnership.partner_organization_id),
+        partnership.client_organization_id,
+    ];
+    for organization_id in organizations.into_iter().flatten() {
+        let mut event = actor.event(Some(organization_id), action, target.clone());
+        event.details = details.clone();
+        audit::record(conn, &event)?;
+    }
+    Ok(())
+}
+
+/// What a partner user holds inside a client: the client roles granted to them through active
+/// partnerships, kept only while each role is still among that partnership's rules and active,
+/// the partner organization is not deactivated and their membership there is active.
+#[derive(Debug, Clone)]
+pub struct PartnerAccess {
+    pub role_ids: Vec<i64>,
+    pub permissions: PermissionSet,
+    /// The partners the access comes through, by name ("via Acme").
+    pub partner_names: Vec<String>,
+}
+
+type GrantRow = (i64, i64, i32);
+
+pub fn partner_access(
+    conn: &mut DbConnection,
+    account_id: i64,
+    client_organization_id: i64,
+) -> QueryResult<Option<PartnerAccess>> {
+    let rows: Vec<GrantRow> = partnership_grants::table
+        .inner_join(partnerships::table)
+        .inner_join(memberships::table)
+        .inner_join(roles::table)
+        .inner_join(
+            partnership_roles::table.on(partnership_roles::partnership_id
+                .eq(partnership_grants::partnership_id)
+                .and(partnership_roles::role_id.eq(partnership_grants::role_id))),
+        )
+        .inner_join(
+            organizations::table.on(organizations::id.eq(partnerships::partner_organization_id)),
+        )
+        .filter(memberships::account_id.eq(account_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(partnerships::client_organization_id.eq(client_organization_id))
+        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .filter(organizations::deactivated_at.is_null())
+        .filter(roles::active.eq(true))
+        .filter(roles::organization_id.eq(client_organization_id))
+        .select((partnerships::id, roles::id, roles::permissions))
+        .load(conn)?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut role_ids: Vec<i64> = rows.iter().map(|(_, role_id, _)| *role_id).collect();
+    role_ids.sort_unstable();
+    role_ids.dedup();
+    let permissions = rows.iter().fold(PermissionSet::EMPTY, |set, (_, _, bits)| {
+        set.union(PermissionSet::from_bits(*bits))
+    });
+    let mut partnership_ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+    partnership_ids.sort_unstable();
+    partnership_ids.dedup();
+    let mut partner_names = Vec::new();
+    for id in partnership_ids {
+        let partnership: Partnership = partnerships::table
+            .find(id)
+            .select(Partnership::as_select())
+            .first(conn)?;
+        partner_names.push(partner_name(conn, &partnership)?);
+    }
+    Ok(Some(PartnerAccess {
+        role_ids,
+        permissions,
+        partner_names,
+    }))
+}
+
+/// The clients an account may act in as a partner user, with the partner each is reached
+/// through: (client organization id, client name, partner name), by client name.
+pub fn clients_of_account(
+    conn: &mut DbConnection,
+    account_id: i64,
+) -> QueryResult<Vec<(i64, String, String)>> {
+    let client_ids: Vec<i64> = partnership_grants::table
+        .inner_join(partnerships::table)
+        .inner_join(memberships::table)
+        .filter(memberships::account_id.eq(account_id))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .select(partnerships::client_organization_id)
+        .distinct()
+        .load::<Option<i64>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut clients = Vec::new();
+    for client_id in client_ids {
+        if let Some(access) = partner_access(conn, account_id, client_id)? {
+            clients.push((
+                client_id,
+                organization_name(conn, client_id)?,
+                access.partner_names.join(", "),
+            ));
+        }
+    }
+    clients.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    Ok(clients)
+}
+
+/// A partner user as the client's users page lists them.
+#[derive(Debug, Clone)]
+pub struct PartnerUser {
+    pub name: String,
+    pub email: String,
+    /// Effective roles (granted and still allowed by the rules).
+    pub roles: Vec<String>,
+}
+
+/// The partner users of a client, grouped under their partner (by partner name): the partner,
+/// its partnership's status, and its users with their effective roles.
+pub fn partner_users_of_client(
+    conn: &mut DbConnection,
+    client_organization_id: i64,
+) -> QueryResult<Vec<(String, PartnershipStatus, Vec<PartnerUser>)>> {
+    let partnerships: Vec<Partnership> = partnerships::table
+        .filter(partnerships::client_organization_id.eq(client_organization_id))
+        .select(Partnership::as_select())
+        .load(conn)?;
+    let mut groups = Vec::new();
+    for partnership in partnerships {
+        let rows: Vec<(i64, String, String, String)> = partnership_grants::table
+            .inner_join(memberships::table.inner_join(accounts::table))
+            .inner_join(roles::table)
+            .inner_join(
+                partnership_roles::table.on(partnership_roles::partnership_id
+                    .eq(partnership_grants::partnership_id)
+                    .and(partnership_roles::role_id.eq(partnership_grants::role_id))),
+            )
+            .filter(partnership_grants::partnership_id.eq(partnership.id))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .order((accounts::email.asc(), roles::name_folded.asc()))
+            .select((accounts::id, accounts::name, accounts::email, roles::name))
+            .load(conn)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let mut users: BTreeMap<(String, i64), PartnerUser> = BTreeMap::new();
+        for (account_id, name, email, role) in rows {
+            users
+                .entry((email.clone(), account_id))
+                .or_insert_with(|| PartnerUser {
+                    name,
+                    email,
+                    roles: Vec::new(),
+                })
+                .roles
+                .push(role);
+        }
+        groups.push((
+            partner_name(conn, &partnership)?,
+            partnership.status(),
+            users.into_values().collect(),
+        ));
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip() {
+        for status in [
+            PartnershipStatus::Pending,
+            PartnershipStatus::Active,
+            PartnershipStatus::Suspended,
+            PartnershipStatus::Deactivated,
+            PartnershipStatus::Ended,
+        ] {
+            assert_eq!(PartnershipStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(Origin::parse("token"), Some(Origin::Token));
+        assert_eq!(PartnershipStatus::parse("nope"), None);
+    }
+}

@@ -1,0 +1,2 @@
+# partners
+partner-domain-refused = This partner takes members only from its registered email domains.

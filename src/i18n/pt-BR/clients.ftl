@@ -1,0 +1,2 @@
+# clients
+organization-via-partner = via { $partner }

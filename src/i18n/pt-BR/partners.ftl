@@ -1,0 +1,2 @@
+# partners
+partner-domain-refused = Este parceiro aceita membros apenas dos seus domínios de e-mail registrados.
