@@ -235,6 +235,11 @@ pub struct MemberContext {
     pub two_factor_off: bool,
     /// Acting as a partner user (no membership here): the partners the rights come through.
     pub via_partner: Option<String>,
+    /// The organization is a partner: created by a partner registration (`kind` partner, fixed
+    /// roles), or enabled by an operator. Its admins issue client tokens (My Clients).
+    pub is_partner_organization: bool,
+    /// Created by a partner registration: roles are fixed (Admin, Member).
+    pub is_registered_partner: bool,
 }
 
 /// The account's standing in the organization, or None when it is neither an active member
@@ -246,7 +251,8 @@ pub fn member_context(
     account_id: i64,
     organization_id: i64,
 ) -> QueryResult<Option<MemberContext>> {
-    let membership: Option<(i64, String, Option<i64>)> = memberships::table
+    type Row = (i64, String, Option<i64>, bool, String);
+    let membership: Option<Row> = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::account_id.eq(account_id))
         .filter(memberships::organization_id.eq(organization_id))
@@ -256,10 +262,14 @@ pub fn member_context(
             memberships::id,
             organizations::name,
             organizations::owner_account_id,
+            organizations::partner_enabled,
+            organizations::kind,
         ))
         .first(conn)
         .optional()?;
-    let Some((membership_id, organization_name, owner_account_id)) = membership else {
+    let Some((membership_id, organization_name, owner_account_id, partner_enabled, kind)) =
+        membership
+    else {
         return partner_user_context(conn, account_id, organization_id);
     };
     let grants: Vec<(i64, i32)> = role_assignments::table
@@ -285,6 +295,8 @@ pub fn member_context(
         two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
         ip_allow_list: policy.ip_allow_list,
         via_partner: None,
+        is_partner_organization: partner_enabled || kind == KIND_PARTNER,
+        is_registered_partner: kind == KIND_PARTNER,
     }))
 }
 
@@ -299,10 +311,15 @@ fn partner_user_context(
     else {
         return Ok(None);
     };
-    let organization_name: String = organizations::table
-        .find(organization_id)
-        .select(organizations::name)
-        .first(conn)?;
+    let (organization_name, partner_enabled, kind): (String, bool, String) =
+        organizations::table
+            .find(organization_id)
+            .select((
+                organizations::name,
+                organizations::partner_enabled,
+                organizations::kind,
+            ))
+            .first(conn)?;
     let environment_access = environment_access_of(conn, &access.role_ids)?;
     let policy = crate::domain::policy::load(conn, organization_id)?;
     Ok(Some(MemberContext {
@@ -315,6 +332,8 @@ fn partner_user_context(
         two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
         ip_allow_list: policy.ip_allow_list,
         via_partner: Some(access.partner_names.join(", ")),
+        is_partner_organization: partner_enabled || kind == KIND_PARTNER,
+        is_registered_partner: kind == KIND_PARTNER,
     }))
 }
 

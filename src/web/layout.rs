@@ -52,6 +52,12 @@ pub enum NavPage {
     Profile,
     /// The API portal (external users, and members who consume APIs).
     Portal,
+    /// Partner companies the organization registered (its owner only).
+    Partners,
+    /// A partner organization's client tokens.
+    Clients,
+    /// The client side of client tokens: the partners the organization accepted.
+    MyPartner,
 }
 
 pub struct NavItem {
@@ -133,6 +139,27 @@ impl Shell {
                 "nav-deliveries",
                 "mail",
                 is_admin,
+            ),
+            (
+                NavPage::Partners,
+                "/partners",
+                "nav-partners",
+                "org",
+                member.member.is_owner && member.member.via_partner.is_none(),
+            ),
+            (
+                NavPage::Clients,
+                "/clients",
+                "nav-clients",
+                "key",
+                is_admin && member.member.is_partner_organization,
+            ),
+            (
+                NavPage::MyPartner,
+                "/my-partner",
+                "nav-my-partner",
+                "shield",
+                is_admin && member.member.via_partner.is_none(),
             ),
             (
                 NavPage::Portal,

@@ -2,6 +2,7 @@
 
 pub mod apis;
 pub mod auth;
+pub mod clients;
 pub mod context;
 pub mod deliveries;
 pub mod environments;
@@ -13,8 +14,10 @@ pub mod health;
 pub mod htmx;
 pub mod invitations;
 pub mod layout;
+pub mod my_partner;
 pub mod organizations;
 pub mod overview;
+pub mod partners;
 pub mod password_expired;
 pub mod password_reset;
 pub mod policies;
@@ -35,7 +38,10 @@ use crate::error::AppError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(apis::routes)
         .configure(external_users::routes)
-        .configure(portal::routes);
+        .configure(portal::routes)
+        .configure(partners::routes)
+        .configure(clients::routes)
+        .configure(my_partner::routes);
     cfg.route("/", web::get().to(overview::overview))
         .route("/sign-in", web::get().to(auth::sign_in_page))
         .route("/sign-in", web::post().to(auth::sign_in))

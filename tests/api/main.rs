@@ -17,6 +17,8 @@ mod i18n;
 mod mail;
 mod migrations;
 mod organizations;
+mod partner_tokens;
+mod partners;
 mod password_policy;
 mod policies;
 mod portal;

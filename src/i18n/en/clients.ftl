@@ -1,2 +1,4 @@
 # clients
 organization-via-partner = via { $partner }
+nav-clients = My Clients
+nav-my-partner = My Partner
