@@ -151,3 +151,38 @@
   document.addEventListener('DOMContentLoaded', function () { setUp(document); });
   document.addEventListener('htmx:load', function (event) { setUp(event.target); });
 })();
+
+// Copy buttons: [data-copy-target] copies the value of the field with that id (a token shown
+// once). They start hidden: without JavaScript the read-only field is still there to select.
+// A [data-copy-status] region next to it tells screen readers the copy happened.
+(function () {
+  function reveal(root) {
+    root.querySelectorAll('[data-copy-target][hidden]').forEach(function (button) { button.hidden = false; });
+  }
+  function copied(button) {
+    var label = button.dataset.copyLabel || button.textContent;
+    button.dataset.copyLabel = label;
+    button.textContent = button.getAttribute('data-copied-text') || label;
+    var status = document.querySelector('[data-copy-status="' + button.getAttribute('data-copy-target') + '"]');
+    if (status) status.textContent = button.textContent;
+    setTimeout(function () { button.textContent = label; if (status) status.textContent = ''; }, 2000);
+  }
+  document.addEventListener('click', function (event) {
+    var button = event.target instanceof Element && event.target.closest('[data-copy-target]');
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute('data-copy-target'));
+    if (!field) return;
+    var fallback = function () {
+      field.focus();
+      field.select();
+      try { if (document.execCommand('copy')) copied(button); } catch (e) { /* left selected to copy by hand */ }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(function () { copied(button); }, fallback);
+    } else {
+      fallback();
+    }
+  });
+  document.addEventListener('DOMContentLoaded', function () { reveal(document); });
+  document.addEventListener('htmx:load', function (event) { if (event.target instanceof Element) reveal(event.target); });
+})();

@@ -314,5 +314,11 @@ pub fn accept(
             Some(invitation.email.clone()),
         ),
     )?;
+    crate::domain::partner_registry::on_member_accepted(
+        conn,
+        invitation.organization_id,
+        invitation.account_id,
+        &actor,
+    )?;
     Ok(Ok(invitation))
 }

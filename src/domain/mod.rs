@@ -12,6 +12,8 @@ pub mod membership;
 pub mod openapi;
 pub mod organization;
 pub mod outbox;
+pub mod partner_registry;
+pub mod partner_token;
 pub mod partnership;
 pub mod password_history;
 pub mod password_reset;

@@ -159,6 +159,51 @@ pub fn create_with_owner(
 pub const KIND_PARTNER: &str = "partner";
 pub const KIND_STANDARD: &str = "standard";
 
+/// Creates a partner company's organization (kind `partner`) for a client's registration: no
+/// owner, and two fixed roles, "Admin" (the built-in Administrator: Admin, so it may invite
+/// members) and "Member" (the built-in User: Read). Members come later, by invitation.
+pub fn create_partner_organization(
+    conn: &mut DbConnection,
+    name: &str,
+    actor: &Actor,
+) -> QueryResult<Organization> {
+    let now = actor.at;
+    let id: i64 = diesel::insert_into(organizations::table)
+        .values((
+            organizations::name.eq(name),
+            organizations::kind.eq(KIND_PARTNER),
+            organizations::created_at.eq(now),
+        ))
+        .returning(organizations::id)
+        .get_result(conn)?;
+    for (builtin, role_name) in [
+        (BuiltinRole::Administrator, "Admin"),
+        (BuiltinRole::User, "Member"),
+    ] {
+        diesel::insert_into(roles::table)
+            .values((
+                roles::organization_id.eq(id),
+                roles::name.eq(role_name),
+                roles::name_folded.eq(role_name.to_lowercase()),
+                roles::permissions.eq(builtin.permissions().bits()),
+                roles::builtin.eq(builtin.as_str()),
+                roles::active.eq(true),
+                roles::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    audit::record(
+        conn,
+        &actor.event(Some(id), "organization.created", Some(name.to_owned())),
+    )?;
+    Ok(Organization {
+        id,
+        name: name.to_owned(),
+        owner_account_id: None,
+        created_at: now,
+    })
+}
+
 /// One organization an account can act in, as the switcher shows it.
 #[derive(Debug, Clone)]
 pub struct OrganizationChoice {
@@ -311,15 +356,14 @@ fn partner_user_context(
     else {
         return Ok(None);
     };
-    let (organization_name, partner_enabled, kind): (String, bool, String) =
-        organizations::table
-            .find(organization_id)
-            .select((
-                organizations::name,
-                organizations::partner_enabled,
-                organizations::kind,
-            ))
-            .first(conn)?;
+    let (organization_name, partner_enabled, kind): (String, bool, String) = organizations::table
+        .find(organization_id)
+        .select((
+            organizations::name,
+            organizations::partner_enabled,
+            organizations::kind,
+        ))
+        .first(conn)?;
     let environment_access = environment_access_of(conn, &access.role_ids)?;
     let policy = crate::domain::policy::load(conn, organization_id)?;
     Ok(Some(MemberContext {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
-use crate::db::schema::{memberships, role_assignments, roles};
+use crate::db::schema::{memberships, organizations, role_assignments, roles};
 use crate::domain::audit::{self, Actor};
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::{Permission, PermissionSet};
@@ -119,6 +119,20 @@ fn name_taken(
     Ok(query.first::<i64>(conn).optional()?.is_some())
 }
 
+/// A partner company's organization (created by a client's registration) has two fixed roles,
+/// Admin and Member: none can be added, renamed, changed or removed.
+fn refuse_fixed_roles(conn: &mut DbConnection, organization_id: i64) -> DomainResult<()> {
+    let kind: Option<String> = organizations::table
+        .find(organization_id)
+        .select(organizations::kind)
+        .first(conn)
+        .optional()?;
+    if kind.as_deref() == Some(crate::domain::organization::KIND_PARTNER) {
+        return refuse("partners-roles-fixed");
+    }
+    Ok(())
+}
+
 pub fn create(
     conn: &mut DbConnection,
     organization_id: i64,
@@ -126,6 +140,7 @@ pub fn create(
     permissions: PermissionSet,
     actor: &Actor,
 ) -> DomainResult<i64> {
+    refuse_fixed_roles(conn, organization_id)?;
     let folded = name.to_lowercase();
     if name_taken(conn, organization_id, &folded, None)? {
         return refuse("role-name-taken");
@@ -157,6 +172,7 @@ fn permission_list(permissions: PermissionSet) -> String {
 
 fn editable(conn: &mut DbConnection, organization_id: i64, id: i64) -> DomainResult<Role> {
     let role = find(conn, organization_id, id)?;
+    refuse_fixed_roles(conn, organization_id)?;
     if role.is_builtin() {
         return refuse("role-builtin");
     }

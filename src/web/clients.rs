@@ -1,5 +1,871 @@
-//! (in progress)
+//! My Clients: a partner organization's client access tokens. Its admins add a token (shown in
+//! full once), follow each token to its client, authorize their own members there with roles
+//! among the client's rules, and deactivate, activate or delete the token.
+//!
+//! Admins of an organization that is not a partner get a page that says how an operator makes
+//! it one; every other route answers them 403. Partner users acting in a client (via a partner)
+//! are refused everywhere, as on My Partner.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+use crate::domain::partner_token::{self, AllowedRole, Candidate, TokenDetails};
+use crate::domain::partnership::PartnershipStatus;
+use crate::domain::permission::Permission;
+use crate::domain::rules::DomainError;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::web::context::CurrentMember;
+use crate::web::form::FormFields;
+use crate::web::format::Viewer;
+use crate::web::htmx;
+use crate::web::layout::{NavPage, Shell};
+use crate::web::roles::shell;
+
+const LIST: &str = "/clients";
+pub const DELETE_WORD: &str = "DELETE";
+/// How many members the "authorize users" form offers at once.
+const CANDIDATE_LIMIT: i64 = 200;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(LIST, web::get().to(list))
+        .route(LIST, web::post().to(create))
+        .route("/clients/new", web::get().to(confirm_create))
+        .route("/clients/{id}", web::get().to(detail))
+        .route("/clients/{id}/users", web::post().to(authorize))
+        .route(
+            "/clients/{id}/users/{membership_id}",
+            web::get().to(edit_user_page),
+        )
+        .route(
+            "/clients/{id}/users/{membership_id}",
+            web::post().to(edit_user),
+        )
+        .route(
+            "/clients/{id}/users/{membership_id}/revoke",
+            web::get().to(confirm_revoke),
+        )
+        .route(
+            "/clients/{id}/users/{membership_id}/revoke",
+            web::post().to(revoke),
+        )
+        .route(
+            "/clients/{id}/deactivate",
+            web::get().to(confirm_deactivate),
+        )
+        .route("/clients/{id}/deactivate", web::post().to(deactivate))
+        .route("/clients/{id}/activate", web::post().to(activate))
+        .route("/clients/{id}/delete", web::get().to(confirm_delete))
+        .route("/clients/{id}/delete", web::post().to(delete));
+}
+
+/// Admins of the organization acting as its members: a partner user inside a client (via a
+/// partner) never issues that client's tokens, even with Admin there.
+fn require_admin(member: &CurrentMember) -> Result<(), AppError> {
+    member.require(Permission::Admin)?;
+    if member.member.via_partner.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Admins of a partner organization; anyone else is refused.
+fn require_partner_admin(member: &CurrentMember) -> Result<(), AppError> {
+    require_admin(member)?;
+    if member.member.is_partner_organization {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The badge of a status, shared with the client's side (My Partner).
+pub(crate) fn status_view(status: PartnershipStatus) -> (&'static str, &'static str) {
+    match status {
+        PartnershipStatus::Pending => ("clients-status-pending", "amber"),
+        PartnershipStatus::Active => ("clients-status-active", "green"),
+        PartnershipStatus::Suspended => ("clients-status-suspended", "red"),
+        PartnershipStatus::Deactivated => ("clients-status-deactivated", "gray"),
+        PartnershipStatus::Ended => ("clients-status-ended", "gray"),
+    }
+}
+
+fn client_url(id: i64) -> String {
+    format!("/clients/{id}")
+}
+
+/// The usual answer to a change: back to `back` with `flash`, or with the rule's message.
+fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    outcome: Result<(), DomainError>,
+    back: &str,
+    flash: &str,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(()) => Ok(htmx::see_other_with_flash(
+            req,
+            &state.settings,
+            back,
+            flash,
+        )),
+        Err(DomainError::Rule(violation)) => Ok(htmx::see_other_with_error(
+            req,
+            &state.settings,
+            back,
+            violation.message_key(),
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list of tokens.
+
+pub struct TokenRow {
+    pub id: i64,
+    pub client_name: Option<String>,
+    pub status_key: &'static str,
+    pub status_badge: &'static str,
+    pub hint: String,
+    pub roles: Vec<String>,
+    pub users: i64,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "clients/list.html", blocks = ["content"])]
+struct ListPage {
+    t: Tr,
+    shell: Shell,
+    /// False for an organization that is not a partner: the page explains instead.
+    available: bool,
+    organization_id: i64,
+    organization_name: String,
+    rows: Vec<TokenRow>,
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&member)?;
+    let available = member.member.is_partner_organization;
+    let organization_id = member.organization_id();
+    let tokens = if available {
+        state
+            .db(move |conn| partner_token::list_for_partner(conn, organization_id))
+            .await?
+    } else {
+        Vec::new()
+    };
+    let viewer = Viewer::of(&member.ctx);
+    let rows = tokens
+        .into_iter()
+        .map(|token| {
+            let (status_key, status_badge) = status_view(token.status);
+            TokenRow {
+                id: token.id,
+                client_name: token.client_name,
+                status_key,
+                status_badge,
+                hint: token.hint,
+                roles: token.roles,
+                users: token.users,
+                created: viewer.day_of(token.created_at),
+            }
+        })
+        .collect();
+    let page = ListPage {
+        t: member.ctx.tr(),
+        available,
+        organization_id,
+        organization_name: member.member.organization_name.clone(),
+        rows,
+        shell: shell(&state, &member, NavPage::Clients).await?,
+    };
+    htmx::render(&req, &page, |page| page.as_content())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adding a token: a confirmation, then the token shown once.
+
+#[derive(Template)]
+#[template(path = "clients/new.html", blocks = ["content"])]
+struct NewPage {
+    t: Tr,
+    shell: Shell,
+}
+
+pub async fn confirm_create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let page = NewPage {
+        t: member.ctx.tr(),
+        shell: shell(&state, &member, NavPage::Clients).await?,
+    };
+    htmx::render(&req, &page, |page| page.as_content())
+}
+
+#[derive(Template)]
+#[template(path = "clients/token.html", blocks = ["content"])]
+struct TokenPage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    token: String,
+    hint: String,
+}
+
+/// Creates the token and shows it in this response: it is never stored, so it cannot be shown
+/// again, and it never travels in a URL or a cookie.
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let (id, token) = state
+        .write(move |conn| partner_token::issue(conn, organization_id, &actor))
+        .await?;
+    let page = TokenPage {
+        t: member.ctx.tr(),
+        id,
+        hint: partner_token::hint_label(Some(&partner_token::hint_of(&token))),
+        token,
+        shell: shell(&state, &member, NavPage::Clients).await?,
+    };
+    htmx::render(&req, &page, |page| page.as_content())
+}
+
+// ---------------------------------------------------------------------------------------------
+// One client.
+
+pub struct UserRow {
+    pub membership_id: i64,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub roles: Vec<String>,
+}
+
+/// One row of the "authorize users" form: a member, and a box per allowed role.
+pub struct CandidateRow {
+    pub membership_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Template)]
+#[template(path = "clients/client.html", blocks = ["content"])]
+struct DetailPage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    hint: String,
+    client_name: Option<String>,
+    status: &'static str,
+    status_key: &'static str,
+    status_badge: &'static str,
+    created: String,
+    activated: String,
+    roles: Vec<AllowedRole>,
+    users: Vec<UserRow>,
+    candidates: Vec<CandidateRow>,
+    more_candidates: bool,
+    can_authorize: bool,
+    can_deactivate: bool,
+    can_activate: bool,
+    /// The authorize form came back: what was refused, and the boxes that were ticked.
+    authorize_error: String,
+    ticked: Vec<String>,
+    delete_word: &'static str,
+}
+
+impl DetailPage {
+    pub fn is_ticked(
+        &self,
+        membership_id: impl std::borrow::Borrow<i64>,
+        role_id: impl std::borrow::Borrow<i64>,
+    ) -> bool {
+        let value = format!("{}:{}", membership_id.borrow(), role_id.borrow());
+        self.ticked.contains(&value)
+    }
+}
+
+async fn detail_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    authorize_error: String,
+    ticked: Vec<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let (details, mut candidates): (TokenDetails, Vec<Candidate>) = state
+        .db(move |conn| {
+            let details = partner_token::details_for_partner(conn, organization_id, id)?;
+            let candidates =
+                partner_token::candidates(conn, organization_id, id, CANDIDATE_LIMIT + 1)?;
+            Ok::<_, DomainError>((details, candidates))
+        })
+        .await?;
+    let more_candidates = candidates.len() as i64 > CANDIDATE_LIMIT;
+    candidates.truncate(CANDIDATE_LIMIT as usize);
+    let viewer = Viewer::of(&member.ctx);
+    let partnership = &details.partnership;
+    let current = partnership.status();
+    let (status_key, status_badge) = status_view(current);
+    let accepted = partnership.client_organization_id.is_some();
+    let page = DetailPage {
+        t: member.ctx.tr(),
+        id,
+        hint: partner_token::hint_label(partnership.token_hint.as_deref()),
+        status: current.as_str(),
+        status_key,
+        status_badge,
+        created: viewer.datetime(partnership.created_at),
+        activated: partnership
+            .activated_at
+            .map(|at| viewer.datetime(at))
+            .unwrap_or_default(),
+        can_authorize: accepted && current != PartnershipStatus::Ended && !details.roles.is_empty(),
+        can_deactivate: matches!(
+            current,
+            PartnershipStatus::Pending | PartnershipStatus::Active
+        ),
+        can_activate: current == PartnershipStatus::Deactivated,
+        client_name: details.client_name,
+        roles: details.roles,
+        users: details
+            .users
+            .into_iter()
+            .map(|user| UserRow {
+                membership_id: user.membership_id,
+                name: user.name,
+                email: user.email,
+                active: user.active,
+                roles: user.roles.into_iter().map(|role| role.name).collect(),
+            })
+            .collect(),
+        candidates: candidates
+            .into_iter()
+            .map(|candidate| CandidateRow {
+                membership_id: candidate.membership_id,
+                name: candidate.name,
+                email: candidate.email,
+            })
+            .collect(),
+        more_candidates,
+        authorize_error,
+        ticked,
+        delete_word: DELETE_WORD,
+        shell: shell(state, member, NavPage::Clients).await?,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn detail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    detail_page(
+        &req,
+        &state,
+        &member,
+        id.into_inner(),
+        String::new(),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `grant=<membership id>:<role id>` pairs; anything else answers 400.
+fn parse_grants(fields: &FormFields) -> Result<Vec<(i64, i64)>, AppError> {
+    fields
+        .all("grant")
+        .iter()
+        .map(|value| {
+            let (membership, role) = value.split_once(':').ok_or(AppError::BadRequest)?;
+            Ok((
+                membership.parse().map_err(|_| AppError::BadRequest)?,
+                role.parse().map_err(|_| AppError::BadRequest)?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn authorize(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+    fields: FormFields,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let id = id.into_inner();
+    let grants = parse_grants(&fields)?;
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
+                partner_token::authorize(conn, organization_id, id, &grants, &actor)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(_) => Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            &client_url(id),
+            "clients-flash-authorized",
+        )),
+        Err(DomainError::Rule(violation)) => {
+            let error = member.ctx.tr().t(violation.message_key());
+            detail_page(
+                &req,
+                &state,
+                &member,
+                id,
+                error,
+                fields.all("grant"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One authorized user: their roles, and revoking them.
+
+pub struct RoleChoice {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "clients/user.html", blocks = ["content"])]
+struct UserPage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    client_name: String,
+    user: UserRow,
+    choices: Vec<RoleChoice>,
+    error: String,
+}
+
+/// The token's details and one of its authorized users (not authorized: not found).
+async fn load_user(
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    membership_id: i64,
+) -> Result<(TokenDetails, partner_token::AuthorizedUser), AppError> {
+    let organization_id = member.organization_id();
+    let details = state
+        .db(move |conn| partner_token::details_for_partner(conn, organization_id, id))
+        .await?;
+    let user = details
+        .users
+        .iter()
+        .find(|user| user.membership_id == membership_id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok((details, user))
+}
+
+async fn user_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    (id, membership_id): (i64, i64),
+    chosen: Option<Vec<i64>>,
+    error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (details, user) = load_user(state, member, id, membership_id).await?;
+    let chosen =
+        chosen.unwrap_or_else(|| user.roles.iter().map(|role| role.id).collect::<Vec<_>>());
+    let page = UserPage {
+        t: member.ctx.tr(),
+        id,
+        client_name: details.client_name.unwrap_or_default(),
+        choices: details
+            .roles
+            .into_iter()
+            .map(|role| RoleChoice {
+                checked: chosen.contains(&role.id),
+                id: role.id,
+                name: role.name,
+                active: role.active,
+            })
+            .collect(),
+        user: UserRow {
+            membership_id: user.membership_id,
+            name: user.name,
+            email: user.email,
+            active: user.active,
+            roles: user.roles.into_iter().map(|role| role.name).collect(),
+        },
+        error,
+        shell: shell(state, member, NavPage::Clients).await?,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn edit_user_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    user_page(
+        &req,
+        &state,
+        &member,
+        path.into_inner(),
+        None,
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn edit_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    path: web::Path<(i64, i64)>,
+    fields: FormFields,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let (id, membership_id) = path.into_inner();
+    let role_ids = fields.ids("role_id")?;
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let chosen = role_ids.clone();
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
+                partner_token::set_user_roles(
+                    conn,
+                    organization_id,
+                    id,
+                    membership_id,
+                    &role_ids,
+                    &actor,
+                )
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            &client_url(id),
+            "clients-flash-user-saved",
+        )),
+        Err(DomainError::Rule(violation)) => {
+            let error = member.ctx.tr().t(violation.message_key());
+            user_page(
+                &req,
+                &state,
+                &member,
+                (id, membership_id),
+                Some(chosen),
+                error,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "clients/revoke.html", blocks = ["content"])]
+struct RevokePage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    client_name: String,
+    user: UserRow,
+}
+
+pub async fn confirm_revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let (id, membership_id) = path.into_inner();
+    let (details, user) = load_user(&state, &member, id, membership_id).await?;
+    let page = RevokePage {
+        t: member.ctx.tr(),
+        id,
+        client_name: details.client_name.unwrap_or_default(),
+        user: UserRow {
+            membership_id: user.membership_id,
+            name: user.name,
+            email: user.email,
+            active: user.active,
+            roles: user.roles.into_iter().map(|role| role.name).collect(),
+        },
+        shell: shell(&state, &member, NavPage::Clients).await?,
+    };
+    htmx::render(&req, &page, |page| page.as_content())
+}
+
+pub async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let (id, membership_id) = path.into_inner();
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    state
+        .write(move |conn| {
+            partner_token::revoke_user(conn, organization_id, id, membership_id, &actor)
+        })
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        &client_url(id),
+        "clients-flash-user-revoked",
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deactivating, activating and deleting the token.
+
+#[derive(Template)]
+#[template(path = "clients/deactivate.html", blocks = ["content"])]
+struct DeactivatePage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    hint: String,
+    client_name: Option<String>,
+    users: usize,
+}
+
+pub async fn confirm_deactivate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let (organization_id, id) = (member.organization_id(), id.into_inner());
+    let details = state
+        .db(move |conn| partner_token::details_for_partner(conn, organization_id, id))
+        .await?;
+    let page = DeactivatePage {
+        t: member.ctx.tr(),
+        id,
+        hint: partner_token::hint_label(details.partnership.token_hint.as_deref()),
+        client_name: details.client_name,
+        users: details.users.len(),
+        shell: shell(&state, &member, NavPage::Clients).await?,
+    };
+    htmx::render(&req, &page, |page| page.as_content())
+}
+
+pub async fn deactivate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let (organization_id, id) = (member.organization_id(), id.into_inner());
+    let actor = member.actor(state.now());
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
+                partner_token::deactivate(conn, organization_id, id, &actor)
+            }))
+        })
+        .await?;
+    answer(
+        &req,
+        &state,
+        outcome,
+        &client_url(id),
+        "clients-flash-deactivated",
+    )
+}
+
+pub async fn activate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let (organization_id, id) = (member.organization_id(), id.into_inner());
+    let actor = member.actor(state.now());
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
+                partner_token::activate(conn, organization_id, id, &actor)
+            }))
+        })
+        .await?;
+    answer(
+        &req,
+        &state,
+        outcome,
+        &client_url(id),
+        "clients-flash-activated",
+    )
+}
+
+#[derive(Template)]
+#[template(path = "clients/delete.html", blocks = ["content"])]
+struct DeletePage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    hint: String,
+    client_name: Option<String>,
+    users: usize,
+    word: &'static str,
+    error: String,
+}
+
+async fn delete_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let details = state
+        .db(move |conn| partner_token::details_for_partner(conn, organization_id, id))
+        .await?;
+    let page = DeletePage {
+        t: member.ctx.tr(),
+        id,
+        hint: partner_token::hint_label(details.partnership.token_hint.as_deref()),
+        client_name: details.client_name,
+        users: details.users.len(),
+        word: DELETE_WORD,
+        error,
+        shell: shell(state, member, NavPage::Clients).await?,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn confirm_delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    delete_page(
+        &req,
+        &state,
+        &member,
+        id.into_inner(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+    fields: FormFields,
+) -> Result<HttpResponse, AppError> {
+    require_partner_admin(&member)?;
+    let id = id.into_inner();
+    if fields.text("confirm").trim() != DELETE_WORD {
+        // Another organization's id answers 404 whatever was typed (delete_page looks it up).
+        let error = member
+            .ctx
+            .tr()
+            .t1("confirm-word-mismatch", "word", DELETE_WORD);
+        return delete_page(
+            &req,
+            &state,
+            &member,
+            id,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    state
+        .write(move |conn| partner_token::delete(conn, organization_id, id, &actor))
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        LIST,
+        "clients-flash-deleted",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_are_member_and_role_pairs() {
+        let fields = FormFields::from_pairs(vec![
+            ("grant".into(), "3:7".into()),
+            ("grant".into(), "4:8".into()),
+        ]);
+        assert_eq!(parse_grants(&fields).unwrap(), vec![(3, 7), (4, 8)]);
+        let bad = FormFields::from_pairs(vec![("grant".into(), "3".into())]);
+        assert!(parse_grants(&bad).is_err());
+    }
+
+    #[test]
+    fn every_status_has_a_badge() {
+        for status in [
+            PartnershipStatus::Pending,
+            PartnershipStatus::Active,
+            PartnershipStatus::Suspended,
+            PartnershipStatus::Deactivated,
+            PartnershipStatus::Ended,
+        ] {
+            let (key, _) = status_view(status);
+            assert!(Tr::default().has(key), "{key}");
+        }
+    }
+}

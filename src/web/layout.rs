@@ -152,7 +152,9 @@ impl Shell {
                 "/clients",
                 "nav-clients",
                 "key",
-                is_admin && member.member.is_partner_organization,
+                is_admin
+                    && member.member.is_partner_organization
+                    && member.member.via_partner.is_none(),
             ),
             (
                 NavPage::MyPartner,

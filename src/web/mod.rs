@@ -17,6 +17,7 @@ pub mod layout;
 pub mod my_partner;
 pub mod organizations;
 pub mod overview;
+pub mod partner_users;
 pub mod partners;
 pub mod password_expired;
 pub mod password_reset;
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(external_users::routes)
         .configure(portal::routes)
         .configure(partners::routes)
+        .configure(partner_users::routes)
         .configure(clients::routes)
         .configure(my_partner::routes);
     cfg.route("/", web::get().to(overview::overview))

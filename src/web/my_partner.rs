@@ -1,5 +1,624 @@
-//! (in progress)
+//! My Partner: the client side of client access tokens. An organization's admins enter the
+//! token a partner gave them, see whose it is, choose which of their roles the partner may hand
+//! out (the rules) and accept; then, per partner, change the rules, suspend or resume, and end
+//! the partnership (typed confirmation).
+//!
+//! Partner users acting in this organization (via a partner) are refused: a partnership is the
+//! organization's own business.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+use crate::db::write_transaction;
+use crate::domain::partner_token::{self, PartnerDetails};
+use crate::domain::partnership::PartnershipStatus;
+use crate::domain::permission::Permission;
+use crate::domain::role::{self, Role};
+use crate::domain::rules::DomainError;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::web::clients::status_view;
+use crate::web::context::CurrentMember;
+use crate::web::form::FormFields;
+use crate::web::format::Viewer;
+use crate::web::htmx;
+use crate::web::layout::{NavPage, Shell};
+use crate::web::roles::shell;
+
+const LIST: &str = "/my-partner";
+pub const END_WORD: &str = "END";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(LIST, web::get().to(list))
+        .route("/my-partner/preview", web::post().to(preview))
+        .route("/my-partner/accept", web::post().to(accept))
+        .route("/my-partner/{id}", web::get().to(detail))
+        .route("/my-partner/{id}/rules", web::post().to(save_rules))
+        .route("/my-partner/{id}/suspend", web::post().to(suspend))
+        .route("/my-partner/{id}/resume", web::post().to(resume))
+        .route("/my-partner/{id}/end", web::get().to(confirm_end))
+        .route("/my-partner/{id}/end", web::post().to(end));
+}
+
+/// Admins of the organization, acting as its members (not via a partner).
+fn require_client_admin(member: &CurrentMember) -> Result<(), AppError> {
+    member.require(Permission::Admin)?;
+    if member.member.via_partner.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+fn partner_url(id: i64) -> String {
+    format!("/my-partner/{id}")
+}
+
+/// Token refusals are shown next to the token field.
+fn is_token_rule(key: &str) -> bool {
+    key.starts_with("my-partner-token") || key == "my-partner-already-partner"
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list, with the form to enter a token.
+
+pub struct PartnerRow {
+    pub id: i64,
+    pub partner_name: String,
+    pub status_key: &'static str,
+    pub status_badge: &'static str,
+    pub roles: Vec<String>,
+    pub users: i64,
+    pub accepted: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_partner/list.html", blocks = ["content"])]
+struct ListPage {
+    t: Tr,
+    shell: Shell,
+    rows: Vec<PartnerRow>,
+    token: String,
+    token_error: String,
+}
+
+async fn list_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    token: String,
+    token_error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let partners = state
+        .db(move |conn| partner_token::list_for_client(conn, organization_id))
+        .await?;
+    let viewer = Viewer::of(&member.ctx);
+    let rows = partners
+        .into_iter()
+        .map(|partner| {
+            let (status_key, status_badge) = status_view(partner.status);
+            PartnerRow {
+                id: partner.id,
+                partner_name: partner.partner_name,
+                status_key,
+                status_badge,
+                roles: partner.roles,
+                users: partner.users,
+                accepted: partner
+                    .activated_at
+                    .map(|at| viewer.day_of(at))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let page = ListPage {
+        t: member.ctx.tr(),
+        rows,
+        token,
+        token_error,
+        shell: shell(state, member, NavPage::MyPartner).await?,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    list_page(
+        &req,
+        &state,
+        &member,
+        String::new(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entering a token: the preview (whose it is, and the rules), then accepting.
+
+pub struct RoleChoice {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+    pub checked: bool,
+}
+
+fn role_choices(roles: Vec<Role>, chosen: &[i64], keep: &[i64]) -> Vec<RoleChoice> {
+    roles
+        .into_iter()
+        .filter(|role| role.active || keep.contains(&role.id))
+        .map(|role| RoleChoice {
+            checked: chosen.contains(&role.id),
+            id: role.id,
+            name: role.name,
+            active: role.active,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "my_partner/preview.html", blocks = ["content"])]
+struct PreviewPage {
+    t: Tr,
+    shell: Shell,
+    token: String,
+    partner_name: String,
+    choices: Vec<RoleChoice>,
+    error: String,
+}
+
+/// The preview of a token, or the list with the token's refusal next to the field.
+async fn preview_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    token: String,
+    chosen: Vec<i64>,
+    error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let typed = token.clone();
+    let outcome = state
+        .db(move |conn| {
+            let preview = match partner_token::preview(conn, organization_id, &typed) {
+                Ok(preview) => preview,
+                Err(err) => return Ok::<_, AppError>(Err(err)),
+            };
+            Ok(Ok((preview, role::list(conn, organization_id)?)))
+        })
+        .await?;
+    let (preview, roles) = match outcome {
+        Ok(found) => found,
+        Err(DomainError::Rule(violation)) => {
+            let error = member.ctx.tr().t(violation.message_key());
+            return list_page(
+                req,
+                state,
+                member,
+                token,
+                error,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let page = PreviewPage {
+        t: member.ctx.tr(),
+        token: token.trim().to_owned(),
+        partner_name: preview.partner_name,
+        choices: role_choices(roles, &chosen, &[]),
+        error,
+        shell: shell(state, member, NavPage::MyPartner).await?,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn preview(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    fields: FormFields,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    preview_page(
+        &req,
+        &state,
+        &member,
+        fields.text("token").to_owned(),
+        Vec::new(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn accept(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    fields: FormFields,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    let token = fields.text("token").to_owned();
+    let role_ids = fields.ids("role_id")?;
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let (typed, chosen) = (token.clone(), role_ids.clone());
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
+                partner_token::accept(conn, organization_id, &typed, &chosen, &actor)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(id) => Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            &partner_url(id),
+            "my-partner-flash-accepted",
+        )),
+        Err(DomainError::Rule(violation)) if is_token_rule(violation.message_key()) => {
+            let error = member.ctx.tr().t(violation.message_key());
+            list_page(
+                &req,
+                &state,
+                &member,
+                token,
+                error,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(DomainError::Rule(violation)) => {
+            let error = member.ctx.tr().t(violation.message_key());
+            preview_page(
+                &req,
+                &state,
+                &member,
+                token,
+                role_ids,
+                error,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One partner: the rules, suspending and resuming.
+
+pub struct UserRow {
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub roles: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "my_partner/partner.html", blocks = ["content"])]
+struct DetailPage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    partner_name: String,
+    status: &'static str,
+    status_key: &'static str,
+    status_badge: &'static str,
+    accepted: String,
+    ended: String,
+    rules: Vec<String>,
+    choices: Vec<RoleChoice>,
+    users: Vec<UserRow>,
+    rules_error: String,
+    end_word: &'static str,
+}
+
+async fn detail_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    chosen: Option<Vec<i64>>,
+    rules_error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let (details, roles): (PartnerDetails, Vec<Role>) = state
+        .db(move |conn| {
+            let details = partner_token::details_for_client(conn, organization_id, id)?;
+            Ok::<_, DomainError>((details, role::list(conn, organization_id)?))
+        })
+        .await?;
+    let viewer = Viewer::of(&member.ctx);
+    let partnership = &details.partnership;
+    let current = partnership.status();
+    let (status_key, status_badge) = status_view(current);
+    let in_rules: Vec<i64> = details.roles.iter().map(|role| role.id).collect();
+    let chosen = chosen.unwrap_or_else(|| in_rules.clone());
+    let page = DetailPage {
+        t: member.ctx.tr(),
+        id,
+        status: current.as_str(),
+        status_key,
+        status_badge,
+        accepted: partnership
+            .activated_at
+            .map(|at| viewer.datetime(at))
+            .unwrap_or_default(),
+        ended: partnership
+            .ended_at
+            .map(|at| viewer.datetime(at))
+            .unwrap_or_default(),
+        rules: details.roles.iter().map(|role| role.name.clone()).collect(),
+        choices: role_choices(roles, &chosen, &in_rules),
+        users: details
+            .users
+            .into_iter()
+            .map(|user| UserRow {
+                name: user.name,
+                email: user.email,
+                active: user.active,
+                roles: user.roles.into_iter().map(|role| role.name).collect(),
+            })
+            .collect(),
+        partner_name: details.partner_name,
+        rules_error,
+        end_word: END_WORD,
+        shell: shell(state, member, NavPage::MyPartner).await?,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn detail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    detail_page(
+        &req,
+        &state,
+        &member,
+        id.into_inner(),
+        None,
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn save_rules(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+    fields: FormFields,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    let id = id.into_inner();
+    let role_ids = fields.ids("role_id")?;
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let chosen = role_ids.clone();
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
+                partner_token::set_rules(conn, organization_id, id, &chosen, &actor)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(dropped) => Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            &partner_url(id),
+            if dropped > 0 {
+                "my-partner-flash-rules-saved-grants-removed"
+            } else {
+                "my-partner-flash-rules-saved"
+            },
+        )),
+        Err(DomainError::Rule(violation)) => {
+            let error = member.ctx.tr().t(violation.message_key());
+            detail_page(
+                &req,
+                &state,
+                &member,
+                id,
+                Some(role_ids),
+                error,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Suspend and resume: one click each; a refusal goes back to the partner with its message.
+async fn switch_status(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    suspend: bool,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
+                if suspend {
+                    partner_token::suspend(conn, organization_id, id, &actor)
+                } else {
+                    partner_token::resume(conn, organization_id, id, &actor)
+                }
+            }))
+        })
+        .await?;
+    let back = partner_url(id);
+    match outcome {
+        Ok(()) => Ok(htmx::see_other_with_flash(
+            req,
+            &state.settings,
+            &back,
+            if suspend {
+                "my-partner-flash-suspended"
+            } else {
+                "my-partner-flash-resumed"
+            },
+        )),
+        Err(DomainError::Rule(violation)) => Ok(htmx::see_other_with_error(
+            req,
+            &state.settings,
+            &back,
+            violation.message_key(),
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn suspend(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    switch_status(&req, &state, &member, id.into_inner(), true).await
+}
+
+pub async fn resume(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    switch_status(&req, &state, &member, id.into_inner(), false).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ending, with a typed confirmation.
+
+#[derive(Template)]
+#[template(path = "my_partner/end.html", blocks = ["content"])]
+struct EndPage {
+    t: Tr,
+    shell: Shell,
+    id: i64,
+    partner_name: String,
+    users: i64,
+    word: &'static str,
+    error: String,
+}
+
+async fn end_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let details = state
+        .db(move |conn| partner_token::details_for_client(conn, organization_id, id))
+        .await?;
+    if details.partnership.status() == PartnershipStatus::Ended {
+        return Err(AppError::Rule(crate::domain::rules::RuleViolation(
+            "my-partner-ended",
+        )));
+    }
+    let page = EndPage {
+        t: member.ctx.tr(),
+        id,
+        partner_name: details.partner_name,
+        users: details.users.len() as i64,
+        word: END_WORD,
+        error,
+        shell: shell(state, member, NavPage::MyPartner).await?,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn confirm_end(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    end_page(
+        &req,
+        &state,
+        &member,
+        id.into_inner(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn end(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: CurrentMember,
+    id: web::Path<i64>,
+    fields: FormFields,
+) -> Result<HttpResponse, AppError> {
+    require_client_admin(&member)?;
+    let id = id.into_inner();
+    if fields.text("confirm").trim() != END_WORD {
+        let error = member
+            .ctx
+            .tr()
+            .t1("confirm-word-mismatch", "word", END_WORD);
+        return end_page(
+            &req,
+            &state,
+            &member,
+            id,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    state
+        .write(move |conn| partner_token::end(conn, organization_id, id, &actor))
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        &req,
+        &state.settings,
+        &partner_url(id),
+        "my-partner-flash-ended",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_refusals_belong_next_to_the_token() {
+        assert!(is_token_rule("my-partner-token-unknown"));
+        assert!(is_token_rule("my-partner-already-partner"));
+        assert!(!is_token_rule("my-partner-roles-required"));
+    }
+}

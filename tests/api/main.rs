@@ -17,6 +17,7 @@ mod i18n;
 mod mail;
 mod migrations;
 mod organizations;
+mod partner_access;
 mod partner_tokens;
 mod partners;
 mod password_policy;

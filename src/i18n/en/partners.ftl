@@ -1,3 +1,141 @@
 # partners
 partner-domain-refused = This partner takes members only from its registered email domains.
 nav-partners = Partners
+partners-title = Partners
+partners-lead = Companies you work with. Each registered partner gets its own organization; its members see the APIs you link to it in the API portal.
+partners-register = Register partner
+partners-register-title = Register a partner
+partners-continue = Continue the registration
+partners-continue-named = Continue registering { $name }
+partners-remaining = { $remaining } of { $max } remaining
+partners-remaining-short = { $count ->
+    [one] You can register 1 more partner.
+   *[other] You can register { $count } more partners.
+}
+partners-limit-note = Your organization has { $max } partners, the most it may register. Deactivate one to register another.
+partners-limit-reached = Your organization has registered as many partners as it may. Deactivate one to register another.
+partners-empty-title = No partners yet
+partners-empty-body = Register a partner company to give its people access to the APIs you choose.
+partners-caption = Registered partners
+partners-col-partner = Partner
+partners-col-status = Status
+partners-col-domains = Email domains
+partners-col-admin = Partner admin
+partners-col-apis = Linked APIs
+partners-registered-on = Registered on { $date }
+partners-linked-count = { $count ->
+    [0] None
+    [one] 1 API or group
+   *[other] { $count } APIs or groups
+}
+partners-settings = Settings
+partners-view = View
+partners-status-active = Active
+partners-status-pending = Pending
+partners-status-deactivated = Deactivated
+partners-admin-invited = Invitation sent
+# The wizard
+partners-steps = Registration steps
+partners-step-of = Step { $step } of { $count }
+partners-step-done = done
+partners-step-info = Partner info
+partners-step-domains = Email domains
+partners-step-admin = Partner admin
+partners-step-review = Review
+partners-info-lead = The name and logo your people and the partner's people will see.
+partners-name = Partner name
+partners-name-required = Enter the partner's name.
+partners-name-invalid = Partner names can have up to 100 characters and no line breaks.
+partners-name-taken = You already have a partner with this name.
+partners-logo = Logo
+partners-logo-replace = Replace the logo
+partners-optional = (optional)
+partners-logo-hint = PNG, JPEG or WebP, up to 512 KB.
+partners-logo-kept = This logo is kept. Choose another file to replace it.
+partners-logo-current-alt = Current logo
+partners-logo-of = Logo of { $name }
+partners-logo-remove = Remove the logo
+partners-logo-too-large = The logo is larger than 512 KB. Choose a smaller image.
+partners-logo-svg = SVG is not accepted. Choose a PNG, JPEG or WebP image.
+partners-logo-type = This file is not a PNG, JPEG or WebP image.
+partners-logo-choose-again = Choose the logo again: files are not kept when the form has a mistake.
+partners-no-logo = No logo
+partners-next = Continue
+partners-back = Back
+partners-edit = Edit
+partners-cancel-registration = Cancel the registration
+partners-domains = Email domains
+partners-domains-hint = One per line, or separated by commas, like @partner.example. Only people with an email in these domains can join the partner.
+partners-domains-required = Enter at least one email domain, like @partner.example.
+partners-domain-invalid = “{ $domain }” is not a domain name. Write it like @partner.example.
+partners-domains-too-many = A partner can have up to { $count } email domains.
+partners-admin-lead = The partner admin receives an invitation by email. They manage the partner's members and can invite more people from the partner's domains.
+partners-admin-legend = Partner admin
+partners-first-name = First name
+partners-last-name = Last name
+partners-admin-email = Email
+partners-admin-email-hint = Must be in one of the partner's domains: { $domains }.
+partners-first-name-required = Enter the first name.
+partners-last-name-required = Enter the last name.
+partners-person-name-invalid = Names can have up to 50 characters and no line breaks.
+partners-admin-email-outside = This email is not in the partner's domains ({ $domains }).
+partners-admin-needs-domains = Enter the partner's email domains first.
+partners-review-lead = Check everything before adding the partner.
+partners-admin = Partner admin
+partners-review-invitation = An invitation goes to { $email }. The partner stays Pending until they accept it.
+partners-add = Add partner
+partners-draft-incomplete = The registration is not complete yet. Check each step.
+partners-flash-cancelled = The registration was cancelled.
+partners-flash-registered-invited = Partner added. The partner admin received an invitation; the partner is Pending until they accept it.
+partners-flash-registered-active = Partner added and active: the partner admin already had an account.
+# A partner's settings
+partners-pending-note = This partner is Pending until its partner admin accepts the invitation.
+partners-general-title = General information
+partners-flash-info-saved = The partner's information was saved.
+partners-domains-title = Registered domains
+partners-domains-lead = Invitations into the partner's organization are refused for emails outside these domains.
+partners-domains-admin-hint = The domain of the partner admin's email cannot be removed.
+partners-domain-in-use = The partner admin's email uses @{ $domain }: keep this domain, or change the partner admin first.
+partners-flash-domains-saved = The registered domains were saved.
+partners-admin-title = Partner admin
+partners-admin-current = Current partner admin
+partners-admin-none-yet = None yet: the invitation has not been accepted.
+partners-admin-pending = Invited
+partners-admin-pending-hint = They become the partner admin when they accept the invitation.
+partners-admin-resend = Resend the invitation
+partners-admin-change = Change the partner admin
+partners-admin-change-hint = The new partner admin receives an invitation; the change takes effect when they accept it. The current partner admin stays a member of the partner.
+partners-admin-change-submit = Send the invitation
+partners-admin-same = This person is already the partner admin.
+partners-admin-not-pending = There is no pending invitation to resend.
+partners-flash-admin-invited = Invitation sent. The new partner admin takes over when they accept it.
+partners-flash-admin-changed = The partner admin was changed: they already had an account.
+partners-flash-invitation-resent = The invitation was sent again.
+partners-apis-title = Linked APIs
+partners-apis-lead = The partner's members see these APIs and API groups in the API portal.
+partners-apis-empty-catalog = Your API catalog is empty.
+partners-apis-open-catalog = Open the APIs page
+partners-apis-groups = API groups
+partners-apis-environment = APIs in { $environment }
+partners-group-apis = { $count ->
+    [one] 1 API
+   *[other] { $count } APIs
+}
+partners-apis-save = Save linked APIs
+partners-flash-apis-saved = The linked APIs were saved.
+partners-deactivate-title = Deactivate partner
+partners-deactivate-lead = Deactivation is permanent: the partner's members lose every access at once, and the partner cannot be enabled again.
+partners-deactivate = Deactivate partner
+partners-deactivate-page-title = Deactivate { $name }
+partners-deactivate-links-remain = This partner still has access to APIs. Unlink every API and API group before deactivating it.
+partners-deactivate-linked-apis = APIs still linked
+partners-deactivate-linked-groups = API groups still linked
+partners-deactivate-unlink = Change the linked APIs
+partners-deactivate-body = Deactivating { $name } cannot be undone.
+partners-deactivate-effect-access = Its members lose every access at once: the partner's organization, the API portal and any client they reach through it.
+partners-deactivate-effect-invitations = Pending invitations into the partner stop working.
+partners-deactivate-effect-final = The partner cannot be enabled again; to work with this company again, register it anew.
+partners-deactivated-note = This partner was deactivated on { $date }. Its settings can no longer change.
+partners-deactivated-read-only = This partner was deactivated: its settings can no longer change.
+partners-flash-deactivated = The partner was deactivated. Its members no longer have access.
+partners-roles-fixed = A partner's organization has two fixed roles, Admin and Member: roles cannot be added, renamed or changed.

@@ -1,3 +1,141 @@
 # partners
 partner-domain-refused = Este parceiro aceita membros apenas dos seus domínios de e-mail registrados.
 nav-partners = Parceiros
+partners-title = Parceiros
+partners-lead = Empresas com que você trabalha. Cada parceiro registrado ganha sua própria organização; os membros dele veem no portal de APIs as APIs que você vincular a ele.
+partners-register = Registrar parceiro
+partners-register-title = Registrar um parceiro
+partners-continue = Continuar o registro
+partners-continue-named = Continuar o registro de { $name }
+partners-remaining = { $remaining } de { $max } restantes
+partners-remaining-short = { $count ->
+    [one] Você pode registrar mais 1 parceiro.
+   *[other] Você pode registrar mais { $count } parceiros.
+}
+partners-limit-note = Sua organização tem { $max } parceiros, o máximo que pode registrar. Desative um para registrar outro.
+partners-limit-reached = Sua organização já registrou todos os parceiros que pode. Desative um para registrar outro.
+partners-empty-title = Nenhum parceiro ainda
+partners-empty-body = Registre uma empresa parceira para dar às pessoas dela acesso às APIs que você escolher.
+partners-caption = Parceiros registrados
+partners-col-partner = Parceiro
+partners-col-status = Situação
+partners-col-domains = Domínios de e-mail
+partners-col-admin = Administrador do parceiro
+partners-col-apis = APIs vinculadas
+partners-registered-on = Registrado em { $date }
+partners-linked-count = { $count ->
+    [0] Nenhuma
+    [one] 1 API ou grupo
+   *[other] { $count } APIs ou grupos
+}
+partners-settings = Configurações
+partners-view = Ver
+partners-status-active = Ativo
+partners-status-pending = Pendente
+partners-status-deactivated = Desativado
+partners-admin-invited = Convite enviado
+# O assistente
+partners-steps = Etapas do registro
+partners-step-of = Etapa { $step } de { $count }
+partners-step-done = concluída
+partners-step-info = Dados do parceiro
+partners-step-domains = Domínios de e-mail
+partners-step-admin = Administrador do parceiro
+partners-step-review = Revisão
+partners-info-lead = O nome e o logotipo que as suas pessoas e as do parceiro vão ver.
+partners-name = Nome do parceiro
+partners-name-required = Informe o nome do parceiro.
+partners-name-invalid = O nome do parceiro pode ter até 100 caracteres, sem quebras de linha.
+partners-name-taken = Você já tem um parceiro com este nome.
+partners-logo = Logotipo
+partners-logo-replace = Substituir o logotipo
+partners-optional = (opcional)
+partners-logo-hint = PNG, JPEG ou WebP, de até 512 KB.
+partners-logo-kept = Este logotipo será mantido. Escolha outro arquivo para substituí-lo.
+partners-logo-current-alt = Logotipo atual
+partners-logo-of = Logotipo de { $name }
+partners-logo-remove = Remover o logotipo
+partners-logo-too-large = O logotipo tem mais de 512 KB. Escolha uma imagem menor.
+partners-logo-svg = SVG não é aceito. Escolha uma imagem PNG, JPEG ou WebP.
+partners-logo-type = Este arquivo não é uma imagem PNG, JPEG ou WebP.
+partners-logo-choose-again = Escolha o logotipo de novo: os arquivos não são mantidos quando o formulário tem um erro.
+partners-no-logo = Sem logotipo
+partners-next = Continuar
+partners-back = Voltar
+partners-edit = Editar
+partners-cancel-registration = Cancelar o registro
+partners-domains = Domínios de e-mail
+partners-domains-hint = Um por linha, ou separados por vírgulas, como @parceiro.example. Só pessoas com e-mail nesses domínios podem entrar no parceiro.
+partners-domains-required = Informe pelo menos um domínio de e-mail, como @parceiro.example.
+partners-domain-invalid = “{ $domain }” não é um nome de domínio. Escreva-o como @parceiro.example.
+partners-domains-too-many = Um parceiro pode ter até { $count } domínios de e-mail.
+partners-admin-lead = O administrador do parceiro recebe um convite por e-mail. Ele gerencia os membros do parceiro e pode convidar outras pessoas dos domínios do parceiro.
+partners-admin-legend = Administrador do parceiro
+partners-first-name = Nome
+partners-last-name = Sobrenome
+partners-admin-email = E-mail
+partners-admin-email-hint = Precisa estar em um dos domínios do parceiro: { $domains }.
+partners-first-name-required = Informe o nome.
+partners-last-name-required = Informe o sobrenome.
+partners-person-name-invalid = Os nomes podem ter até 50 caracteres, sem quebras de linha.
+partners-admin-email-outside = Este e-mail não está nos domínios do parceiro ({ $domains }).
+partners-admin-needs-domains = Informe antes os domínios de e-mail do parceiro.
+partners-review-lead = Confira tudo antes de adicionar o parceiro.
+partners-admin = Administrador do parceiro
+partners-review-invitation = Um convite será enviado para { $email }. O parceiro fica Pendente até que o convite seja aceito.
+partners-add = Adicionar parceiro
+partners-draft-incomplete = O registro ainda não está completo. Confira cada etapa.
+partners-flash-cancelled = O registro foi cancelado.
+partners-flash-registered-invited = Parceiro adicionado. O administrador do parceiro recebeu um convite; o parceiro fica Pendente até que ele o aceite.
+partners-flash-registered-active = Parceiro adicionado e ativo: o administrador do parceiro já tinha uma conta.
+# Configurações de um parceiro
+partners-pending-note = Este parceiro fica Pendente até que o administrador dele aceite o convite.
+partners-general-title = Informações gerais
+partners-flash-info-saved = As informações do parceiro foram salvas.
+partners-domains-title = Domínios registrados
+partners-domains-lead = Convites para a organização do parceiro são recusados para e-mails fora desses domínios.
+partners-domains-admin-hint = O domínio do e-mail do administrador do parceiro não pode ser removido.
+partners-domain-in-use = O e-mail do administrador do parceiro usa @{ $domain }: mantenha este domínio ou troque antes o administrador do parceiro.
+partners-flash-domains-saved = Os domínios registrados foram salvos.
+partners-admin-title = Administrador do parceiro
+partners-admin-current = Administrador atual do parceiro
+partners-admin-none-yet = Nenhum ainda: o convite não foi aceito.
+partners-admin-pending = Convidado
+partners-admin-pending-hint = Essa pessoa se torna administradora do parceiro quando aceitar o convite.
+partners-admin-resend = Reenviar o convite
+partners-admin-change = Trocar o administrador do parceiro
+partners-admin-change-hint = O novo administrador do parceiro recebe um convite; a troca vale quando ele o aceitar. O administrador atual continua membro do parceiro.
+partners-admin-change-submit = Enviar o convite
+partners-admin-same = Esta pessoa já é a administradora do parceiro.
+partners-admin-not-pending = Não há convite pendente para reenviar.
+partners-flash-admin-invited = Convite enviado. O novo administrador do parceiro assume quando aceitar o convite.
+partners-flash-admin-changed = O administrador do parceiro foi trocado: a pessoa já tinha uma conta.
+partners-flash-invitation-resent = O convite foi enviado de novo.
+partners-apis-title = APIs vinculadas
+partners-apis-lead = Os membros do parceiro veem estas APIs e grupos de APIs no portal de APIs.
+partners-apis-empty-catalog = O seu catálogo de APIs está vazio.
+partners-apis-open-catalog = Abrir a página de APIs
+partners-apis-groups = Grupos de APIs
+partners-apis-environment = APIs em { $environment }
+partners-group-apis = { $count ->
+    [one] 1 API
+   *[other] { $count } APIs
+}
+partners-apis-save = Salvar APIs vinculadas
+partners-flash-apis-saved = As APIs vinculadas foram salvas.
+partners-deactivate-title = Desativar parceiro
+partners-deactivate-lead = A desativação é definitiva: os membros do parceiro perdem todo o acesso na hora, e o parceiro não pode ser reativado.
+partners-deactivate = Desativar parceiro
+partners-deactivate-page-title = Desativar { $name }
+partners-deactivate-links-remain = Este parceiro ainda tem acesso a APIs. Desvincule todas as APIs e grupos de APIs antes de desativá-lo.
+partners-deactivate-linked-apis = APIs ainda vinculadas
+partners-deactivate-linked-groups = Grupos de APIs ainda vinculados
+partners-deactivate-unlink = Alterar as APIs vinculadas
+partners-deactivate-body = Desativar { $name } não pode ser desfeito.
+partners-deactivate-effect-access = Os membros dele perdem todo o acesso na hora: a organização do parceiro, o portal de APIs e qualquer cliente que acessem por meio dele.
+partners-deactivate-effect-invitations = Os convites pendentes para o parceiro deixam de funcionar.
+partners-deactivate-effect-final = O parceiro não pode ser reativado; para voltar a trabalhar com essa empresa, registre-a de novo.
+partners-deactivated-note = Este parceiro foi desativado em { $date }. As configurações dele não podem mais mudar.
+partners-deactivated-read-only = Este parceiro foi desativado: as configurações dele não podem mais mudar.
+partners-flash-deactivated = O parceiro foi desativado. Os membros dele não têm mais acesso.
+partners-roles-fixed = A organização de um parceiro tem dois papéis fixos, Admin e Member: não é possível adicionar, renomear ou alterar papéis.
