@@ -1,7 +1,9 @@
 //! Walks every console and portal route for every kind of caller and checks the answer: an
 //! admin, a read-only member (Execute access to an environment), a plain member, a signed-out
 //! visitor, an admin of another organization (for whom this organization's ids do not exist),
-//! and an external user (the API portal and their own account, nothing of the console).
+//! an external user (the API portal and their own account, nothing of the console), a partner
+//! user acting in this organization through a partner with a read-only role, and an admin of
+//! this organization who is not its owner (for the owner-only pages).
 //! Add each new route here.
 
 use gatehouse::domain::environment::{EnvAccess, EnvAccessSet};
@@ -19,6 +21,8 @@ enum Audience {
     /// Admins, and members who may read the users page.
     UserReaders,
     Admins,
+    /// The organization's owner only (the Partners page).
+    Owner,
     /// A portal page of an API granted to the external user (and readable by no member here).
     GrantedApi,
     /// A portal page of an API nobody here was granted.
@@ -57,6 +61,14 @@ struct Ids {
     other_api: i64,
     api_group: i64,
     external: i64,
+    /// A partner company this organization registered.
+    registered_partner: i64,
+    /// A client token this organization (a partner too) issued, accepted by a client.
+    client_token: i64,
+    /// The membership (here) of the partner user authorized by that token in its client.
+    token_user: i64,
+    /// A partnership with a partner whose token this organization accepted as a client.
+    accepted_partner: i64,
 }
 
 fn routes(ids: &Ids) -> Vec<Route> {
@@ -73,6 +85,10 @@ fn routes(ids: &Ids) -> Vec<Route> {
         other_api,
         api_group,
         external,
+        registered_partner,
+        client_token,
+        token_user,
+        accepted_partner,
     } = ids;
     vec![
         route("GET", "/".into(), Accounts, false),
@@ -110,6 +126,168 @@ fn routes(ids: &Ids) -> Vec<Route> {
         route(
             "GET",
             format!("/apis/groups/{api_group}/delete"),
+            Admins,
+            true,
+        ),
+        route("GET", "/users/partners".into(), UserReaders, false),
+        route("GET", "/partners".into(), Owner, false),
+        route("GET", "/partners/new".into(), Owner, false),
+        route("POST", "/partners/new".into(), Owner, false),
+        route("GET", "/partners/new/domains".into(), Owner, false),
+        route("POST", "/partners/new/domains".into(), Owner, false),
+        route("GET", "/partners/new/admin".into(), Owner, false),
+        route("POST", "/partners/new/admin".into(), Owner, false),
+        route("GET", "/partners/new/review".into(), Owner, false),
+        route("POST", "/partners/new/cancel".into(), Owner, false),
+        route("POST", "/partners".into(), Owner, false),
+        route(
+            "GET",
+            format!("/partners/{registered_partner}"),
+            Owner,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/partners/{registered_partner}/logo"),
+            Owner,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/partners/{registered_partner}/info"),
+            Owner,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/partners/{registered_partner}/domains"),
+            Owner,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/partners/{registered_partner}/admin"),
+            Owner,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/partners/{registered_partner}/admin/resend"),
+            Owner,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/partners/{registered_partner}/apis"),
+            Owner,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/partners/{registered_partner}/deactivate"),
+            Owner,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/partners/{registered_partner}/deactivate"),
+            Owner,
+            true,
+        ),
+        route("GET", "/clients".into(), Admins, false),
+        route("GET", "/clients/new".into(), Admins, false),
+        route("POST", "/clients".into(), Admins, false),
+        route("GET", format!("/clients/{client_token}"), Admins, true),
+        route(
+            "POST",
+            format!("/clients/{client_token}/users"),
+            Admins,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/clients/{client_token}/users/{token_user}"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/clients/{client_token}/users/{token_user}"),
+            Admins,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/clients/{client_token}/users/{token_user}/revoke"),
+            Admins,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/clients/{client_token}/deactivate"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/clients/{client_token}/deactivate"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/clients/{client_token}/activate"),
+            Admins,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/clients/{client_token}/delete"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/clients/{client_token}/delete"),
+            Admins,
+            true,
+        ),
+        route("GET", "/my-partner".into(), Admins, false),
+        route("POST", "/my-partner/preview".into(), Admins, false),
+        route("POST", "/my-partner/accept".into(), Admins, false),
+        route(
+            "GET",
+            format!("/my-partner/{accepted_partner}"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/my-partner/{accepted_partner}/rules"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/my-partner/{accepted_partner}/suspend"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/my-partner/{accepted_partner}/resume"),
+            Admins,
+            true,
+        ),
+        route(
+            "GET",
+            format!("/my-partner/{accepted_partner}/end"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/my-partner/{accepted_partner}/end"),
             Admins,
             true,
         ),
@@ -345,6 +523,10 @@ enum Caller {
     Visitor,
     OtherAdmin,
     External,
+    /// Acting here through a partner, with a role like the read-only member's.
+    PartnerUser,
+    /// An Administrator here who is not the owner; calls only the owner's routes.
+    NonOwnerAdmin,
 }
 
 /// What a caller must get for a route.
@@ -357,13 +539,24 @@ fn expected(caller: Caller, route: &Route) -> &'static str {
         (Caller::External, Audience::Members) if route.scoped => "404",
         (Caller::External, _) => "403",
         (_, Audience::GrantedApi) => "404",
+        (Caller::OtherAdmin, Audience::Owner) if !route.scoped => "allowed",
+        (Caller::Admin, Audience::Owner) => "allowed",
+        (Caller::OtherAdmin, _) if route.scoped => "404",
+        (_, Audience::Owner) => "403",
+        // A partner user holds the client roles granted, as a member holding them would, but
+        // never the client's own partner relations.
+        (Caller::PartnerUser, _) if route.path.starts_with("/my-partner") => "403",
+        (Caller::PartnerUser, _) => expected_for_members(Caller::ReadOnly, route),
+        (Caller::NonOwnerAdmin, _) => expected_for_members(Caller::Admin, route),
         _ => expected_for_members(caller, route),
     }
 }
 
 fn expected_for_members(caller: Caller, route: &Route) -> &'static str {
     match caller {
-        Caller::Visitor | Caller::External => unreachable!("answered above"),
+        Caller::Visitor | Caller::External | Caller::PartnerUser | Caller::NonOwnerAdmin => {
+            unreachable!("answered above")
+        }
         Caller::OtherAdmin if route.scoped => "404",
         Caller::Admin | Caller::OtherAdmin => "allowed",
         Caller::ReadOnly if route.audience != Audience::Admins => "allowed",
@@ -477,21 +670,6 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
             .unwrap();
         sent[0].id
     };
-    let portal = catalog_and_external_user(&app, org, environment);
-    let ids = Ids {
-        organization: org,
-        member,
-        spare,
-        pending,
-        role: role_id(&app, org, "User"),
-        environment,
-        delivery,
-        api: portal.api,
-        other_api: portal.other_api,
-        api_group: portal.api_group,
-        external: portal.external,
-    };
-
     // Another organization with its own administrator.
     {
         let mut conn = app.pool.get().unwrap();
@@ -518,6 +696,26 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
         .unwrap();
     }
 
+    let portal = catalog_and_external_user(&app, org, environment);
+    let partners = partnerships(&app, org, member, operators);
+    let ids = Ids {
+        organization: org,
+        member,
+        spare,
+        pending,
+        role: role_id(&app, org, "User"),
+        environment,
+        delivery,
+        api: portal.api,
+        other_api: portal.other_api,
+        api_group: portal.api_group,
+        external: portal.external,
+        registered_partner: partners.registered_partner,
+        client_token: partners.client_token,
+        token_user: partners.token_user,
+        accepted_partner: partners.accepted_partner,
+    };
+
     let callers = [
         (Caller::Visitor, app.client()),
         (
@@ -539,6 +737,23 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
             Caller::External,
             app.signed_in_client(EXTERNAL_EMAIL, ADMIN_PASSWORD).await,
         ),
+        (Caller::PartnerUser, {
+            let client = app.signed_in_client(PARTNER_USER, ADMIN_PASSWORD).await;
+            client.page("/").await;
+            let switched = client
+                .post_form(
+                    "/organizations/switch",
+                    &[("organization_id", &org.to_string())],
+                )
+                .await;
+            assert_eq!(switched.status(), StatusCode::SEE_OTHER, "into the client");
+            client
+        }),
+        (
+            Caller::NonOwnerAdmin,
+            app.signed_in_client("second-admin@example.com", ADMIN_PASSWORD)
+                .await,
+        ),
         // Last, because an admin's calls change things.
         (Caller::Admin, admin),
     ];
@@ -546,6 +761,10 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
     let all_routes = routes(&ids);
     for (caller, client) in &callers {
         for route in &all_routes {
+            // Another admin's changes would leave nothing for the owner's calls to act on.
+            if *caller == Caller::NonOwnerAdmin && route.audience != Audience::Owner {
+                continue;
+            }
             let (status, location) = call(client, route).await;
             let got = verdict(status, &location);
             let want = expected(*caller, route);
@@ -664,5 +883,123 @@ fn catalog_and_external_user(app: &TestApp, org: i64, environment: i64) -> Porta
         other_api,
         api_group,
         external,
+    }
+}
+
+const PARTNER_USER: &str = "pat@partner.example";
+
+struct PartnerIds {
+    registered_partner: i64,
+    client_token: i64,
+    token_user: i64,
+    accepted_partner: i64,
+}
+
+/// The partner relations the partner routes act on: this organization registered a partner
+/// company (with a logo), is itself a partner whose token a client accepted (with this
+/// organization's member `member` authorized there), and accepted a token from "Partner Co",
+/// which authorized its member pat@partner.example with this organization's `operators` role.
+/// "Elsewhere" is a partner too, so its admin reaches the id lookups. A second, non-owner
+/// Administrator is added here.
+fn partnerships(app: &TestApp, org: i64, member: i64, operators: i64) -> PartnerIds {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::{organizations, partner_profiles, partnerships};
+    use gatehouse::domain::{account, organization, partner_token, partnership};
+    add_member(app, org, "second-admin@example.com", &["Administrator"]);
+    let actor = test_actor(app);
+    let mut conn = app.pool.get().unwrap();
+    let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    let new_account = |conn: &mut _, email: &str| {
+        account::insert(
+            conn,
+            &account::NewAccount {
+                email,
+                name: email,
+                password_hash: Some(&hash),
+                language: None,
+                created_at: actor.at,
+                password_changed_at: Some(actor.at),
+            },
+        )
+        .unwrap()
+        .id
+    };
+
+    // A registered partner company.
+    let registered_org =
+        organization::create_partner_organization(&mut conn, "Registered Co", &actor)
+            .unwrap()
+            .id;
+    let registered_partner: i64 = diesel::insert_into(partnerships::table)
+        .values((
+            partnerships::partner_organization_id.eq(registered_org),
+            partnerships::client_organization_id.eq(org),
+            partnerships::origin.eq("registration"),
+            partnerships::status.eq("pending"),
+            partnerships::created_at.eq(actor.at),
+        ))
+        .returning(partnerships::id)
+        .get_result(&mut conn)
+        .unwrap();
+    diesel::insert_into(partner_profiles::table)
+        .values((
+            partner_profiles::partnership_id.eq(registered_partner),
+            partner_profiles::name.eq("Registered Co"),
+            partner_profiles::logo.eq(b"\x89PNG\r\n\x1a\nlogo".to_vec()),
+            partner_profiles::logo_content_type.eq("image/png"),
+            partner_profiles::domains.eq("registered.example"),
+            partner_profiles::updated_at.eq(actor.at),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+
+    // This organization and Elsewhere are partners; a client accepted this one's token.
+    diesel::update(organizations::table.filter(organizations::name.eq("Elsewhere")))
+        .set(organizations::partner_enabled.eq(true))
+        .execute(&mut conn)
+        .unwrap();
+    partnership::enable_partner(&mut conn, org, &actor).unwrap();
+    let client_owner = new_account(&mut conn, "owner@client.example");
+    let client_org =
+        organization::create_with_owner(&mut conn, "Client Corp", client_owner, &actor)
+            .unwrap()
+            .id;
+    let (client_token, token) = partner_token::issue(&mut conn, org, &actor).unwrap();
+    let client_role = role_id(app, client_org, "User");
+    partner_token::accept(&mut conn, client_org, &token, &[client_role], &actor).unwrap();
+    partner_token::authorize(
+        &mut conn,
+        org,
+        client_token,
+        &[(member, client_role)],
+        &actor,
+    )
+    .unwrap();
+
+    // This organization accepted Partner Co's token; Partner Co authorized its member.
+    let partner_owner = new_account(&mut conn, "owner@partner.example");
+    let partner_org =
+        organization::create_with_owner(&mut conn, "Partner Co", partner_owner, &actor)
+            .unwrap()
+            .id;
+    partnership::enable_partner(&mut conn, partner_org, &actor).unwrap();
+    drop(conn);
+    let pat = add_member(app, partner_org, PARTNER_USER, &["User"]);
+    let mut conn = app.pool.get().unwrap();
+    let (accepted_partner, token) = partner_token::issue(&mut conn, partner_org, &actor).unwrap();
+    partner_token::accept(&mut conn, org, &token, &[operators], &actor).unwrap();
+    partner_token::authorize(
+        &mut conn,
+        partner_org,
+        accepted_partner,
+        &[(pat, operators)],
+        &actor,
+    )
+    .unwrap();
+    PartnerIds {
+        registered_partner,
+        client_token,
+        token_user: member,
+        accepted_partner,
     }
 }
