@@ -21,6 +21,8 @@ struct OverviewPage {
     member_count: i64,
     role_count: i64,
     is_owner: bool,
+    /// Acting here as a partner user: the partner the roles come through.
+    via_partner: Option<String>,
     permission_keys: Vec<&'static str>,
 }
 
@@ -60,6 +62,7 @@ pub async fn overview(
         member_count,
         role_count,
         is_owner: member.member.is_owner,
+        via_partner: member.member.via_partner.clone(),
         permission_keys: member
             .member
             .permissions

@@ -184,6 +184,8 @@ struct RolesPage {
     shown: i64,
     total: i64,
     return_to: String,
+    /// A registered partner's organization: its two roles are fixed.
+    roles_fixed: bool,
 }
 
 fn list_url(search: &str, sort: &str, descending: bool) -> String {
@@ -303,6 +305,7 @@ pub async fn list(
         shown: rows.len() as i64,
         rows,
         total,
+        roles_fixed: member.member.is_registered_partner,
         shell: Shell::new(&member, organizations, NavPage::Roles),
     };
     htmx::render(&req, &page, |page| page.as_table())

@@ -131,3 +131,46 @@ async fn create_admin_reads_the_password_from_standard_input() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test]
+async fn partner_enable_makes_an_organization_a_partner() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let (status, page) = admin.page("/clients").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("gatehouse partner enable"),
+        "not available yet"
+    );
+
+    let unknown = gatehouse(&app.database.url)
+        .args(["partner", "enable", "No Such Org"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no organization"));
+
+    let enabled = gatehouse(&app.database.url)
+        .args(["partner", "enable", ORGANIZATION])
+        .output()
+        .unwrap();
+    assert!(
+        enabled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&enabled.stderr)
+    );
+    assert!(String::from_utf8_lossy(&enabled.stdout).contains("is now a partner"));
+    let again = gatehouse(&app.database.url)
+        .args([
+            "partner",
+            "enable",
+            &first_organization_id(&app).to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("was already a partner"));
+
+    let (status, page) = admin.page("/clients").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("gatehouse partner enable"));
+    assert!(page.contains("/clients/new"), "tokens can be added now");
+}

@@ -167,3 +167,4 @@ my-partner-flash-rules-saved-grants-removed = Roles saved. Partner users lost th
 my-partner-flash-suspended = Partnership suspended.
 my-partner-flash-resumed = Partnership resumed.
 my-partner-flash-ended = Partnership ended.
+overview-via-partner = You act here as a partner user of { $partner }: your roles are the ones it authorized you with, within the rules this organization set.

@@ -167,3 +167,4 @@ my-partner-flash-rules-saved-grants-removed = Papéis salvos. Os usuários do pa
 my-partner-flash-suspended = Parceria suspensa.
 my-partner-flash-resumed = Parceria retomada.
 my-partner-flash-ended = Parceria encerrada.
+overview-via-partner = Você atua aqui como usuário parceiro de { $partner }: seus papéis são os que ele autorizou, dentro das regras definidas por esta organização.
