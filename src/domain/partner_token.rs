@@ -93,19 +93,23 @@ fn reload(conn: &mut DbConnection, id: i64) -> QueryResult<Partnership> {
         .first(conn)
 }
 
-/// A token of this partner organization (another organization's id, or a partnership that
-/// came from a registration, is not found).
-pub fn find_for_partner(
-    conn: &mut DbConnection,
-    partner_organization_id: i64,
-    id: i64,
-) -> DomainResult<Partnership> {
-    let found = shared::find_for_partner(conn, partner_organization_id, id)?;
+/// Only partnerships that started with a token are this module's: one that came from a
+/// registration (the Partners page's) is not found here.
+fn token_only(found: Partnership) -> DomainResult<Partnership> {
     if found.origin() == Origin::Token {
         Ok(found)
     } else {
         Err(DomainError::NotFound)
     }
+}
+
+/// A token of this partner organization (another organization's id is not found).
+pub fn find_for_partner(
+    conn: &mut DbConnection,
+    partner_organization_id: i64,
+    id: i64,
+) -> DomainResult<Partnership> {
+    token_only(shared::find_for_partner(conn, partner_organization_id, id)?)
 }
 
 /// A token this client organization accepted.
@@ -114,12 +118,15 @@ pub fn find_for_client(
     client_organization_id: i64,
     id: i64,
 ) -> DomainResult<Partnership> {
-    let found = shared::find_for_client(conn, client_organization_id, id)?;
-    if found.origin() == Origin::Token {
-        Ok(found)
-    } else {
-        Err(DomainError::NotFound)
-    }
+    token_only(shared::find_for_client(conn, client_organization_id, id)?)
+}
+
+/// The client's name, once a client accepted the token.
+fn client_name(conn: &mut DbConnection, partnership: &Partnership) -> QueryResult<Option<String>> {
+    partnership
+        .client_organization_id
+        .map(|client| organization_name(conn, client))
+        .transpose()
 }
 
 /// Moves a partnership from one of `from` to `to`; refuses with `refusal` when it is in none
@@ -154,6 +161,22 @@ fn transition(
         return refuse(refusal);
     }
     Ok(reload(conn, partnership.id)?)
+}
+
+/// A `transition` that is the whole change (deactivate, activate, suspend, resume), recorded as
+/// `action` on both sides.
+fn switch(
+    conn: &mut DbConnection,
+    partnership: &Partnership,
+    from: &[PartnershipStatus],
+    to: PartnershipStatus,
+    refusal: &'static str,
+    action: &str,
+    actor: &Actor,
+) -> DomainResult<()> {
+    let changed = transition(conn, partnership, from, to, actor.at, refusal)?;
+    record(conn, &changed, actor, action, audit_target(&changed), None)?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,6 +261,29 @@ pub fn authorized_users(
     Ok(users)
 }
 
+/// What both sides' lists count per partnership: the rules' role names and the partner users
+/// authorized.
+struct Tallies {
+    rules: HashMap<i64, Vec<String>>,
+    users: HashMap<i64, i64>,
+}
+
+impl Tallies {
+    fn of(conn: &mut DbConnection, rows: &[Partnership]) -> QueryResult<Self> {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        Ok(Self {
+            rules: rule_names(conn, &ids)?,
+            users: user_counts(conn, &ids)?,
+        })
+    }
+
+    /// The role names and the user count of one partnership.
+    fn take(&mut self, id: i64) -> (Vec<String>, i64) {
+        let users = self.users.get(&id).copied().unwrap_or(0);
+        (self.rules.remove(&id).unwrap_or_default(), users)
+    }
+}
+
 /// How many partner users each partnership authorizes.
 fn user_counts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
     let mut counts = HashMap::new();
@@ -301,22 +347,17 @@ pub fn list_for_partner(
         .order((partnerships::created_at.desc(), partnerships::id.desc()))
         .select(Partnership::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let counts = user_counts(conn, &ids)?;
-    let mut names = rule_names(conn, &ids)?;
+    let mut tallies = Tallies::of(conn, &rows)?;
     let mut summaries = Vec::with_capacity(rows.len());
     for row in rows {
-        let client_name = match row.client_organization_id {
-            Some(client) => Some(organization_name(conn, client)?),
-            None => None,
-        };
+        let (roles, users) = tallies.take(row.id);
         summaries.push(TokenSummary {
             id: row.id,
-            client_name,
+            client_name: client_name(conn, &row)?,
             status: row.status(),
             hint: hint_label(row.token_hint.as_deref()),
-            roles: names.remove(&row.id).unwrap_or_default(),
-            users: counts.get(&row.id).copied().unwrap_or(0),
+            roles,
+            users,
             created_at: row.created_at,
         });
     }
@@ -373,12 +414,8 @@ pub fn details_for_partner(
     id: i64,
 ) -> DomainResult<TokenDetails> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
-    let client_name = match partnership.client_organization_id {
-        Some(client) => Some(organization_name(conn, client)?),
-        None => None,
-    };
     Ok(TokenDetails {
-        client_name,
+        client_name: client_name(conn, &partnership)?,
         roles: rules_of(conn, id)?,
         users: authorized_users(conn, id)?,
         partnership,
@@ -438,16 +475,21 @@ fn grantable(
     Ok(partnership)
 }
 
+/// The ids of the roles in a partnership's rules.
+fn rule_ids(conn: &mut DbConnection, partnership_id: i64) -> QueryResult<Vec<i64>> {
+    partnership_roles::table
+        .filter(partnership_roles::partnership_id.eq(partnership_id))
+        .select(partnership_roles::role_id)
+        .load(conn)
+}
+
 /// Refuses any role outside the client's rules: a partner never hands out more.
 fn check_allowed(
     conn: &mut DbConnection,
     partnership_id: i64,
     role_ids: &[i64],
 ) -> DomainResult<()> {
-    let allowed: Vec<i64> = partnership_roles::table
-        .filter(partnership_roles::partnership_id.eq(partnership_id))
-        .select(partnership_roles::role_id)
-        .load(conn)?;
+    let allowed = rule_ids(conn, partnership_id)?;
     if role_ids.iter().all(|id| allowed.contains(id)) {
         Ok(())
     } else {
@@ -486,6 +528,20 @@ fn granted_role_ids(
         .filter(partnership_grants::membership_id.eq(membership_id))
         .select(partnership_grants::role_id)
         .load(conn)
+}
+
+/// Takes every role of one partner user in one partnership away; returns how many grants went.
+fn delete_grants(
+    conn: &mut DbConnection,
+    partnership_id: i64,
+    membership_id: i64,
+) -> QueryResult<usize> {
+    diesel::delete(
+        partnership_grants::table
+            .filter(partnership_grants::partnership_id.eq(partnership_id))
+            .filter(partnership_grants::membership_id.eq(membership_id)),
+    )
+    .execute(conn)
 }
 
 fn role_names(conn: &mut DbConnection, role_ids: &[i64]) -> QueryResult<String> {
@@ -580,19 +636,12 @@ pub fn set_user_roles(
     if before.is_empty() {
         return Err(DomainError::NotFound);
     }
-    let mut role_ids = role_ids.to_vec();
-    role_ids.sort_unstable();
-    role_ids.dedup();
+    let role_ids = sorted(role_ids);
     if role_ids.is_empty() {
         return refuse("clients-user-roles-none");
     }
     check_allowed(conn, id, &role_ids)?;
-    diesel::delete(
-        partnership_grants::table
-            .filter(partnership_grants::partnership_id.eq(id))
-            .filter(partnership_grants::membership_id.eq(membership_id)),
-    )
-    .execute(conn)?;
+    delete_grants(conn, id, membership_id)?;
     insert_grants(conn, id, membership_id, &role_ids, actor.at)?;
     let roles = format!("roles: {}", role_names(conn, &role_ids)?);
     record(
@@ -616,12 +665,7 @@ pub fn revoke_user(
 ) -> DomainResult<()> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
     let email = partner_member_email(conn, partner_organization_id, membership_id, false)?;
-    let removed = diesel::delete(
-        partnership_grants::table
-            .filter(partnership_grants::partnership_id.eq(id))
-            .filter(partnership_grants::membership_id.eq(membership_id)),
-    )
-    .execute(conn)?;
+    let removed = delete_grants(conn, id, membership_id)?;
     if removed == 0 {
         return Err(DomainError::NotFound);
     }
@@ -649,23 +693,15 @@ pub fn deactivate(
         PartnershipStatus::Suspended => "clients-deactivate-suspended",
         _ => "clients-deactivate-not-allowed",
     };
-    let changed = transition(
+    switch(
         conn,
         &partnership,
         &[PartnershipStatus::Pending, PartnershipStatus::Active],
         PartnershipStatus::Deactivated,
-        actor.at,
         refusal,
-    )?;
-    record(
-        conn,
-        &changed,
-        actor,
         "client_token.deactivated",
-        audit_target(&changed),
-        None,
-    )?;
-    Ok(())
+        actor,
+    )
 }
 
 /// Switches a deactivated token back on: Active with the same authorizations, or Pending when
@@ -682,23 +718,15 @@ pub fn activate(
     } else {
         PartnershipStatus::Pending
     };
-    let changed = transition(
+    switch(
         conn,
         &partnership,
         &[PartnershipStatus::Deactivated],
         to,
-        actor.at,
         "clients-activate-not-allowed",
-    )?;
-    record(
-        conn,
-        &changed,
-        actor,
         "client_token.activated",
-        audit_target(&changed),
-        None,
-    )?;
-    Ok(())
+        actor,
+    )
 }
 
 /// Deletes a token for good: the partnership, its rules and its grants (by cascade). The
@@ -916,17 +944,16 @@ pub fn list_for_client(
         .order(partnerships::id.asc())
         .select(Partnership::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let counts = user_counts(conn, &ids)?;
-    let mut names = rule_names(conn, &ids)?;
+    let mut tallies = Tallies::of(conn, &rows)?;
     let mut summaries = Vec::with_capacity(rows.len());
     for row in rows {
+        let (roles, users) = tallies.take(row.id);
         summaries.push(PartnerSummary {
             id: row.id,
             partner_name: partner_name(conn, &row)?,
             status: row.status(),
-            roles: names.remove(&row.id).unwrap_or_default(),
-            users: counts.get(&row.id).copied().unwrap_or(0),
+            roles,
+            users,
             activated_at: row.activated_at,
         });
     }
@@ -975,10 +1002,7 @@ pub fn set_rules(
     if role_ids.is_empty() {
         return refuse("my-partner-roles-required");
     }
-    let before: Vec<i64> = partnership_roles::table
-        .filter(partnership_roles::partnership_id.eq(id))
-        .select(partnership_roles::role_id)
-        .load(conn)?;
+    let before = rule_ids(conn, id)?;
     check_client_roles(conn, client_organization_id, &role_ids, &before)?;
     if sorted(&before) == role_ids {
         return Ok(0);
@@ -1015,23 +1039,15 @@ pub fn suspend(
     actor: &Actor,
 ) -> DomainResult<()> {
     let partnership = find_for_client(conn, client_organization_id, id)?;
-    let changed = transition(
+    switch(
         conn,
         &partnership,
         &[PartnershipStatus::Active],
         PartnershipStatus::Suspended,
-        actor.at,
         "my-partner-suspend-not-allowed",
-    )?;
-    record(
-        conn,
-        &changed,
-        actor,
         "client_token.suspended",
-        audit_target(&changed),
-        None,
-    )?;
-    Ok(())
+        actor,
+    )
 }
 
 /// The client resumes a suspended partnership: the same authorizations count again.
@@ -1046,23 +1062,15 @@ pub fn resume(
         PartnershipStatus::Deactivated => "my-partner-resume-deactivated",
         _ => "my-partner-resume-not-allowed",
     };
-    let changed = transition(
+    switch(
         conn,
         &partnership,
         &[PartnershipStatus::Suspended],
         PartnershipStatus::Active,
-        actor.at,
         refusal,
-    )?;
-    record(
-        conn,
-        &changed,
-        actor,
         "client_token.resumed",
-        audit_target(&changed),
-        None,
-    )?;
-    Ok(())
+        actor,
+    )
 }
 
 /// The client ends a partnership for good: status Ended, every authorization deleted. The

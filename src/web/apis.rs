@@ -3,7 +3,7 @@
 //! across environments). Admins create, edit and delete both; deletions ask for a typed word.
 //!
 //! API forms are multipart (they carry the document); the session layer has already checked
-//! their CSRF token, and `read_upload` reads them with a limit per field and in total.
+//! their CSRF token, and `upload::FileForm::read` reads them with a limit per field and in total.
 
 use std::collections::HashMap;
 
@@ -14,10 +14,9 @@ use actix_web::http::header::{
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::auth::middleware::UPLOAD_BODY_LIMIT;
+use crate::db::write_transaction;
 use crate::domain::api_catalog::{
     self, ApiFields, ApiGroup, ApiOperation, DocumentChange, ListedApi, StoredDocument,
 };
@@ -29,20 +28,23 @@ use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::web::confirm::{self, Prompt};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
+use crate::web::roles::shell;
+use crate::web::upload::{FileForm, UploadedFile};
 
 /// The word typed to confirm a deletion.
 pub const DELETE_WORD: &str = "DELETE";
 
-/// The file input of the API form.
-const DOCUMENT_FIELD: &str = "document";
-/// Any text field of the API form (a description is at most 2000 characters of up to 4 bytes).
-const TEXT_FIELD_LIMIT: usize = 16 * 1024;
-/// More parts than the form has is not our form.
-const MAX_PARTS: usize = 32;
+/// The API form: its file input is the OpenAPI document.
+const API_FORM: FileForm = FileForm {
+    file_field: "document",
+    file_limit: MAX_DOCUMENT_BYTES,
+    max_parts: 32,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/apis", web::get().to(catalog))
@@ -67,18 +69,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-async fn organizations(
-    state: &AppState,
-    member: &CurrentMember,
-) -> Result<Vec<organization::OrganizationChoice>, AppError> {
-    let account_id = member.account.account_id;
-    state
-        .db(move |conn| organization::choices_for_account(conn, account_id))
-        .await
+/// How an API is named on pages: its name and version.
+pub fn api_label(api: &api_catalog::Api) -> String {
+    format!("{} {}", api.name, api.version)
 }
 
-fn api_label(api: &api_catalog::Api) -> String {
-    format!("{} {}", api.name, api.version)
+/// The APIs of one environment (a fieldset of checkboxes on the forms that pick APIs).
+pub struct EnvironmentApis<T> {
+    pub id: i64,
+    pub name: String,
+    pub apis: Vec<T>,
+}
+
+/// The organization's APIs, in `api_catalog::list_apis` order (by environment), grouped per
+/// environment, each made into what the page shows; environments without APIs are left out.
+pub fn per_environment<T>(
+    apis: Vec<ListedApi>,
+    mut item: impl FnMut(api_catalog::Api) -> T,
+) -> Vec<EnvironmentApis<T>> {
+    let mut sections: Vec<EnvironmentApis<T>> = Vec::new();
+    for listed in apis {
+        let environment_id = listed.api.environment_id;
+        let shown = item(listed.api);
+        match sections.last_mut() {
+            Some(section) if section.id == environment_id => section.apis.push(shown),
+            _ => sections.push(EnvironmentApis {
+                id: environment_id,
+                name: listed.environment_name,
+                apis: vec![shown],
+            }),
+        }
+    }
+    sections
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,100 +246,6 @@ pub async fn catalog(
         word: DELETE_WORD,
     };
     htmx::render(&req, &page, |page| page.as_content())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the API form (multipart).
-
-struct UploadedFile {
-    filename: String,
-    bytes: Vec<u8>,
-    too_large: bool,
-}
-
-struct Upload {
-    fields: FormFields,
-    file: Option<UploadedFile>,
-}
-
-enum UploadError {
-    /// More than `UPLOAD_BODY_LIMIT` in all: 413.
-    TooLarge,
-    /// Not a form our page sends: 400.
-    Malformed,
-}
-
-impl UploadError {
-    fn response(self) -> Result<HttpResponse, AppError> {
-        match self {
-            Self::TooLarge => Ok(HttpResponse::PayloadTooLarge().finish()),
-            Self::Malformed => Err(AppError::BadRequest),
-        }
-    }
-}
-
-/// Reads the form's text fields (up to 16 KiB each) and its document (up to the document limit;
-/// a bigger one is marked, not kept). The whole body may not pass `UPLOAD_BODY_LIMIT` (the
-/// session layer buffers and checks forms without the CSRF header; htmx sends the header).
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, UploadError> {
-    let mut total = 0usize;
-    let mut pairs = Vec::new();
-    let mut file = None;
-    let mut parts = 0;
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|_| UploadError::Malformed)?;
-        parts += 1;
-        if parts > MAX_PARTS {
-            return Err(UploadError::Malformed);
-        }
-        let name = field.name().unwrap_or_default().to_owned();
-        let filename = field
-            .content_disposition()
-            .and_then(|disposition| disposition.get_filename())
-            .map(str::to_owned);
-        let limit = if name == DOCUMENT_FIELD {
-            MAX_DOCUMENT_BYTES
-        } else {
-            TEXT_FIELD_LIMIT
-        };
-        let mut data = Vec::new();
-        let mut over = false;
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| UploadError::Malformed)?;
-            total += chunk.len();
-            if total > UPLOAD_BODY_LIMIT {
-                return Err(UploadError::TooLarge);
-            }
-            if over || data.len() + chunk.len() > limit {
-                over = true;
-                data = Vec::new();
-            } else {
-                data.extend_from_slice(&chunk);
-            }
-        }
-        if name == DOCUMENT_FIELD {
-            let filename = filename.unwrap_or_default();
-            // A file input left empty still sends a part, without a name or content.
-            let chosen = over || !filename.is_empty() || !data.is_empty();
-            if chosen && file.is_none() {
-                file = Some(UploadedFile {
-                    filename,
-                    bytes: data,
-                    too_large: over,
-                });
-            }
-        } else {
-            if over {
-                return Err(UploadError::Malformed);
-            }
-            let value = String::from_utf8(data).map_err(|_| UploadError::Malformed)?;
-            pairs.push((name, value));
-        }
-    }
-    Ok(Upload {
-        fields: FormFields::from_pairs(pairs),
-        file,
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -672,69 +600,7 @@ pub async fn create_api(
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let upload = match read_upload(multipart).await {
-        Ok(upload) => upload,
-        Err(err) => return err.response(),
-    };
-    let t = member.ctx.tr();
-    let form = ApiForm::from_fields(&upload.fields);
-    let environment_id = form.environment_id()?;
-    check_environment(&state, &member, environment_id).await?;
-    let (fields, document) = match check_api_form(t, &form, environment_id, upload.file).await? {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return api_form_page(
-                &req,
-                &state,
-                &member,
-                None,
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    let had_document = document.is_some();
-    let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
-                api_catalog::create_api(conn, organization_id, &fields, document.as_ref(), &actor)
-            }))
-        })
-        .await?;
-    match outcome {
-        Ok(id) => Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            &format!("/apis#api-{id}"),
-            "apis-flash-api-created",
-        )),
-        Err(DomainError::Rule(violation)) => {
-            let errors = ApiErrors {
-                name: t.t(violation.message_key()),
-                document: if had_document {
-                    t.t("apis-document-choose-again")
-                } else {
-                    String::new()
-                },
-                ..ApiErrors::default()
-            };
-            api_form_page(
-                &req,
-                &state,
-                &member,
-                None,
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    save_api(&req, &state, &member, None, multipart).await
 }
 
 pub async fn update_api(
@@ -751,73 +617,103 @@ pub async fn update_api(
     state
         .db(move |conn| api_catalog::find_api(conn, organization_id, id))
         .await?;
-    let upload = match read_upload(multipart).await {
+    save_api(&req, &state, &member, Some(id), multipart).await
+}
+
+/// Creates an API (`id` None) or updates one from the submitted form; a form with mistakes, or
+/// refused by a rule, comes back with 422.
+async fn save_api(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: Option<i64>,
+    multipart: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let upload = match API_FORM.read(multipart).await {
         Ok(upload) => upload,
         Err(err) => return err.response(),
     };
     let t = member.ctx.tr();
     let form = ApiForm::from_fields(&upload.fields);
     let environment_id = form.environment_id()?;
-    check_environment(&state, &member, environment_id).await?;
-    let (fields, document) = match check_api_form(t, &form, environment_id, upload.file).await? {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return api_form_page(
-                &req,
-                &state,
-                &member,
-                Some(id),
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+    check_environment(state, member, environment_id).await?;
+    let errors = match check_api_form(t, &form, environment_id, upload.file).await? {
+        Err(errors) => errors,
+        Ok((fields, document)) => {
+            let had_document = document.is_some();
+            match store_api(state, member, id, fields, document, form.remove_document).await? {
+                Ok(saved) => {
+                    let flash = if id.is_some() {
+                        "apis-flash-api-updated"
+                    } else {
+                        "apis-flash-api-created"
+                    };
+                    return Ok(htmx::see_other_with_flash(
+                        req,
+                        &state.settings,
+                        &format!("/apis#api-{saved}"),
+                        flash,
+                    ));
+                }
+                Err(DomainError::Rule(violation)) => ApiErrors {
+                    name: t.t(violation.message_key()),
+                    document: if had_document {
+                        t.t("apis-document-choose-again")
+                    } else {
+                        String::new()
+                    },
+                    ..ApiErrors::default()
+                },
+                Err(other) => return Err(other.into()),
+            }
         }
     };
-    let had_document = document.is_some();
-    let change = match document {
-        Some(document) => DocumentChange::Replace(document),
-        None if form.remove_document => DocumentChange::Remove,
-        None => DocumentChange::Keep,
-    };
+    api_form_page(
+        req,
+        state,
+        member,
+        id,
+        Some(form),
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// Writes a checked API form: a new API (`id` None, answering its id) or the changes to one
+/// (a new document replaces the stored one; without one, "remove" removes it).
+async fn store_api(
+    state: &AppState,
+    member: &CurrentMember,
+    id: Option<i64>,
+    fields: ApiFields,
+    document: Option<StoredDocument>,
+    remove_document: bool,
+) -> Result<Result<i64, DomainError>, AppError> {
+    let organization_id = member.organization_id();
     let actor = member.actor(state.now());
-    let outcome = state
+    state
         .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
-                api_catalog::update_api(conn, organization_id, id, &fields, &change, &actor)
+            Ok::<_, AppError>(write_transaction(conn, |conn| match id {
+                None => api_catalog::create_api(
+                    conn,
+                    organization_id,
+                    &fields,
+                    document.as_ref(),
+                    &actor,
+                ),
+                Some(id) => {
+                    let change = match document {
+                        Some(document) => DocumentChange::Replace(document),
+                        None if remove_document => DocumentChange::Remove,
+                        None => DocumentChange::Keep,
+                    };
+                    api_catalog::update_api(conn, organization_id, id, &fields, &change, &actor)
+                        .map(|()| id)
+                }
             }))
         })
-        .await?;
-    match outcome {
-        Ok(()) => Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            &format!("/apis#api-{id}"),
-            "apis-flash-api-updated",
-        )),
-        Err(DomainError::Rule(violation)) => {
-            let errors = ApiErrors {
-                name: t.t(violation.message_key()),
-                document: if had_document {
-                    t.t("apis-document-choose-again")
-                } else {
-                    String::new()
-                },
-                ..ApiErrors::default()
-            };
-            api_form_page(
-                &req,
-                &state,
-                &member,
-                Some(id),
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -879,8 +775,48 @@ struct DeletePage {
     action: String,
     back: String,
     submit: String,
-    word: &'static str,
-    error: String,
+    confirm: Prompt,
+}
+
+/// What a delete page is about.
+#[derive(Clone, Copy)]
+enum Deletion {
+    Api(i64),
+    Group(i64),
+}
+
+impl Deletion {
+    /// What the page says goes; another organization's id answers 404.
+    async fn doomed(self, state: &AppState, member: &CurrentMember) -> Result<Doomed, AppError> {
+        match self {
+            Self::Api(id) => doomed_api(state, member, id).await,
+            Self::Group(id) => doomed_group(state, member, id).await,
+        }
+    }
+
+    /// Deletes it; answers where the catalog goes next and the flash that says so.
+    async fn apply(
+        self,
+        state: &AppState,
+        member: &CurrentMember,
+    ) -> Result<(&'static str, &'static str), AppError> {
+        let organization_id = member.organization_id();
+        let actor = member.actor(state.now());
+        match self {
+            Self::Api(id) => {
+                state
+                    .write(move |conn| api_catalog::delete_api(conn, organization_id, id, &actor))
+                    .await?;
+                Ok(("/apis", "apis-flash-api-deleted"))
+            }
+            Self::Group(id) => {
+                state
+                    .write(move |conn| api_catalog::delete_group(conn, organization_id, id, &actor))
+                    .await?;
+                Ok(("/apis#groups", "apis-flash-group-deleted"))
+            }
+        }
+    }
 }
 
 struct Doomed {
@@ -895,21 +831,21 @@ async fn delete_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    doomed: Doomed,
-    error: String,
-    status: StatusCode,
+    deletion: Deletion,
+    confirm: Prompt,
 ) -> Result<HttpResponse, AppError> {
+    let doomed = deletion.doomed(state, member).await?;
+    let status = confirm.status();
     let page = DeletePage {
         t: member.ctx.tr(),
-        shell: Shell::new(member, organizations(state, member).await?, NavPage::Apis),
+        shell: shell(state, member, NavPage::Apis).await?,
         title: doomed.title,
         body: doomed.body,
         effects: doomed.effects,
         action: doomed.action,
         back: "/apis".to_owned(),
         submit: doomed.submit,
-        word: DELETE_WORD,
-        error,
+        confirm,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
 }
@@ -983,11 +919,24 @@ async fn doomed_group(
     })
 }
 
-fn word_mismatch(member: &CurrentMember) -> String {
-    member
-        .ctx
-        .tr()
-        .t1("confirm-word-mismatch", "word", DELETE_WORD)
+/// Deletes when the typed word matches; otherwise the page again, saying so, with 422.
+async fn delete_confirmed(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    deletion: Deletion,
+    fields: &FormFields,
+) -> Result<HttpResponse, AppError> {
+    if let Err(prompt) = confirm::typed_word(member.ctx.tr(), fields, DELETE_WORD) {
+        return delete_page(req, state, member, deletion, prompt).await;
+    }
+    let (location, flash) = deletion.apply(state, member).await?;
+    Ok(htmx::see_other_with_flash(
+        req,
+        &state.settings,
+        location,
+        flash,
+    ))
 }
 
 pub async fn confirm_delete_api(
@@ -997,8 +946,8 @@ pub async fn confirm_delete_api(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let doomed = doomed_api(&state, &member, id.into_inner()).await?;
-    delete_page(&req, &state, &member, doomed, String::new(), StatusCode::OK).await
+    let deletion = Deletion::Api(id.into_inner());
+    delete_page(&req, &state, &member, deletion, Prompt::new(DELETE_WORD)).await
 }
 
 pub async fn delete_api(
@@ -1009,30 +958,8 @@ pub async fn delete_api(
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let id = id.into_inner();
-    if fields.text("confirm").trim() != DELETE_WORD {
-        let doomed = doomed_api(&state, &member, id).await?;
-        return delete_page(
-            &req,
-            &state,
-            &member,
-            doomed,
-            word_mismatch(&member),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| api_catalog::delete_api(conn, organization_id, id, &actor))
-        .await?;
-    Ok(htmx::see_other_with_flash(
-        &req,
-        &state.settings,
-        "/apis",
-        "apis-flash-api-deleted",
-    ))
+    let deletion = Deletion::Api(id.into_inner());
+    delete_confirmed(&req, &state, &member, deletion, &fields).await
 }
 
 pub async fn confirm_delete_group(
@@ -1042,8 +969,8 @@ pub async fn confirm_delete_group(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let doomed = doomed_group(&state, &member, id.into_inner()).await?;
-    delete_page(&req, &state, &member, doomed, String::new(), StatusCode::OK).await
+    let deletion = Deletion::Group(id.into_inner());
+    delete_page(&req, &state, &member, deletion, Prompt::new(DELETE_WORD)).await
 }
 
 pub async fn delete_group(
@@ -1054,30 +981,8 @@ pub async fn delete_group(
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let id = id.into_inner();
-    if fields.text("confirm").trim() != DELETE_WORD {
-        let doomed = doomed_group(&state, &member, id).await?;
-        return delete_page(
-            &req,
-            &state,
-            &member,
-            doomed,
-            word_mismatch(&member),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| api_catalog::delete_group(conn, organization_id, id, &actor))
-        .await?;
-    Ok(htmx::see_other_with_flash(
-        &req,
-        &state.settings,
-        "/apis#groups",
-        "apis-flash-group-deleted",
-    ))
+    let deletion = Deletion::Group(id.into_inner());
+    delete_confirmed(&req, &state, &member, deletion, &fields).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1103,13 +1008,6 @@ pub struct ApiChoice {
     pub checked: bool,
 }
 
-/// The APIs of one environment, as a fieldset of checkboxes.
-pub struct ApiChoiceSection {
-    pub id: i64,
-    pub name: String,
-    pub apis: Vec<ApiChoice>,
-}
-
 #[derive(Template)]
 #[template(path = "apis/group_form.html", blocks = ["content"])]
 struct GroupFormPage {
@@ -1119,7 +1017,7 @@ struct GroupFormPage {
     editing: Option<(i64, String)>,
     form: GroupForm,
     errors: GroupErrors,
-    sections: Vec<ApiChoiceSection>,
+    sections: Vec<EnvironmentApis<ApiChoice>>,
 }
 
 impl GroupFormPage {
@@ -1129,29 +1027,6 @@ impl GroupFormPage {
             None => "/apis/groups".to_owned(),
         }
     }
-}
-
-/// The organization's APIs per environment (environments without APIs are left out).
-fn choice_sections(apis: Vec<ListedApi>, checked: &[i64]) -> Vec<ApiChoiceSection> {
-    let mut sections: Vec<ApiChoiceSection> = Vec::new();
-    for listed in apis {
-        let api = listed.api;
-        let choice = ApiChoice {
-            checked: checked.contains(&api.id),
-            id: api.id,
-            name: api.name,
-            version: api.version,
-        };
-        match sections.last_mut() {
-            Some(section) if section.id == api.environment_id => section.apis.push(choice),
-            _ => sections.push(ApiChoiceSection {
-                id: api.environment_id,
-                name: listed.environment_name,
-                apis: vec![choice],
-            }),
-        }
-    }
-    sections
 }
 
 async fn group_form_page(
@@ -1196,7 +1071,12 @@ async fn group_form_page(
         t: member.ctx.tr(),
         shell: Shell::new(member, organizations, NavPage::Apis),
         editing: edited.map(|(group, _)| (group.id, group.name)),
-        sections: choice_sections(apis, &form.api_ids),
+        sections: per_environment(apis, |api| ApiChoice {
+            checked: form.api_ids.contains(&api.id),
+            id: api.id,
+            name: api.name,
+            version: api.version,
+        }),
         form,
         errors,
     };
@@ -1277,65 +1157,7 @@ pub async fn create_group(
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let t = member.ctx.tr();
-    let (form, checked) = check_group_form(&state, &member, &fields).await?;
-    let (name, description) = match checked {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return group_form_page(
-                &req,
-                &state,
-                &member,
-                None,
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    let api_ids = form.api_ids.clone();
-    let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
-                api_catalog::create_group(
-                    conn,
-                    organization_id,
-                    &name,
-                    &description,
-                    &api_ids,
-                    &actor,
-                )
-            }))
-        })
-        .await?;
-    match outcome {
-        Ok(id) => Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            &format!("/apis#group-{id}"),
-            "apis-flash-group-created",
-        )),
-        Err(DomainError::Rule(violation)) => {
-            let errors = GroupErrors {
-                name: t.t(violation.message_key()),
-                ..GroupErrors::default()
-            };
-            group_form_page(
-                &req,
-                &state,
-                &member,
-                None,
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    save_group(&req, &state, &member, None, &fields).await
 }
 
 pub async fn update_group(
@@ -1347,33 +1169,84 @@ pub async fn update_group(
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
     let id = id.into_inner();
-    let t = member.ctx.tr();
     let organization_id = member.organization_id();
     state
         .db(move |conn| api_catalog::find_group(conn, organization_id, id))
         .await?;
-    let (form, checked) = check_group_form(&state, &member, &fields).await?;
-    let (name, description) = match checked {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return group_form_page(
-                &req,
-                &state,
-                &member,
-                Some(id),
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+    save_group(&req, &state, &member, Some(id), &fields).await
+}
+
+/// Creates a group (`id` None) or updates one from the submitted form; a form with mistakes, or
+/// refused by a rule, comes back with 422.
+async fn save_group(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: Option<i64>,
+    fields: &FormFields,
+) -> Result<HttpResponse, AppError> {
+    let t = member.ctx.tr();
+    let (form, checked) = check_group_form(state, member, fields).await?;
+    let errors = match checked {
+        Err(errors) => errors,
+        Ok((name, description)) => {
+            match store_group(state, member, id, name, description, form.api_ids.clone()).await? {
+                Ok(saved) => {
+                    let flash = if id.is_some() {
+                        "apis-flash-group-updated"
+                    } else {
+                        "apis-flash-group-created"
+                    };
+                    return Ok(htmx::see_other_with_flash(
+                        req,
+                        &state.settings,
+                        &format!("/apis#group-{saved}"),
+                        flash,
+                    ));
+                }
+                Err(DomainError::Rule(violation)) => GroupErrors {
+                    name: t.t(violation.message_key()),
+                    ..GroupErrors::default()
+                },
+                Err(other) => return Err(other.into()),
+            }
         }
     };
+    group_form_page(
+        req,
+        state,
+        member,
+        id,
+        Some(form),
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// Writes a checked group form: a new group (`id` None, answering its id) or the changes to one.
+async fn store_group(
+    state: &AppState,
+    member: &CurrentMember,
+    id: Option<i64>,
+    name: String,
+    description: String,
+    api_ids: Vec<i64>,
+) -> Result<Result<i64, DomainError>, AppError> {
+    let organization_id = member.organization_id();
     let actor = member.actor(state.now());
-    let api_ids = form.api_ids.clone();
-    let outcome = state
+    state
         .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
-                api_catalog::update_group(
+            Ok::<_, AppError>(write_transaction(conn, |conn| match id {
+                None => api_catalog::create_group(
+                    conn,
+                    organization_id,
+                    &name,
+                    &description,
+                    &api_ids,
+                    &actor,
+                ),
+                Some(id) => api_catalog::update_group(
                     conn,
                     organization_id,
                     id,
@@ -1382,34 +1255,10 @@ pub async fn update_group(
                     &api_ids,
                     &actor,
                 )
+                .map(|()| id),
             }))
         })
-        .await?;
-    match outcome {
-        Ok(()) => Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            &format!("/apis#group-{id}"),
-            "apis-flash-group-updated",
-        )),
-        Err(DomainError::Rule(violation)) => {
-            let errors = GroupErrors {
-                name: t.t(violation.message_key()),
-                ..GroupErrors::default()
-            };
-            group_form_page(
-                &req,
-                &state,
-                &member,
-                Some(id),
-                Some(form),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+        .await
 }
 
 #[cfg(test)]

@@ -6,17 +6,18 @@
 //! it one; every other route answers them 403. Partner users acting in a client (via a partner)
 //! are refused everywhere, as on My Partner.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::domain::partner_token::{self, AllowedRole, Candidate, TokenDetails};
+use crate::db::write_transaction;
+use crate::domain::partner_token::{self, AllowedRole, AuthorizedUser, Candidate, TokenDetails};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::permission::Permission;
 use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::web::confirm::{self, Prompt, status_of};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
 use crate::web::format::Viewer;
@@ -62,8 +63,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Admins of the organization acting as its members: a partner user inside a client (via a
-/// partner) never issues that client's tokens, even with Admin there.
-fn require_admin(member: &CurrentMember) -> Result<(), AppError> {
+/// partner) never issues that client's tokens, nor accepts a partner's for it (My Partner), even
+/// with Admin there.
+pub(crate) fn require_admin(member: &CurrentMember) -> Result<(), AppError> {
     member.require(Permission::Admin)?;
     if member.member.via_partner.is_some() {
         return Err(AppError::Forbidden);
@@ -96,14 +98,29 @@ fn client_url(id: i64) -> String {
     format!("/clients/{id}")
 }
 
-/// The usual answer to a change: back to `back` with `flash`, or with the rule's message.
-fn answer(
+/// One click that moves a token or partnership to another status, on either side
+/// (`change(conn, organization, id, actor)`: deactivate and activate here, suspend and resume on
+/// My Partner), in one write transaction. Then back to `back` with `flash`; when the status no
+/// longer allows it (another admin got there first), back with the rule's message rather than
+/// an error page.
+pub(crate) async fn switch(
     req: &HttpRequest,
     state: &AppState,
-    outcome: Result<(), DomainError>,
+    member: &CurrentMember,
+    id: i64,
+    change: confirm::Change,
     back: &str,
     flash: &str,
 ) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
+                change(conn, organization_id, id, &actor)
+            }))
+        })
+        .await?;
     match outcome {
         Ok(()) => Ok(htmx::see_other_with_flash(
             req,
@@ -119,6 +136,18 @@ fn answer(
         )),
         Err(other) => Err(other.into()),
     }
+}
+
+/// One of this partner organization's tokens (another's id is not found).
+async fn load_details(
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+) -> Result<TokenDetails, AppError> {
+    let organization_id = member.organization_id();
+    state
+        .db(move |conn| partner_token::details_for_partner(conn, organization_id, id))
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,12 +278,25 @@ pub async fn create(
 // ---------------------------------------------------------------------------------------------
 // One client.
 
+/// A partner user authorized in a client, as both sides' pages list them.
 pub struct UserRow {
     pub membership_id: i64,
     pub name: String,
     pub email: String,
     pub active: bool,
     pub roles: Vec<String>,
+}
+
+impl From<AuthorizedUser> for UserRow {
+    fn from(user: AuthorizedUser) -> Self {
+        Self {
+            membership_id: user.membership_id,
+            name: user.name,
+            email: user.email,
+            active: user.active,
+            roles: user.roles.into_iter().map(|role| role.name).collect(),
+        }
+    }
 }
 
 /// One row of the "authorize users" form: a member, and a box per allowed role.
@@ -301,14 +343,14 @@ impl DetailPage {
     }
 }
 
+/// The client's page, or (`refused`: the message and the ticked `grant` values) the page again
+/// after the authorize form was refused (422).
 async fn detail_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
     id: i64,
-    authorize_error: String,
-    ticked: Vec<String>,
-    status: StatusCode,
+    refused: Option<(String, Vec<String>)>,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let (details, mut candidates): (TokenDetails, Vec<Candidate>) = state
@@ -321,6 +363,8 @@ async fn detail_page(
         .await?;
     let more_candidates = candidates.len() as i64 > CANDIDATE_LIMIT;
     candidates.truncate(CANDIDATE_LIMIT as usize);
+    let status = status_of(&refused);
+    let (authorize_error, ticked) = refused.unwrap_or_default();
     let viewer = Viewer::of(&member.ctx);
     let partnership = &details.partnership;
     let current = partnership.status();
@@ -346,17 +390,7 @@ async fn detail_page(
         can_activate: current == PartnershipStatus::Deactivated,
         client_name: details.client_name,
         roles: details.roles,
-        users: details
-            .users
-            .into_iter()
-            .map(|user| UserRow {
-                membership_id: user.membership_id,
-                name: user.name,
-                email: user.email,
-                active: user.active,
-                roles: user.roles.into_iter().map(|role| role.name).collect(),
-            })
-            .collect(),
+        users: details.users.into_iter().map(UserRow::from).collect(),
         candidates: candidates
             .into_iter()
             .map(|candidate| CandidateRow {
@@ -381,16 +415,7 @@ pub async fn detail(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     require_partner_admin(&member)?;
-    detail_page(
-        &req,
-        &state,
-        &member,
-        id.into_inner(),
-        String::new(),
-        Vec::new(),
-        StatusCode::OK,
-    )
-    .await
+    detail_page(&req, &state, &member, id.into_inner(), None).await
 }
 
 /// `grant=<membership id>:<role id>` pairs; anything else answers 400.
@@ -422,7 +447,7 @@ pub async fn authorize(
     let actor = member.actor(state.now());
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
                 partner_token::authorize(conn, organization_id, id, &grants, &actor)
             }))
         })
@@ -435,17 +460,11 @@ pub async fn authorize(
             "clients-flash-authorized",
         )),
         Err(DomainError::Rule(violation)) => {
-            let error = member.ctx.tr().t(violation.message_key());
-            detail_page(
-                &req,
-                &state,
-                &member,
-                id,
-                error,
+            let refused = Some((
+                member.ctx.tr().t(violation.message_key()),
                 fields.all("grant"),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            ));
+            detail_page(&req, &state, &member, id, refused).await
         }
         Err(other) => Err(other.into()),
     }
@@ -454,11 +473,24 @@ pub async fn authorize(
 // ---------------------------------------------------------------------------------------------
 // One authorized user: their roles, and revoking them.
 
+/// A role's box in a form of roles (an authorized user's here, the rules on My Partner).
 pub struct RoleChoice {
     pub id: i64,
     pub name: String,
     pub active: bool,
     pub checked: bool,
+}
+
+impl RoleChoice {
+    /// A role's box, ticked when the role is among `chosen`.
+    pub fn new(id: i64, name: String, active: bool, chosen: &[i64]) -> Self {
+        Self {
+            checked: chosen.contains(&id),
+            id,
+            name,
+            active,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -479,11 +511,8 @@ async fn load_user(
     member: &CurrentMember,
     id: i64,
     membership_id: i64,
-) -> Result<(TokenDetails, partner_token::AuthorizedUser), AppError> {
-    let organization_id = member.organization_id();
-    let details = state
-        .db(move |conn| partner_token::details_for_partner(conn, organization_id, id))
-        .await?;
+) -> Result<(TokenDetails, AuthorizedUser), AppError> {
+    let details = load_details(state, member, id).await?;
     let user = details
         .users
         .iter()
@@ -493,18 +522,23 @@ async fn load_user(
     Ok((details, user))
 }
 
+/// An authorized user's roles, or (`refused`: the message and the roles chosen) the form again
+/// after it was refused (422).
 async fn user_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
     (id, membership_id): (i64, i64),
-    chosen: Option<Vec<i64>>,
-    error: String,
-    status: StatusCode,
+    refused: Option<(String, Vec<i64>)>,
 ) -> Result<HttpResponse, AppError> {
     let (details, user) = load_user(state, member, id, membership_id).await?;
-    let chosen =
-        chosen.unwrap_or_else(|| user.roles.iter().map(|role| role.id).collect::<Vec<_>>());
+    let status = status_of(&refused);
+    let (error, chosen) = refused.unwrap_or_else(|| {
+        (
+            String::new(),
+            user.roles.iter().map(|role| role.id).collect(),
+        )
+    });
     let page = UserPage {
         t: member.ctx.tr(),
         id,
@@ -512,20 +546,9 @@ async fn user_page(
         choices: details
             .roles
             .into_iter()
-            .map(|role| RoleChoice {
-                checked: chosen.contains(&role.id),
-                id: role.id,
-                name: role.name,
-                active: role.active,
-            })
+            .map(|role| RoleChoice::new(role.id, role.name, role.active, &chosen))
             .collect(),
-        user: UserRow {
-            membership_id: user.membership_id,
-            name: user.name,
-            email: user.email,
-            active: user.active,
-            roles: user.roles.into_iter().map(|role| role.name).collect(),
-        },
+        user: user.into(),
         error,
         shell: shell(state, member, NavPage::Clients).await?,
     };
@@ -539,16 +562,7 @@ pub async fn edit_user_page(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     require_partner_admin(&member)?;
-    user_page(
-        &req,
-        &state,
-        &member,
-        path.into_inner(),
-        None,
-        String::new(),
-        StatusCode::OK,
-    )
-    .await
+    user_page(&req, &state, &member, path.into_inner(), None).await
 }
 
 pub async fn edit_user(
@@ -566,7 +580,7 @@ pub async fn edit_user(
     let chosen = role_ids.clone();
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
+            Ok::<_, AppError>(write_transaction(conn, |conn| {
                 partner_token::set_user_roles(
                     conn,
                     organization_id,
@@ -586,17 +600,8 @@ pub async fn edit_user(
             "clients-flash-user-saved",
         )),
         Err(DomainError::Rule(violation)) => {
-            let error = member.ctx.tr().t(violation.message_key());
-            user_page(
-                &req,
-                &state,
-                &member,
-                (id, membership_id),
-                Some(chosen),
-                error,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let refused = Some((member.ctx.tr().t(violation.message_key()), chosen));
+            user_page(&req, &state, &member, (id, membership_id), refused).await
         }
         Err(other) => Err(other.into()),
     }
@@ -625,13 +630,7 @@ pub async fn confirm_revoke(
         t: member.ctx.tr(),
         id,
         client_name: details.client_name.unwrap_or_default(),
-        user: UserRow {
-            membership_id: user.membership_id,
-            name: user.name,
-            email: user.email,
-            active: user.active,
-            roles: user.roles.into_iter().map(|role| role.name).collect(),
-        },
+        user: user.into(),
         shell: shell(&state, &member, NavPage::Clients).await?,
     };
     htmx::render(&req, &page, |page| page.as_content())
@@ -663,15 +662,31 @@ pub async fn revoke(
 // ---------------------------------------------------------------------------------------------
 // Deactivating, activating and deleting the token.
 
+/// What the deactivate and delete pages say about their token.
+pub struct TokenFacts {
+    pub id: i64,
+    pub hint: String,
+    pub client_name: Option<String>,
+    pub users: usize,
+}
+
+impl TokenFacts {
+    fn of(details: TokenDetails) -> Self {
+        Self {
+            id: details.partnership.id,
+            hint: partner_token::hint_label(details.partnership.token_hint.as_deref()),
+            client_name: details.client_name,
+            users: details.users.len(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "clients/deactivate.html", blocks = ["content"])]
 struct DeactivatePage {
     t: Tr,
     shell: Shell,
-    id: i64,
-    hint: String,
-    client_name: Option<String>,
-    users: usize,
+    token: TokenFacts,
 }
 
 pub async fn confirm_deactivate(
@@ -681,16 +696,10 @@ pub async fn confirm_deactivate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     require_partner_admin(&member)?;
-    let (organization_id, id) = (member.organization_id(), id.into_inner());
-    let details = state
-        .db(move |conn| partner_token::details_for_partner(conn, organization_id, id))
-        .await?;
+    let details = load_details(&state, &member, id.into_inner()).await?;
     let page = DeactivatePage {
         t: member.ctx.tr(),
-        id,
-        hint: partner_token::hint_label(details.partnership.token_hint.as_deref()),
-        client_name: details.client_name,
-        users: details.users.len(),
+        token: TokenFacts::of(details),
         shell: shell(&state, &member, NavPage::Clients).await?,
     };
     htmx::render(&req, &page, |page| page.as_content())
@@ -703,22 +712,18 @@ pub async fn deactivate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     require_partner_admin(&member)?;
-    let (organization_id, id) = (member.organization_id(), id.into_inner());
-    let actor = member.actor(state.now());
-    let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
-                partner_token::deactivate(conn, organization_id, id, &actor)
-            }))
-        })
-        .await?;
-    answer(
+    let id = id.into_inner();
+    let flash = "clients-flash-deactivated";
+    switch(
         &req,
         &state,
-        outcome,
+        &member,
+        id,
+        partner_token::deactivate,
         &client_url(id),
-        "clients-flash-deactivated",
+        flash,
     )
+    .await
 }
 
 pub async fn activate(
@@ -728,22 +733,18 @@ pub async fn activate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     require_partner_admin(&member)?;
-    let (organization_id, id) = (member.organization_id(), id.into_inner());
-    let actor = member.actor(state.now());
-    let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(crate::db::write_transaction(conn, |conn| {
-                partner_token::activate(conn, organization_id, id, &actor)
-            }))
-        })
-        .await?;
-    answer(
+    let id = id.into_inner();
+    let flash = "clients-flash-activated";
+    switch(
         &req,
         &state,
-        outcome,
+        &member,
+        id,
+        partner_token::activate,
         &client_url(id),
-        "clients-flash-activated",
+        flash,
     )
+    .await
 }
 
 #[derive(Template)]
@@ -751,12 +752,8 @@ pub async fn activate(
 struct DeletePage {
     t: Tr,
     shell: Shell,
-    id: i64,
-    hint: String,
-    client_name: Option<String>,
-    users: usize,
-    word: &'static str,
-    error: String,
+    token: TokenFacts,
+    confirm: Prompt,
 }
 
 async fn delete_page(
@@ -764,21 +761,14 @@ async fn delete_page(
     state: &AppState,
     member: &CurrentMember,
     id: i64,
-    error: String,
-    status: StatusCode,
+    confirm: Prompt,
 ) -> Result<HttpResponse, AppError> {
-    let organization_id = member.organization_id();
-    let details = state
-        .db(move |conn| partner_token::details_for_partner(conn, organization_id, id))
-        .await?;
+    let details = load_details(state, member, id).await?;
+    let status = confirm.status();
     let page = DeletePage {
         t: member.ctx.tr(),
-        id,
-        hint: partner_token::hint_label(details.partnership.token_hint.as_deref()),
-        client_name: details.client_name,
-        users: details.users.len(),
-        word: DELETE_WORD,
-        error,
+        token: TokenFacts::of(details),
+        confirm,
         shell: shell(state, member, NavPage::Clients).await?,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
@@ -791,15 +781,8 @@ pub async fn confirm_delete(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     require_partner_admin(&member)?;
-    delete_page(
-        &req,
-        &state,
-        &member,
-        id.into_inner(),
-        String::new(),
-        StatusCode::OK,
-    )
-    .await
+    let prompt = Prompt::new(DELETE_WORD);
+    delete_page(&req, &state, &member, id.into_inner(), prompt).await
 }
 
 pub async fn delete(
@@ -811,33 +794,21 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     require_partner_admin(&member)?;
     let id = id.into_inner();
-    if fields.text("confirm").trim() != DELETE_WORD {
+    if let Err(prompt) = confirm::typed_word(member.ctx.tr(), &fields, DELETE_WORD) {
         // Another organization's id answers 404 whatever was typed (delete_page looks it up).
-        let error = member
-            .ctx
-            .tr()
-            .t1("confirm-word-mismatch", "word", DELETE_WORD);
-        return delete_page(
-            &req,
-            &state,
-            &member,
-            id,
-            error,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return delete_page(&req, &state, &member, id, prompt).await;
     }
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| partner_token::delete(conn, organization_id, id, &actor))
-        .await?;
-    Ok(htmx::see_other_with_flash(
+    let flash = "clients-flash-deleted";
+    confirm::apply(
         &req,
-        &state.settings,
+        &state,
+        &member,
+        id,
+        partner_token::delete,
         LIST,
-        "clients-flash-deleted",
-    ))
+        flash,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -4,10 +4,8 @@
 //!
 //! Whoever may view the users page may view the tab; every change needs Admin.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 use time::{Date, PrimitiveDateTime};
 
 use crate::db::write_transaction;
@@ -23,15 +21,16 @@ use crate::domain::permission::Permission;
 use crate::domain::preferences;
 use crate::domain::rules::{DomainError, RuleViolation};
 use crate::error::AppError;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::web::confirm::{self, status_of};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
 use crate::web::format::{self, Viewer};
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
-use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell};
-use crate::web::users::{Pager, may_view_users};
+use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell, ListQuery, Listing, Pager};
+use crate::web::users::{inviter_language, may_view_users};
 
 pub const TABLE: &str = "external_users";
 pub const PER_PAGE: i64 = 50;
@@ -109,15 +108,6 @@ fn require_viewer(member: &CurrentMember) -> Result<(), AppError> {
     }
 }
 
-fn inviter_language(member: &CurrentMember) -> Lang {
-    member
-        .account
-        .language
-        .as_deref()
-        .and_then(Lang::from_tag)
-        .unwrap_or(member.ctx.lang)
-}
-
 /// The inviting admin's time zone, which an invitee's expiry is read in until they register.
 fn inviter_zone(member: &CurrentMember) -> String {
     member
@@ -167,6 +157,11 @@ async fn organizations_of(
         .await
 }
 
+/// Every change on the tab ends back on the list, with what was done.
+fn back_to_list(req: &HttpRequest, state: &AppState, flash: &str) -> HttpResponse {
+    htmx::see_other_with_flash(req, &state.settings, LIST, flash)
+}
+
 async fn load_user(
     state: &AppState,
     member: &CurrentMember,
@@ -180,14 +175,6 @@ async fn load_user(
 
 // ---------------------------------------------------------------------------------------------
 // The list.
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-    page: Option<i64>,
-}
 
 pub struct AccessItem {
     pub label: String,
@@ -231,20 +218,6 @@ struct ListPage {
     return_to: String,
 }
 
-fn list_url(search: &str, sort: &str, descending: bool, page: i64) -> String {
-    let mut url = format!(
-        "{LIST}?sort={sort}&dir={}",
-        if descending { "desc" } else { "asc" }
-    );
-    if !search.is_empty() {
-        url.push_str(&format!("&q={}", table::encode(search)));
-    }
-    if page > 0 {
-        url.push_str(&format!("&page={}", page + 1));
-    }
-    url
-}
-
 fn access_items(access: Access) -> (Vec<AccessItem>, i64) {
     let mut items: Vec<AccessItem> = access
         .groups
@@ -271,19 +244,17 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     require_viewer(&member)?;
     let query = query.into_inner();
-    let search = query.q.unwrap_or_default().trim().to_owned();
     let sort = query
         .sort
         .as_deref()
         .and_then(SortColumn::parse)
         .unwrap_or(SortColumn::Email);
-    let descending = query.dir.as_deref() == Some("desc");
-    let page = table::page_index(query.page);
+    let listing = Listing::read(LIST, query, sort.as_str());
     let directory_query = DirectoryQuery {
-        search: Some(search.clone()).filter(|s| !s.is_empty()),
+        search: listing.search_filter(),
         sort,
-        descending,
-        page,
+        descending: listing.descending,
+        page: listing.page,
         per_page: PER_PAGE,
     };
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
@@ -298,19 +269,12 @@ pub async fn list(
         .await?;
 
     let columns = table::visible_columns(&COLUMNS, saved_columns.as_deref());
-    let headers = table::header_cells(&columns, sort.as_str(), descending, |key, desc| {
-        list_url(&search, key, desc, 0)
-    });
-    let shown = directory.rows.len() as i64;
-    let pager = Pager {
-        from: if shown == 0 { 0 } else { page * PER_PAGE + 1 },
-        to: page * PER_PAGE + shown,
-        total: Some(directory.total),
-        previous: (page > 0).then(|| list_url(&search, sort.as_str(), descending, page - 1)),
-        next: directory
-            .has_next
-            .then(|| list_url(&search, sort.as_str(), descending, page + 1)),
-    };
+    let pager = listing.pager(
+        PER_PAGE,
+        directory.rows.len(),
+        Some(directory.total),
+        directory.has_next,
+    );
     let t = member.ctx.tr();
     let viewer = Viewer::of(&member.ctx);
     let now = state.now();
@@ -350,12 +314,12 @@ pub async fn list(
     let page_view = ListPage {
         t,
         can_manage: member.can(Permission::Admin),
-        return_to: list_url(&search, sort.as_str(), descending, page),
+        return_to: listing.here(),
         column_settings: table::column_settings(&COLUMNS, &columns),
-        headers,
-        search,
-        sort: sort.as_str(),
-        descending,
+        headers: listing.headers(&columns),
+        sort: listing.sort,
+        descending: listing.descending,
+        search: listing.search,
         rows,
         pager,
         shell: Shell::new(&member, organizations, NavPage::Users),
@@ -448,16 +412,29 @@ struct NewPage {
     expiry: ExpiryView,
 }
 
+/// The invitation form, or the form again with what was typed and why it was refused (422):
+/// `refused` holds the form and the messages for the email and for the date.
 async fn new_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    email: String,
-    email_error: String,
-    expiry: ExpiryView,
-    status: StatusCode,
+    refused: Option<(&FormFields, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let organizations = organizations_of(state, member).await?;
+    let (zone, now) = (inviter_zone(member), state.now());
+    let status = status_of(&refused);
+    let (email, email_error, expiry) = match refused {
+        Some((form, email_error, expiry_error)) => (
+            form.text("email").trim().to_owned(),
+            email_error,
+            ExpiryView::typed(form, &zone, false, now, expiry_error),
+        ),
+        None => (
+            String::new(),
+            String::new(),
+            ExpiryView::of(None, &zone, false, now),
+        ),
+    };
     let page = NewPage {
         t: member.ctx.tr(),
         email,
@@ -474,17 +451,7 @@ pub async fn new_external_user(
     member: CurrentMember,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let expiry = ExpiryView::of(None, &inviter_zone(&member), false, state.now());
-    new_page(
-        &req,
-        &state,
-        &member,
-        String::new(),
-        String::new(),
-        expiry,
-        StatusCode::OK,
-    )
-    .await
+    new_page(&req, &state, &member, None).await
 }
 
 pub async fn invite(
@@ -505,17 +472,8 @@ pub async fn invite(
         (email, expiry) => {
             let email_error = email.err().map(|key| t.t(key)).unwrap_or_default();
             let expiry_error = expiry.err().unwrap_or_default();
-            let expiry = ExpiryView::typed(&form, &zone, false, now, expiry_error);
-            return new_page(
-                &req,
-                &state,
-                &member,
-                typed,
-                email_error,
-                expiry,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let refused = Some((&form, email_error, expiry_error));
+            return new_page(&req, &state, &member, refused).await;
         }
     };
     let organization_id = member.organization_id();
@@ -546,12 +504,7 @@ pub async fn invite(
     match outcome {
         Ok(_) => {
             state.outbox_wake.notify_one();
-            Ok(htmx::see_other_with_flash(
-                &req,
-                &state.settings,
-                LIST,
-                "external-flash-invited",
-            ))
+            Ok(back_to_list(&req, &state, "external-flash-invited"))
         }
         Err(DomainError::Rule(violation)) => {
             let key = violation.message_key();
@@ -560,15 +513,11 @@ pub async fn invite(
             } else {
                 (t.t(key), String::new())
             };
-            let expiry = ExpiryView::typed(&form, &zone, false, now, expiry_error);
             new_page(
                 &req,
                 &state,
                 &member,
-                typed,
-                email_error,
-                expiry,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((&form, email_error, expiry_error)),
             )
             .await
         }
@@ -630,33 +579,81 @@ fn refused(key: &'static str) -> AppError {
     AppError::Rule(RuleViolation(key))
 }
 
-async fn resend_form(
+/// The two pages with one person's expiry fields: resending the link (Requested, or Expired
+/// with a new date) and changing the date (Active or Suspended).
+#[derive(Debug, Clone, Copy)]
+enum ExpiryForm {
+    Resend,
+    Edit,
+}
+
+impl ExpiryForm {
+    /// Refuses a person in a status the form is not for (a 409 page that says why).
+    fn check(self, status: ExternalStatus) -> Result<(), AppError> {
+        let (allowed, refusal) = match self {
+            Self::Resend => (
+                matches!(status, ExternalStatus::Requested | ExternalStatus::Expired),
+                "external-resend-not-allowed",
+            ),
+            Self::Edit => (
+                matches!(status, ExternalStatus::Active | ExternalStatus::Suspended),
+                "external-edit-not-allowed",
+            ),
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(refused(refusal))
+        }
+    }
+}
+
+/// The resend or edit page of `user`: as first shown, or with what was typed in a form and why
+/// it was refused (422).
+async fn expiry_form(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
     user: ExternalUser,
-    expiry: Option<ExpiryView>,
-    status: StatusCode,
+    which: ExpiryForm,
+    refusal: Option<(&FormFields, String)>,
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
-    let needs_expiry = match user.status_at(now) {
-        ExternalStatus::Requested => false,
-        ExternalStatus::Expired => true,
-        _ => return Err(refused("external-resend-not-allowed")),
-    };
+    let current = user.status_at(now);
+    which.check(current)?;
     let organizations = organizations_of(state, member).await?;
     let t = member.ctx.tr();
-    // An Expired person's old date has passed: the form starts from "never".
-    let expiry =
-        expiry.unwrap_or_else(|| ExpiryView::of(None, user.zone(), user.has_own_zone(), now));
-    let page = ResendPage {
-        t,
-        person: person(t, &Viewer::of(&member.ctx), &user, now),
-        needs_expiry,
-        expiry,
-        shell: Shell::new(member, organizations, NavPage::Users),
+    let (zone, registered) = (user.zone(), user.has_own_zone());
+    let status = status_of(&refusal);
+    let expiry = match refusal {
+        Some((form, error)) => ExpiryView::typed(form, zone, registered, now, error),
+        // An Expired person's old date has passed: the resend form starts from "never".
+        None if matches!(which, ExpiryForm::Resend) => ExpiryView::of(None, zone, registered, now),
+        None => ExpiryView::of(user.expires_on, zone, registered, now),
     };
-    htmx::render_with_status(req, status, &page, |page| page.as_content())
+    let person = person(t, &Viewer::of(&member.ctx), &user, now);
+    let shell = Shell::new(member, organizations, NavPage::Users);
+    match which {
+        ExpiryForm::Resend => {
+            let page = ResendPage {
+                t,
+                shell,
+                person,
+                needs_expiry: current == ExternalStatus::Expired,
+                expiry,
+            };
+            htmx::render_with_status(req, status, &page, |page| page.as_content())
+        }
+        ExpiryForm::Edit => {
+            let page = EditPage {
+                t,
+                shell,
+                person,
+                expiry,
+            };
+            htmx::render_with_status(req, status, &page, |page| page.as_content())
+        }
+    }
 }
 
 pub async fn resend_page(
@@ -667,7 +664,7 @@ pub async fn resend_page(
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
     let user = load_user(&state, &member, id.into_inner()).await?;
-    resend_form(&req, &state, &member, user, None, StatusCode::OK).await
+    expiry_form(&req, &state, &member, user, ExpiryForm::Resend, None).await
 }
 
 pub async fn resend(
@@ -681,32 +678,24 @@ pub async fn resend(
     let user = load_user(&state, &member, id.into_inner()).await?;
     let t = member.ctx.tr();
     let now = state.now();
-    let new_expiry = match user.status_at(now) {
-        ExternalStatus::Requested => None,
-        ExternalStatus::Expired => {
-            let zone = user.zone().to_owned();
-            let chosen = if form.has("expiry") || form.has("expires_on") {
-                read_expiry(t, &form, &zone, now)
-            } else {
-                Err(t.t("external-resend-needs-expiry"))
-            };
-            match chosen {
-                Ok(expires_on) => Some(expires_on),
-                Err(error) => {
-                    let expiry = ExpiryView::typed(&form, &zone, user.has_own_zone(), now, error);
-                    return resend_form(
-                        &req,
-                        &state,
-                        &member,
-                        user,
-                        Some(expiry),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await;
-                }
+    let current = user.status_at(now);
+    ExpiryForm::Resend.check(current)?;
+    // A Requested person keeps their date; an Expired one needs a new one.
+    let new_expiry = if current == ExternalStatus::Expired {
+        let chosen = if form.has("expiry") || form.has("expires_on") {
+            read_expiry(t, &form, user.zone(), now)
+        } else {
+            Err(t.t("external-resend-needs-expiry"))
+        };
+        match chosen {
+            Ok(expires_on) => Some(expires_on),
+            Err(error) => {
+                let refusal = Some((&form, error));
+                return expiry_form(&req, &state, &member, user, ExpiryForm::Resend, refusal).await;
             }
         }
-        _ => return Err(refused("external-resend-not-allowed")),
+    } else {
+        None
     };
     let organization_id = member.organization_id();
     let actor = member.actor(now);
@@ -735,61 +724,14 @@ pub async fn resend(
     match outcome {
         Ok(()) => {
             state.outbox_wake.notify_one();
-            Ok(htmx::see_other_with_flash(
-                &req,
-                &state.settings,
-                LIST,
-                "external-flash-resent",
-            ))
+            Ok(back_to_list(&req, &state, "external-flash-resent"))
         }
         Err(DomainError::Rule(violation)) if is_date_rule(violation.message_key()) => {
-            let expiry = ExpiryView::typed(
-                &form,
-                user.zone(),
-                user.has_own_zone(),
-                now,
-                t.t(violation.message_key()),
-            );
-            resend_form(
-                &req,
-                &state,
-                &member,
-                user,
-                Some(expiry),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let refusal = Some((&form, t.t(violation.message_key())));
+            expiry_form(&req, &state, &member, user, ExpiryForm::Resend, refusal).await
         }
         Err(other) => Err(other.into()),
     }
-}
-
-async fn edit_form(
-    req: &HttpRequest,
-    state: &AppState,
-    member: &CurrentMember,
-    user: ExternalUser,
-    expiry: Option<ExpiryView>,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    if !matches!(
-        user.status_at(now),
-        ExternalStatus::Active | ExternalStatus::Suspended
-    ) {
-        return Err(refused("external-edit-not-allowed"));
-    }
-    let organizations = organizations_of(state, member).await?;
-    let t = member.ctx.tr();
-    let expiry = expiry
-        .unwrap_or_else(|| ExpiryView::of(user.expires_on, user.zone(), user.has_own_zone(), now));
-    let page = EditPage {
-        t,
-        person: person(t, &Viewer::of(&member.ctx), &user, now),
-        expiry,
-        shell: Shell::new(member, organizations, NavPage::Users),
-    };
-    htmx::render_with_status(req, status, &page, |page| page.as_content())
 }
 
 pub async fn edit_page(
@@ -800,7 +742,7 @@ pub async fn edit_page(
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
     let user = load_user(&state, &member, id.into_inner()).await?;
-    edit_form(&req, &state, &member, user, None, StatusCode::OK).await
+    expiry_form(&req, &state, &member, user, ExpiryForm::Edit, None).await
 }
 
 pub async fn edit(
@@ -814,26 +756,12 @@ pub async fn edit(
     let user = load_user(&state, &member, id.into_inner()).await?;
     let t = member.ctx.tr();
     let now = state.now();
-    if !matches!(
-        user.status_at(now),
-        ExternalStatus::Active | ExternalStatus::Suspended
-    ) {
-        return Err(refused("external-edit-not-allowed"));
-    }
-    let zone = user.zone().to_owned();
-    let expires_on = match read_expiry(t, &form, &zone, now) {
+    ExpiryForm::Edit.check(user.status_at(now))?;
+    let expires_on = match read_expiry(t, &form, user.zone(), now) {
         Ok(expires_on) => expires_on,
         Err(error) => {
-            let expiry = ExpiryView::typed(&form, &zone, user.has_own_zone(), now, error);
-            return edit_form(
-                &req,
-                &state,
-                &member,
-                user,
-                Some(expiry),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let refusal = Some((&form, error));
+            return expiry_form(&req, &state, &member, user, ExpiryForm::Edit, refusal).await;
         }
     };
     let organization_id = member.organization_id();
@@ -847,29 +775,10 @@ pub async fn edit(
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            LIST,
-            "external-flash-expiry-changed",
-        )),
+        Ok(()) => Ok(back_to_list(&req, &state, "external-flash-expiry-changed")),
         Err(DomainError::Rule(violation)) if is_date_rule(violation.message_key()) => {
-            let expiry = ExpiryView::typed(
-                &form,
-                &zone,
-                user.has_own_zone(),
-                now,
-                t.t(violation.message_key()),
-            );
-            edit_form(
-                &req,
-                &state,
-                &member,
-                user,
-                Some(expiry),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let refusal = Some((&form, t.t(violation.message_key())));
+            expiry_form(&req, &state, &member, user, ExpiryForm::Edit, refusal).await
         }
         Err(other) => Err(other.into()),
     }
@@ -885,17 +794,17 @@ pub async fn suspend(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let (organization_id, id) = (member.organization_id(), id.into_inner());
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| external_user::suspend(conn, organization_id, id, &actor))
-        .await?;
-    Ok(htmx::see_other_with_flash(
+    let flash = "external-flash-suspended";
+    confirm::apply(
         &req,
-        &state.settings,
+        &state,
+        &member,
+        *id,
+        external_user::suspend,
         LIST,
-        "external-flash-suspended",
-    ))
+        flash,
+    )
+    .await
 }
 
 pub async fn reactivate(
@@ -905,17 +814,17 @@ pub async fn reactivate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let (organization_id, id) = (member.organization_id(), id.into_inner());
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| external_user::reactivate(conn, organization_id, id, &actor))
-        .await?;
-    Ok(htmx::see_other_with_flash(
+    let flash = "external-flash-reactivated";
+    confirm::apply(
         &req,
-        &state.settings,
+        &state,
+        &member,
+        *id,
+        external_user::reactivate,
         LIST,
-        "external-flash-reactivated",
-    ))
+        flash,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -954,17 +863,17 @@ pub async fn delete(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
-    let (organization_id, id) = (member.organization_id(), id.into_inner());
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| external_user::delete(conn, organization_id, id, &actor))
-        .await?;
-    Ok(htmx::see_other_with_flash(
+    let flash = "external-flash-deleted";
+    confirm::apply(
         &req,
-        &state.settings,
+        &state,
+        &member,
+        *id,
+        external_user::delete,
         LIST,
-        "external-flash-deleted",
-    ))
+        flash,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1078,12 +987,7 @@ pub async fn save_access(
             external_user::set_access(conn, organization_id, id, &group_ids, &api_ids, &actor)
         })
         .await?;
-    Ok(htmx::see_other_with_flash(
-        &req,
-        &state.settings,
-        LIST,
-        "external-flash-access-saved",
-    ))
+    Ok(back_to_list(&req, &state, "external-flash-access-saved"))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod apis;
 pub mod auth;
 pub mod clients;
+pub mod confirm;
 pub mod context;
 pub mod deliveries;
 pub mod environments;
@@ -29,6 +30,7 @@ pub mod roles;
 pub mod setup;
 pub mod table;
 pub mod two_factor;
+pub mod upload;
 pub mod users;
 
 use actix_web::web;

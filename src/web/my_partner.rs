@@ -6,20 +6,19 @@
 //! Partner users acting in this organization (via a partner) are refused: a partnership is the
 //! organization's own business.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::db::write_transaction;
 use crate::domain::partner_token::{self, PartnerDetails};
 use crate::domain::partnership::PartnershipStatus;
-use crate::domain::permission::Permission;
 use crate::domain::role::{self, Role};
 use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::clients::status_view;
+use crate::web::clients::{RoleChoice, UserRow, require_admin, status_view, switch};
+use crate::web::confirm::{self, Prompt, status_of};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
 use crate::web::format::Viewer;
@@ -40,15 +39,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/my-partner/{id}/resume", web::post().to(resume))
         .route("/my-partner/{id}/end", web::get().to(confirm_end))
         .route("/my-partner/{id}/end", web::post().to(end));
-}
-
-/// Admins of the organization, acting as its members (not via a partner).
-fn require_client_admin(member: &CurrentMember) -> Result<(), AppError> {
-    member.require(Permission::Admin)?;
-    if member.member.via_partner.is_some() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
 }
 
 fn partner_url(id: i64) -> String {
@@ -83,13 +73,13 @@ struct ListPage {
     token_error: String,
 }
 
+/// The list, or (`refused`: the message and the token as typed) the list again after the token
+/// was refused (422).
 async fn list_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    token: String,
-    token_error: String,
-    status: StatusCode,
+    refused: Option<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let partners = state
@@ -114,6 +104,8 @@ async fn list_page(
             }
         })
         .collect();
+    let status = status_of(&refused);
+    let (token_error, token) = refused.unwrap_or_default();
     let page = ListPage {
         t: member.ctx.tr(),
         rows,
@@ -129,38 +121,18 @@ pub async fn list(
     state: web::Data<AppState>,
     member: CurrentMember,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
-    list_page(
-        &req,
-        &state,
-        &member,
-        String::new(),
-        String::new(),
-        StatusCode::OK,
-    )
-    .await
+    require_admin(&member)?;
+    list_page(&req, &state, &member, None).await
 }
 
 // ---------------------------------------------------------------------------------------------
 // Entering a token: the preview (whose it is, and the rules), then accepting.
 
-pub struct RoleChoice {
-    pub id: i64,
-    pub name: String,
-    pub active: bool,
-    pub checked: bool,
-}
-
 fn role_choices(roles: Vec<Role>, chosen: &[i64], keep: &[i64]) -> Vec<RoleChoice> {
     roles
         .into_iter()
         .filter(|role| role.active || keep.contains(&role.id))
-        .map(|role| RoleChoice {
-            checked: chosen.contains(&role.id),
-            id: role.id,
-            name: role.name,
-            active: role.active,
-        })
+        .map(|role| RoleChoice::new(role.id, role.name, role.active, chosen))
         .collect()
 }
 
@@ -175,15 +147,14 @@ struct PreviewPage {
     error: String,
 }
 
-/// The preview of a token, or the list with the token's refusal next to the field.
+/// The preview of a token, or the list with the token's refusal next to the field. `refused`:
+/// the preview again after accepting was refused, with the message and the roles chosen (422).
 async fn preview_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
     token: String,
-    chosen: Vec<i64>,
-    error: String,
-    status: StatusCode,
+    refused: Option<(String, Vec<i64>)>,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let typed = token.clone();
@@ -199,19 +170,13 @@ async fn preview_page(
     let (preview, roles) = match outcome {
         Ok(found) => found,
         Err(DomainError::Rule(violation)) => {
-            let error = member.ctx.tr().t(violation.message_key());
-            return list_page(
-                req,
-                state,
-                member,
-                token,
-                error,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let refused = Some((member.ctx.tr().t(violation.message_key()), token));
+            return list_page(req, state, member, refused).await;
         }
         Err(other) => return Err(other.into()),
     };
+    let status = status_of(&refused);
+    let (error, chosen) = refused.unwrap_or_default();
     let page = PreviewPage {
         t: member.ctx.tr(),
         token: token.trim().to_owned(),
@@ -229,17 +194,9 @@ pub async fn preview(
     member: CurrentMember,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
-    preview_page(
-        &req,
-        &state,
-        &member,
-        fields.text("token").to_owned(),
-        Vec::new(),
-        String::new(),
-        StatusCode::OK,
-    )
-    .await
+    require_admin(&member)?;
+    let token = fields.text("token").to_owned();
+    preview_page(&req, &state, &member, token, None).await
 }
 
 pub async fn accept(
@@ -248,7 +205,7 @@ pub async fn accept(
     member: CurrentMember,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
+    require_admin(&member)?;
     let token = fields.text("token").to_owned();
     let role_ids = fields.ids("role_id")?;
     let organization_id = member.organization_id();
@@ -268,30 +225,13 @@ pub async fn accept(
             &partner_url(id),
             "my-partner-flash-accepted",
         )),
-        Err(DomainError::Rule(violation)) if is_token_rule(violation.message_key()) => {
-            let error = member.ctx.tr().t(violation.message_key());
-            list_page(
-                &req,
-                &state,
-                &member,
-                token,
-                error,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
         Err(DomainError::Rule(violation)) => {
             let error = member.ctx.tr().t(violation.message_key());
-            preview_page(
-                &req,
-                &state,
-                &member,
-                token,
-                role_ids,
-                error,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            if is_token_rule(violation.message_key()) {
+                list_page(&req, &state, &member, Some((error, token))).await
+            } else {
+                preview_page(&req, &state, &member, token, Some((error, role_ids))).await
+            }
         }
         Err(other) => Err(other.into()),
     }
@@ -299,13 +239,6 @@ pub async fn accept(
 
 // ---------------------------------------------------------------------------------------------
 // One partner: the rules, suspending and resuming.
-
-pub struct UserRow {
-    pub name: String,
-    pub email: String,
-    pub active: bool,
-    pub roles: Vec<String>,
-}
 
 #[derive(Template)]
 #[template(path = "my_partner/partner.html", blocks = ["content"])]
@@ -326,14 +259,14 @@ struct DetailPage {
     end_word: &'static str,
 }
 
+/// The partner's page, or (`refused`: the message and the roles chosen) the page again after
+/// the rules form was refused (422).
 async fn detail_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
     id: i64,
-    chosen: Option<Vec<i64>>,
-    rules_error: String,
-    status: StatusCode,
+    refused: Option<(String, Vec<i64>)>,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let (details, roles): (PartnerDetails, Vec<Role>) = state
@@ -347,7 +280,8 @@ async fn detail_page(
     let current = partnership.status();
     let (status_key, status_badge) = status_view(current);
     let in_rules: Vec<i64> = details.roles.iter().map(|role| role.id).collect();
-    let chosen = chosen.unwrap_or_else(|| in_rules.clone());
+    let status = status_of(&refused);
+    let (rules_error, chosen) = refused.unwrap_or_else(|| (String::new(), in_rules.clone()));
     let page = DetailPage {
         t: member.ctx.tr(),
         id,
@@ -364,16 +298,7 @@ async fn detail_page(
             .unwrap_or_default(),
         rules: details.roles.iter().map(|role| role.name.clone()).collect(),
         choices: role_choices(roles, &chosen, &in_rules),
-        users: details
-            .users
-            .into_iter()
-            .map(|user| UserRow {
-                name: user.name,
-                email: user.email,
-                active: user.active,
-                roles: user.roles.into_iter().map(|role| role.name).collect(),
-            })
-            .collect(),
+        users: details.users.into_iter().map(UserRow::from).collect(),
         partner_name: details.partner_name,
         rules_error,
         end_word: END_WORD,
@@ -388,17 +313,8 @@ pub async fn detail(
     member: CurrentMember,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
-    detail_page(
-        &req,
-        &state,
-        &member,
-        id.into_inner(),
-        None,
-        String::new(),
-        StatusCode::OK,
-    )
-    .await
+    require_admin(&member)?;
+    detail_page(&req, &state, &member, id.into_inner(), None).await
 }
 
 pub async fn save_rules(
@@ -408,7 +324,7 @@ pub async fn save_rules(
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
+    require_admin(&member)?;
     let id = id.into_inner();
     let role_ids = fields.ids("role_id")?;
     let organization_id = member.organization_id();
@@ -434,72 +350,32 @@ pub async fn save_rules(
         )),
         Err(DomainError::Rule(violation)) => {
             let error = member.ctx.tr().t(violation.message_key());
-            detail_page(
-                &req,
-                &state,
-                &member,
-                id,
-                Some(role_ids),
-                error,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            detail_page(&req, &state, &member, id, Some((error, role_ids))).await
         }
         Err(other) => Err(other.into()),
     }
 }
 
 /// Suspend and resume: one click each; a refusal goes back to the partner with its message.
-async fn switch_status(
-    req: &HttpRequest,
-    state: &AppState,
-    member: &CurrentMember,
-    id: i64,
-    suspend: bool,
-) -> Result<HttpResponse, AppError> {
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                if suspend {
-                    partner_token::suspend(conn, organization_id, id, &actor)
-                } else {
-                    partner_token::resume(conn, organization_id, id, &actor)
-                }
-            }))
-        })
-        .await?;
-    let back = partner_url(id);
-    match outcome {
-        Ok(()) => Ok(htmx::see_other_with_flash(
-            req,
-            &state.settings,
-            &back,
-            if suspend {
-                "my-partner-flash-suspended"
-            } else {
-                "my-partner-flash-resumed"
-            },
-        )),
-        Err(DomainError::Rule(violation)) => Ok(htmx::see_other_with_error(
-            req,
-            &state.settings,
-            &back,
-            violation.message_key(),
-        )),
-        Err(other) => Err(other.into()),
-    }
-}
-
 pub async fn suspend(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: CurrentMember,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
-    switch_status(&req, &state, &member, id.into_inner(), true).await
+    require_admin(&member)?;
+    let id = id.into_inner();
+    let flash = "my-partner-flash-suspended";
+    switch(
+        &req,
+        &state,
+        &member,
+        id,
+        partner_token::suspend,
+        &partner_url(id),
+        flash,
+    )
+    .await
 }
 
 pub async fn resume(
@@ -508,8 +384,19 @@ pub async fn resume(
     member: CurrentMember,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
-    switch_status(&req, &state, &member, id.into_inner(), false).await
+    require_admin(&member)?;
+    let id = id.into_inner();
+    let flash = "my-partner-flash-resumed";
+    switch(
+        &req,
+        &state,
+        &member,
+        id,
+        partner_token::resume,
+        &partner_url(id),
+        flash,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,8 +410,7 @@ struct EndPage {
     id: i64,
     partner_name: String,
     users: i64,
-    word: &'static str,
-    error: String,
+    confirm: Prompt,
 }
 
 async fn end_page(
@@ -532,8 +418,7 @@ async fn end_page(
     state: &AppState,
     member: &CurrentMember,
     id: i64,
-    error: String,
-    status: StatusCode,
+    confirm: Prompt,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let details = state
@@ -544,13 +429,13 @@ async fn end_page(
             "my-partner-ended",
         )));
     }
+    let status = confirm.status();
     let page = EndPage {
         t: member.ctx.tr(),
         id,
         partner_name: details.partner_name,
         users: details.users.len() as i64,
-        word: END_WORD,
-        error,
+        confirm,
         shell: shell(state, member, NavPage::MyPartner).await?,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
@@ -562,14 +447,13 @@ pub async fn confirm_end(
     member: CurrentMember,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
+    require_admin(&member)?;
     end_page(
         &req,
         &state,
         &member,
         id.into_inner(),
-        String::new(),
-        StatusCode::OK,
+        Prompt::new(END_WORD),
     )
     .await
 }
@@ -581,34 +465,13 @@ pub async fn end(
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_client_admin(&member)?;
+    require_admin(&member)?;
     let id = id.into_inner();
-    if fields.text("confirm").trim() != END_WORD {
-        let error = member
-            .ctx
-            .tr()
-            .t1("confirm-word-mismatch", "word", END_WORD);
-        return end_page(
-            &req,
-            &state,
-            &member,
-            id,
-            error,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    if let Err(prompt) = confirm::typed_word(member.ctx.tr(), &fields, END_WORD) {
+        return end_page(&req, &state, &member, id, prompt).await;
     }
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| partner_token::end(conn, organization_id, id, &actor))
-        .await?;
-    Ok(htmx::see_other_with_flash(
-        &req,
-        &state.settings,
-        &partner_url(id),
-        "my-partner-flash-ended",
-    ))
+    let (back, flash) = (partner_url(id), "my-partner-flash-ended");
+    confirm::apply(&req, &state, &member, id, partner_token::end, &back, flash).await
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //!
 //! The wizard keeps what was typed in a server-side draft (`partner_drafts`), the logo too, so
 //! going back and forth loses nothing. Forms with a logo are multipart; the session layer has
-//! already checked their CSRF token, and `read_upload` reads them with a limit per field.
+//! already checked their CSRF token, and `upload::FileForm::read` reads them with a limit per
+//! field and in total.
 
 use std::future::{Ready, ready};
 
@@ -15,27 +16,28 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
-use futures_util::StreamExt;
 
-use crate::auth::middleware::UPLOAD_BODY_LIMIT;
 use crate::db::write_transaction;
 use crate::domain::api_catalog;
 use crate::domain::invitation::Inviter;
-use crate::domain::organization;
 use crate::domain::partner_registry::{
-    self, AdminChange, AdminErrors, Draft, DraftCheck, LinkedNames, LogoChange, PartnerSummary,
-    Person,
+    self, AdminChange, AdminErrors, DomainsProblem, Draft, DraftCheck, LinkedNames, LogoChange,
+    PartnerSummary, Person,
 };
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::rules::{DomainError, DomainResult};
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
+use crate::web::apis::{EnvironmentApis, api_label, per_environment};
+use crate::web::confirm::{self, Prompt};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
 use crate::web::format::Viewer;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
+use crate::web::roles::shell;
+use crate::web::upload::{FileForm, UploadError};
 
 /// The word typed to confirm a deactivation.
 pub const DEACTIVATE_WORD: &str = "DEACTIVATE";
@@ -46,22 +48,24 @@ const STEP_DOMAINS: &str = "/partners/new/domains";
 const STEP_ADMIN: &str = "/partners/new/admin";
 const STEP_REVIEW: &str = "/partners/new/review";
 
-/// The file input of the partner info forms.
-const LOGO_FIELD: &str = "logo";
-const TEXT_FIELD_LIMIT: usize = 16 * 1024;
-const MAX_PARTS: usize = 16;
+/// The partner info forms (wizard step 1 and General): their file input is the logo.
+const LOGO_FORM: FileForm = FileForm {
+    file_field: "logo",
+    file_limit: partner_registry::MAX_LOGO_BYTES,
+    max_parts: 16,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(LIST, web::get().to(list))
         .route(LIST, web::post().to(add_partner))
-        .route(STEP_INFO, web::get().to(step_info))
+        .route(STEP_INFO, web::get().to(step::<1>))
         .route(STEP_INFO, web::post().to(save_info))
         .route("/partners/new/logo", web::get().to(draft_logo))
-        .route(STEP_DOMAINS, web::get().to(step_domains))
+        .route(STEP_DOMAINS, web::get().to(step::<2>))
         .route(STEP_DOMAINS, web::post().to(save_domains))
-        .route(STEP_ADMIN, web::get().to(step_admin))
+        .route(STEP_ADMIN, web::get().to(step::<3>))
         .route(STEP_ADMIN, web::post().to(save_admin))
-        .route(STEP_REVIEW, web::get().to(review))
+        .route(STEP_REVIEW, web::get().to(step::<4>))
         .route("/partners/new/cancel", web::post().to(cancel))
         .route("/partners/{id:\\d+}", web::get().to(settings))
         .route("/partners/{id:\\d+}/info", web::post().to(update_info))
@@ -113,39 +117,43 @@ impl FromRequest for Owner {
     }
 }
 
-fn inviter_language(member: &CurrentMember) -> Lang {
-    member
-        .account
-        .language
-        .as_deref()
-        .and_then(Lang::from_tag)
-        .unwrap_or(member.ctx.lang)
+/// The owner as the signer of the invitation emails a change sends, owned so that it can go to
+/// the blocking pool.
+struct OwnerInviting {
+    name: String,
+    /// Their profile's language, else the page's.
+    language: Lang,
 }
 
-async fn organizations(
-    state: &AppState,
-    member: &CurrentMember,
-) -> Result<Vec<organization::OrganizationChoice>, AppError> {
-    let account_id = member.account.account_id;
-    state
-        .db(move |conn| organization::choices_for_account(conn, account_id))
-        .await
+impl OwnerInviting {
+    fn of(member: &CurrentMember) -> Self {
+        Self {
+            name: member.account.name.clone(),
+            language: member
+                .account
+                .language
+                .as_deref()
+                .and_then(Lang::from_tag)
+                .unwrap_or(member.ctx.lang),
+        }
+    }
+
+    fn inviter(&self) -> Inviter<'_> {
+        Inviter {
+            name: &self.name,
+            language: self.language,
+        }
+    }
 }
 
-async fn shell(state: &AppState, member: &CurrentMember) -> Result<Shell, AppError> {
-    Ok(Shell::new(
-        member,
-        organizations(state, member).await?,
-        NavPage::Partners,
-    ))
-}
-
-/// An image answer: the stored bytes with their stored type, cached by this browser only.
-fn image(bytes: Vec<u8>, content_type: String) -> HttpResponse {
-    HttpResponse::Ok()
+/// An image answer: the stored bytes with their stored type, cached by this browser only; 404
+/// when there is none.
+fn image(stored: Option<(Vec<u8>, String)>) -> Result<HttpResponse, AppError> {
+    let (bytes, content_type) = stored.ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((header::CACHE_CONTROL, "private, max-age=86400"))
-        .body(bytes)
+        .body(bytes))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,7 +276,7 @@ pub async fn list(
     let viewer = Viewer::of(&member.ctx);
     let page = ListPage {
         t: member.ctx.tr(),
-        shell: shell(&state, &member).await?,
+        shell: shell(&state, &member, NavPage::Partners).await?,
         partners: partners
             .into_iter()
             .map(|partner| partner_view(&viewer, partner))
@@ -281,105 +289,99 @@ pub async fn list(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading a multipart form with a logo.
+// The partner info form (wizard step 1 and General): a name and a logo, multipart.
 
-struct UploadedLogo {
-    bytes: Vec<u8>,
-    too_large: bool,
+/// The partner info form as sent: the name as typed and checked, and what it asks for the logo.
+/// Err is the message key of a refusal.
+struct InfoForm {
+    typed: String,
+    name: Result<String, &'static str>,
+    logo: Result<LogoChange, &'static str>,
 }
 
-struct Upload {
-    fields: FormFields,
-    logo: Option<UploadedLogo>,
-}
-
-enum UploadError {
-    TooLarge,
-    Malformed,
-}
-
-impl UploadError {
-    fn response(self) -> Result<HttpResponse, AppError> {
-        match self {
-            Self::TooLarge => Ok(HttpResponse::PayloadTooLarge().finish()),
-            Self::Malformed => Err(AppError::BadRequest),
-        }
-    }
-}
-
-/// Reads the text fields (up to 16 KiB each) and the logo (up to `MAX_LOGO_BYTES`; a bigger one
-/// is marked, not kept). The whole body may not pass `UPLOAD_BODY_LIMIT`.
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, UploadError> {
-    let mut total = 0usize;
-    let mut pairs = Vec::new();
-    let mut logo = None;
-    let mut parts = 0;
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|_| UploadError::Malformed)?;
-        parts += 1;
-        if parts > MAX_PARTS {
-            return Err(UploadError::Malformed);
-        }
-        let name = field.name().unwrap_or_default().to_owned();
-        let filename = field
-            .content_disposition()
-            .and_then(|disposition| disposition.get_filename())
-            .map(str::to_owned)
-            .unwrap_or_default();
-        let limit = if name == LOGO_FIELD {
-            partner_registry::MAX_LOGO_BYTES
-        } else {
-            TEXT_FIELD_LIMIT
+impl InfoForm {
+    async fn read(multipart: Multipart) -> Result<Self, UploadError> {
+        let upload = LOGO_FORM.read(multipart).await?;
+        let typed = upload.fields.text("name").to_owned();
+        // A checked new logo, its removal, or nothing.
+        let logo = match upload.file {
+            Some(logo) if logo.too_large => Err("partners-logo-too-large"),
+            Some(logo) => partner_registry::check_logo(&logo.bytes)
+                .map(|content_type| LogoChange::Replace(logo.bytes, content_type.to_owned())),
+            None if upload.fields.has("remove_logo") => Ok(LogoChange::Remove),
+            None => Ok(LogoChange::Keep),
         };
-        let mut data = Vec::new();
-        let mut over = false;
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| UploadError::Malformed)?;
-            total += chunk.len();
-            if total > UPLOAD_BODY_LIMIT {
-                return Err(UploadError::TooLarge);
-            }
-            if over || data.len() + chunk.len() > limit {
-                over = true;
-                data = Vec::new();
-            } else {
-                data.extend_from_slice(&chunk);
-            }
-        }
-        if name == LOGO_FIELD {
-            // A file input left empty still sends a part, without a name or content.
-            let chosen = over || !filename.is_empty() || !data.is_empty();
-            if chosen && logo.is_none() {
-                logo = Some(UploadedLogo {
-                    bytes: data,
-                    too_large: over,
-                });
-            }
-        } else {
-            if over {
-                return Err(UploadError::Malformed);
-            }
-            let value = String::from_utf8(data).map_err(|_| UploadError::Malformed)?;
-            pairs.push((name, value));
-        }
+        Ok(Self {
+            name: partner_registry::parse_partner_name(&typed),
+            typed,
+            logo,
+        })
     }
-    Ok(Upload {
-        fields: FormFields::from_pairs(pairs),
-        logo,
-    })
 }
 
-/// What the form asks for the logo: a checked new one, its removal, or nothing. Err is the
-/// message key of the refusal.
-fn logo_change(upload: &mut Upload) -> Result<LogoChange, &'static str> {
-    match upload.logo.take() {
-        Some(logo) if logo.too_large => Err("partners-logo-too-large"),
-        Some(logo) => {
-            let content_type = partner_registry::check_logo(&logo.bytes)?;
-            Ok(LogoChange::Replace(logo.bytes, content_type.to_owned()))
-        }
-        None if upload.fields.has("remove_logo") => Ok(LogoChange::Remove),
-        None => Ok(LogoChange::Keep),
+/// The message of a refusal, "" when there is none.
+fn refusal_text<T>(t: Tr, checked: &Result<T, &'static str>) -> String {
+    checked
+        .as_ref()
+        .err()
+        .map(|key| t.t(key))
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the wizard and the settings say alike.
+
+/// The partner's domains as they appear in addresses: `@a.example, @b.example`.
+fn at_domains(domains: &[String]) -> String {
+    domains
+        .iter()
+        .map(|domain| format!("@{domain}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The hint under a partner admin's email: the domains it must be in.
+fn admin_email_hint(t: Tr, domains: &[String]) -> String {
+    t.t1(
+        "partners-admin-email-hint",
+        "domains",
+        at_domains(domains).as_str(),
+    )
+}
+
+/// The messages of a partner admin form's mistakes (first name, last name, email); they may
+/// name the domains the email must be in.
+fn admin_messages(t: Tr, domains: &[String], errors: &AdminErrors) -> (String, String, String) {
+    let domains = at_domains(domains);
+    let message = |key: Option<&'static str>| {
+        key.map(|key| t.t1(key, "domains", domains.as_str()))
+            .unwrap_or_default()
+    };
+    (
+        message(errors.first_name),
+        message(errors.last_name),
+        message(errors.email),
+    )
+}
+
+/// A partner admin form as typed: first name, last name, email.
+fn typed_admin(form: &FormFields) -> (String, String, String) {
+    (
+        form.text("first_name").to_owned(),
+        form.text("last_name").to_owned(),
+        form.text("email").to_owned(),
+    )
+}
+
+/// Why the typed domains were refused.
+fn domains_message(t: Tr, problem: &DomainsProblem) -> String {
+    match problem {
+        DomainsProblem::Invalid(piece) => t.t1(problem.message_key(), "domain", piece.as_str()),
+        _ => t.t1(
+            problem.message_key(),
+            "count",
+            partner_registry::MAX_DOMAINS as i64,
+        ),
     }
 }
 
@@ -447,25 +449,12 @@ impl WizardPage {
         self.t.t(STEPS[usize::from(self.step.max(1)) - 1].0)
     }
 
-    fn domains_joined(&self) -> String {
-        self.form
-            .domain_list
-            .iter()
-            .map(|domain| format!("@{domain}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     fn full_name(&self) -> String {
         format!("{} {}", self.form.first_name, self.form.last_name)
     }
 
     fn email_hint(&self) -> String {
-        self.t.t1(
-            "partners-admin-email-hint",
-            "domains",
-            self.domains_joined().as_str(),
-        )
+        admin_email_hint(self.t, &self.form.domain_list)
     }
 }
 
@@ -554,31 +543,31 @@ async fn wizard_state(
     Ok((draft, remaining))
 }
 
-/// Shows a step, or sends the person to the first step their draft has not completed yet.
-async fn show_step(
-    req: &HttpRequest,
-    state: &AppState,
-    member: &CurrentMember,
-    step: u8,
+/// Shows step `STEP` (1 to 4, as in `STEPS`), or sends the person to the first step their draft
+/// has not completed yet.
+pub async fn step<const STEP: u8>(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Owner(member): Owner,
 ) -> Result<HttpResponse, AppError> {
-    let (draft, remaining) = wizard_state(state, member).await?;
+    let (draft, remaining) = wizard_state(&state, &member).await?;
     let open = draft
         .as_ref()
         .map(|draft| first_open_step(&partner_registry::check_draft(draft)))
         .unwrap_or(1);
-    if step > open {
-        return Ok(htmx::see_other(req, STEPS[usize::from(open) - 1].1));
+    if STEP > open {
+        return Ok(htmx::see_other(&req, STEPS[usize::from(open) - 1].1));
     }
     let t = member.ctx.tr();
     let mut page = wizard_page(
-        step,
-        shell(state, member).await?,
+        STEP,
+        shell(&state, &member, NavPage::Partners).await?,
         t,
         remaining,
         draft.as_ref(),
     );
     // Step 3 says at once when what was saved no longer fits (the domains changed since).
-    if step == 3
+    if STEP == 3
         && let Some(draft) = &draft
         && !draft.admin_email.is_empty()
         && let Err(errors) = partner_registry::parse_admin(
@@ -590,51 +579,22 @@ async fn show_step(
     {
         admin_errors(&mut page, &errors);
     }
-    htmx::render(req, &page, |page| page.as_content())
+    htmx::render(&req, &page, |page| page.as_content())
 }
 
 fn admin_errors(page: &mut WizardPage, errors: &AdminErrors) {
-    let t = page.t;
-    let domains = page.domains_joined();
-    let message = |key: Option<&'static str>| {
-        key.map(|key| t.t1(key, "domains", domains.as_str()))
-            .unwrap_or_default()
-    };
-    page.form.first_name_error = message(errors.first_name);
-    page.form.last_name_error = message(errors.last_name);
-    page.form.email_error = message(errors.email);
+    (
+        page.form.first_name_error,
+        page.form.last_name_error,
+        page.form.email_error,
+    ) = admin_messages(page.t, &page.form.domain_list, errors);
 }
 
-pub async fn step_info(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Owner(member): Owner,
-) -> Result<HttpResponse, AppError> {
-    show_step(&req, &state, &member, 1).await
-}
-
-pub async fn step_domains(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Owner(member): Owner,
-) -> Result<HttpResponse, AppError> {
-    show_step(&req, &state, &member, 2).await
-}
-
-pub async fn step_admin(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Owner(member): Owner,
-) -> Result<HttpResponse, AppError> {
-    show_step(&req, &state, &member, 3).await
-}
-
-pub async fn review(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Owner(member): Owner,
-) -> Result<HttpResponse, AppError> {
-    show_step(&req, &state, &member, 4).await
+/// A step again with what was typed and its mistakes: 422.
+fn wizard_refused(req: &HttpRequest, page: &WizardPage) -> Result<HttpResponse, AppError> {
+    htmx::render_with_status(req, StatusCode::UNPROCESSABLE_ENTITY, page, |page| {
+        page.as_content()
+    })
 }
 
 pub async fn save_info(
@@ -644,14 +604,13 @@ pub async fn save_info(
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, remaining) = wizard_state(&state, &member).await?;
-    let mut upload = match read_upload(multipart).await {
-        Ok(upload) => upload,
+    let info = match InfoForm::read(multipart).await {
+        Ok(info) => info,
         Err(err) => return err.response(),
     };
     let t = member.ctx.tr();
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
-    let typed = upload.fields.text("name").to_owned();
-    let name = match partner_registry::parse_partner_name(&typed) {
+    let name = match info.name {
         Ok(name) => {
             let candidate = name.clone();
             let taken = state
@@ -667,9 +626,8 @@ pub async fn save_info(
         }
         Err(key) => Err(key),
     };
-    let logo = logo_change(&mut upload);
     let at = state.now();
-    match (name, logo) {
+    match (name, info.logo) {
         (Ok(name), Ok(logo)) => {
             state
                 .write(move |conn| {
@@ -688,7 +646,7 @@ pub async fn save_info(
         (name, logo) => {
             // A good new logo is kept in the draft, so it need not be chosen again.
             let keep = matches!(logo, Ok(LogoChange::Replace(..)));
-            let logo_error = logo.as_ref().err().map(|key| t.t(key)).unwrap_or_default();
+            let logo_error = refusal_text(t, &logo);
             let draft = state
                 .write(move |conn| {
                     if let Ok(logo) = logo.as_ref()
@@ -708,17 +666,15 @@ pub async fn save_info(
                 .await?;
             let mut page = wizard_page(
                 1,
-                shell(&state, &member).await?,
+                shell(&state, &member, NavPage::Partners).await?,
                 t,
                 remaining,
                 draft.as_ref(),
             );
-            page.form.name = typed;
-            page.form.name_error = name.err().map(|key| t.t(key)).unwrap_or_default();
+            page.form.name = info.typed;
+            page.form.name_error = refusal_text(t, &name);
             page.form.logo_error = logo_error;
-            htmx::render_with_status(&req, StatusCode::UNPROCESSABLE_ENTITY, &page, |page| {
-                page.as_content()
-            })
+            wizard_refused(&req, &page)
         }
     }
 }
@@ -745,22 +701,16 @@ pub async fn save_domains(
             Ok(htmx::see_other(&req, STEP_ADMIN))
         }
         Err(problem) => {
-            let mut page =
-                wizard_page(2, shell(&state, &member).await?, t, remaining, Some(&draft));
+            let mut page = wizard_page(
+                2,
+                shell(&state, &member, NavPage::Partners).await?,
+                t,
+                remaining,
+                Some(&draft),
+            );
             page.form.domains = typed;
-            page.form.domains_error = match &problem {
-                partner_registry::DomainsProblem::Invalid(piece) => {
-                    t.t1(problem.message_key(), "domain", piece.as_str())
-                }
-                _ => t.t1(
-                    problem.message_key(),
-                    "count",
-                    partner_registry::MAX_DOMAINS as i64,
-                ),
-            };
-            htmx::render_with_status(&req, StatusCode::UNPROCESSABLE_ENTITY, &page, |page| {
-                page.as_content()
-            })
+            page.form.domains_error = domains_message(t, &problem);
+            wizard_refused(&req, &page)
         }
     }
 }
@@ -776,11 +726,7 @@ pub async fn save_admin(
     let Some(draft) = draft else {
         return Ok(htmx::see_other(&req, STEP_INFO));
     };
-    let (first_name, last_name, email) = (
-        form.text("first_name").to_owned(),
-        form.text("last_name").to_owned(),
-        form.text("email").to_owned(),
-    );
+    let (first_name, last_name, email) = typed_admin(&form);
     match partner_registry::parse_admin(&first_name, &last_name, &email, &draft.domain_list()) {
         Ok(admin) => {
             let (id, at) = (draft.id, state.now());
@@ -801,7 +747,7 @@ pub async fn save_admin(
         Err(errors) => {
             let mut page = wizard_page(
                 3,
-                shell(&state, &member).await?,
+                shell(&state, &member, NavPage::Partners).await?,
                 member.ctx.tr(),
                 remaining,
                 Some(&draft),
@@ -810,9 +756,7 @@ pub async fn save_admin(
             page.form.last_name = last_name;
             page.form.email = email;
             admin_errors(&mut page, &errors);
-            htmx::render_with_status(&req, StatusCode::UNPROCESSABLE_ENTITY, &page, |page| {
-                page.as_content()
-            })
+            wizard_refused(&req, &page)
         }
     }
 }
@@ -839,11 +783,10 @@ pub async fn draft_logo(
     Owner(member): Owner,
 ) -> Result<HttpResponse, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
-    let (bytes, content_type) = state
+    let stored = state
         .db(move |conn| partner_registry::draft_logo(conn, organization_id, account_id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(image(bytes, content_type))
+        .await?;
+    image(stored)
 }
 
 /// "Add partner": registers everything the draft holds.
@@ -855,21 +798,16 @@ pub async fn add_partner(
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let actor = member.actor(state.now());
     let settings = state.settings.clone();
-    let inviter_name = member.account.name.clone();
-    let language = inviter_language(&member);
+    let inviting = OwnerInviting::of(&member);
     let outcome = state
         .db(move |conn| {
             Ok::<_, AppError>(write_transaction(conn, |conn| {
-                let inviter = Inviter {
-                    name: &inviter_name,
-                    language,
-                };
                 partner_registry::register(
                     conn,
                     organization_id,
                     account_id,
                     settings.max_partners,
-                    &inviter,
+                    &inviting.inviter(),
                     &settings,
                     &actor,
                 )
@@ -922,12 +860,6 @@ pub struct Choice {
     pub checked: bool,
 }
 
-pub struct EnvironmentChoices {
-    pub id: i64,
-    pub name: String,
-    pub apis: Vec<Choice>,
-}
-
 /// What each settings form shows: what was typed and its errors, or what is stored.
 #[derive(Default)]
 struct SettingsForms {
@@ -962,20 +894,12 @@ struct SettingsPage {
     last_name_error: String,
     email_error: String,
     groups: Vec<Choice>,
-    environments: Vec<EnvironmentChoices>,
+    environments: Vec<EnvironmentApis<Choice>>,
 }
 
 impl SettingsPage {
     fn email_hint(&self) -> String {
-        let domains = self
-            .partner
-            .domains
-            .iter()
-            .map(|domain| format!("@{domain}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        self.t
-            .t1("partners-admin-email-hint", "domains", domains.as_str())
+        admin_email_hint(self.t, &self.partner.domains)
     }
 }
 
@@ -1016,30 +940,17 @@ async fn settings_page(
             label: group.name,
         })
         .collect();
-    let mut environments: Vec<EnvironmentChoices> = Vec::new();
-    for listed in apis {
-        let choice = Choice {
-            checked: linked_apis.contains(&listed.api.id),
-            id: listed.api.id,
-            label: format!("{} {}", listed.api.name, listed.api.version),
-            hint: listed.api.description.clone(),
-        };
-        match environments.last_mut() {
-            Some(environment) if environment.id == listed.api.environment_id => {
-                environment.apis.push(choice)
-            }
-            _ => environments.push(EnvironmentChoices {
-                id: listed.api.environment_id,
-                name: listed.environment_name,
-                apis: vec![choice],
-            }),
-        }
-    }
+    let environments = per_environment(apis, |api| Choice {
+        checked: linked_apis.contains(&api.id),
+        id: api.id,
+        label: api_label(&api),
+        hint: api.description,
+    });
     let stored_domains = partner.domains.join("\n");
     let stored_name = partner.name.clone();
     let page = SettingsPage {
         t,
-        shell: shell(state, member).await?,
+        shell: shell(state, member, NavPage::Partners).await?,
         partner: partner_view(&Viewer::of(&member.ctx), partner),
         partner_name: forms.name.unwrap_or(stored_name),
         name_error: forms.name_error,
@@ -1056,6 +967,25 @@ async fn settings_page(
         environments,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+/// The settings page again with what one form sent and its mistakes: 422.
+async fn settings_refused(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    forms: SettingsForms,
+) -> Result<HttpResponse, AppError> {
+    settings_page(
+        req,
+        state,
+        member,
+        id,
+        forms,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 pub async fn settings(
@@ -1081,11 +1011,10 @@ pub async fn logo(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (organization_id, id) = (member.organization_id(), id.into_inner());
-    let (bytes, content_type) = state
+    let stored = state
         .db(move |conn| partner_registry::logo(conn, organization_id, id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(image(bytes, content_type))
+        .await?;
+    image(stored)
 }
 
 /// The partner, when the client may still change it: another organization's id is not found,
@@ -1121,74 +1050,62 @@ pub async fn update_info(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     writable_partner(&state, &member, id).await?;
-    let mut upload = match read_upload(multipart).await {
-        Ok(upload) => upload,
+    let info = match InfoForm::read(multipart).await {
+        Ok(info) => info,
         Err(err) => return err.response(),
     };
     let t = member.ctx.tr();
-    let organization_id = member.organization_id();
-    let typed = upload.fields.text("name").to_owned();
-    let name = partner_registry::parse_partner_name(&typed);
-    let logo = logo_change(&mut upload);
-    let (name, logo) = match (name, logo) {
-        (Ok(name), Ok(logo)) => (name, logo),
-        (name, logo) => {
-            let forms = SettingsForms {
-                name: Some(typed),
-                name_error: name.err().map(|key| t.t(key)).unwrap_or_default(),
-                logo_error: logo.err().map(|key| t.t(key)).unwrap_or_default(),
-                ..SettingsForms::default()
-            };
-            return settings_page(
-                &req,
-                &state,
-                &member,
-                id,
-                forms,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+    let (name_error, logo_error) = match (info.name, info.logo) {
+        (Ok(name), Ok(logo)) => {
+            let organization_id = member.organization_id();
+            let actor = member.actor(state.now());
+            let had_logo = matches!(logo, LogoChange::Replace(..));
+            let outcome = state
+                .db(move |conn| {
+                    Ok::<_, AppError>(write_transaction(conn, |conn| {
+                        partner_registry::update_info(
+                            conn,
+                            organization_id,
+                            id,
+                            &name,
+                            &logo,
+                            &actor,
+                        )
+                    }))
+                })
+                .await?;
+            match outcome {
+                Ok(()) => {
+                    return Ok(htmx::see_other_with_flash(
+                        &req,
+                        &state.settings,
+                        &section(id, "general"),
+                        "partners-flash-info-saved",
+                    ));
+                }
+                Err(DomainError::Rule(violation))
+                    if violation.message_key() == "partners-name-taken" =>
+                {
+                    // A browser cannot keep a chosen file across pages: say so when it was fine.
+                    let logo_error = if had_logo {
+                        t.t("partners-logo-choose-again")
+                    } else {
+                        String::new()
+                    };
+                    (t.t(violation.message_key()), logo_error)
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
+        (name, logo) => (refusal_text(t, &name), refusal_text(t, &logo)),
     };
-    let actor = member.actor(state.now());
-    let had_logo = matches!(logo, LogoChange::Replace(..));
-    let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                partner_registry::update_info(conn, organization_id, id, &name, &logo, &actor)
-            }))
-        })
-        .await?;
-    match outcome {
-        Ok(()) => Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            &section(id, "general"),
-            "partners-flash-info-saved",
-        )),
-        Err(DomainError::Rule(violation)) if violation.message_key() == "partners-name-taken" => {
-            let forms = SettingsForms {
-                name: Some(typed),
-                name_error: t.t(violation.message_key()),
-                logo_error: if had_logo {
-                    t.t("partners-logo-choose-again")
-                } else {
-                    String::new()
-                },
-                ..SettingsForms::default()
-            };
-            settings_page(
-                &req,
-                &state,
-                &member,
-                id,
-                forms,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let forms = SettingsForms {
+        name: Some(info.typed),
+        name_error,
+        logo_error,
+        ..SettingsForms::default()
+    };
+    settings_refused(&req, &state, &member, id, forms).await
 }
 
 pub async fn update_domains(
@@ -1241,31 +1158,14 @@ pub async fn update_domains(
                 ));
             }
         }
-        Err(problem) => match &problem {
-            partner_registry::DomainsProblem::Invalid(piece) => {
-                t.t1(problem.message_key(), "domain", piece.as_str())
-            }
-            _ => t.t1(
-                problem.message_key(),
-                "count",
-                partner_registry::MAX_DOMAINS as i64,
-            ),
-        },
+        Err(problem) => domains_message(t, &problem),
     };
     let forms = SettingsForms {
         domains: Some(typed),
         domains_error: error,
         ..SettingsForms::default()
     };
-    settings_page(
-        &req,
-        &state,
-        &member,
-        id,
-        forms,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    settings_refused(&req, &state, &member, id, forms).await
 }
 
 pub async fn change_admin(
@@ -1277,101 +1177,67 @@ pub async fn change_admin(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let partner = writable_partner(&state, &member, id).await?;
-    let t = member.ctx.tr();
-    let (first_name, last_name, email) = (
-        form.text("first_name").to_owned(),
-        form.text("last_name").to_owned(),
-        form.text("email").to_owned(),
-    );
-    let domains = partner
-        .domains
-        .iter()
-        .map(|domain| format!("@{domain}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let message = |key: &'static str| t.t1(key, "domains", domains.as_str());
-    let errors_page = |errors: AdminErrors| SettingsForms {
-        first_name: first_name.clone(),
-        last_name: last_name.clone(),
-        email: email.clone(),
-        first_name_error: errors.first_name.map(message).unwrap_or_default(),
-        last_name_error: errors.last_name.map(message).unwrap_or_default(),
-        email_error: errors.email.map(message).unwrap_or_default(),
-        ..SettingsForms::default()
-    };
-    let admin =
+    let (first_name, last_name, email) = typed_admin(&form);
+    let errors =
         match partner_registry::parse_admin(&first_name, &last_name, &email, &partner.domains) {
-            Ok(admin) => admin,
-            Err(errors) => {
-                return settings_page(
-                    &req,
-                    &state,
-                    &member,
-                    id,
-                    errors_page(errors),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+            Err(errors) => errors,
+            Ok(admin) => {
+                let organization_id = member.organization_id();
+                let actor = member.actor(state.now());
+                let settings = state.settings.clone();
+                let inviting = OwnerInviting::of(&member);
+                let outcome = state
+                    .db(move |conn| {
+                        Ok::<_, AppError>(write_transaction(
+                            conn,
+                            |conn| -> DomainResult<AdminChange> {
+                                partner_registry::change_admin(
+                                    conn,
+                                    organization_id,
+                                    id,
+                                    &admin,
+                                    &inviting.inviter(),
+                                    &settings,
+                                    &actor,
+                                )
+                            },
+                        ))
+                    })
+                    .await?;
+                match outcome {
+                    Ok(change) => {
+                        state.outbox_wake.notify_one();
+                        let flash = match change {
+                            AdminChange::Invited => "partners-flash-admin-invited",
+                            AdminChange::Applied => "partners-flash-admin-changed",
+                        };
+                        return Ok(htmx::see_other_with_flash(
+                            &req,
+                            &state.settings,
+                            &section(id, "admin"),
+                            flash,
+                        ));
+                    }
+                    Err(DomainError::Rule(violation)) => AdminErrors {
+                        email: Some(violation.message_key()),
+                        ..AdminErrors::default()
+                    },
+                    Err(other) => return Err(other.into()),
+                }
             }
         };
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    let settings = state.settings.clone();
-    let inviter_name = member.account.name.clone();
-    let language = inviter_language(&member);
-    let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(
-                conn,
-                |conn| -> DomainResult<AdminChange> {
-                    let inviter = Inviter {
-                        name: &inviter_name,
-                        language,
-                    };
-                    partner_registry::change_admin(
-                        conn,
-                        organization_id,
-                        id,
-                        &admin,
-                        &inviter,
-                        &settings,
-                        &actor,
-                    )
-                },
-            ))
-        })
-        .await?;
-    match outcome {
-        Ok(change) => {
-            state.outbox_wake.notify_one();
-            let flash = match change {
-                AdminChange::Invited => "partners-flash-admin-invited",
-                AdminChange::Applied => "partners-flash-admin-changed",
-            };
-            Ok(htmx::see_other_with_flash(
-                &req,
-                &state.settings,
-                &section(id, "admin"),
-                flash,
-            ))
-        }
-        Err(DomainError::Rule(violation)) => {
-            let errors = AdminErrors {
-                email: Some(violation.message_key()),
-                ..AdminErrors::default()
-            };
-            settings_page(
-                &req,
-                &state,
-                &member,
-                id,
-                errors_page(errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let (first_name_error, last_name_error, email_error) =
+        admin_messages(member.ctx.tr(), &partner.domains, &errors);
+    let forms = SettingsForms {
+        first_name,
+        last_name,
+        email,
+        first_name_error,
+        last_name_error,
+        email_error,
+        ..SettingsForms::default()
+    };
+    settings_refused(&req, &state, &member, id, forms).await
 }
 
 pub async fn resend_invitation(
@@ -1385,19 +1251,14 @@ pub async fn resend_invitation(
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
     let settings = state.settings.clone();
-    let inviter_name = member.account.name.clone();
-    let language = inviter_language(&member);
+    let inviting = OwnerInviting::of(&member);
     state
         .write(move |conn| {
-            let inviter = Inviter {
-                name: &inviter_name,
-                language,
-            };
             partner_registry::resend_admin_invitation(
                 conn,
                 organization_id,
                 id,
-                &inviter,
+                &inviting.inviter(),
                 &settings,
                 &actor,
             )
@@ -1448,8 +1309,7 @@ struct DeactivatePage {
     shell: Shell,
     partner: PartnerView,
     linked: LinkedNames,
-    word: &'static str,
-    error: String,
+    confirm: Prompt,
 }
 
 async fn deactivate_page(
@@ -1457,7 +1317,7 @@ async fn deactivate_page(
     state: &AppState,
     member: &CurrentMember,
     partner: PartnerSummary,
-    error: String,
+    confirm: Prompt,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let id = partner.id;
@@ -1466,11 +1326,10 @@ async fn deactivate_page(
         .await?;
     let page = DeactivatePage {
         t: member.ctx.tr(),
-        shell: shell(state, member).await?,
+        shell: shell(state, member, NavPage::Partners).await?,
         partner: partner_view(&Viewer::of(&member.ctx), partner),
         linked,
-        word: DEACTIVATE_WORD,
-        error,
+        confirm,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
 }
@@ -1488,7 +1347,7 @@ pub async fn confirm_deactivate(
         &state,
         &member,
         partner,
-        String::new(),
+        Prompt::new(DEACTIVATE_WORD),
         StatusCode::OK,
     )
     .await
@@ -1514,25 +1373,14 @@ pub async fn deactivate(
             &state,
             &member,
             partner,
-            String::new(),
+            Prompt::new(DEACTIVATE_WORD),
             StatusCode::CONFLICT,
         )
         .await;
     }
-    if form.text("confirm").trim() != DEACTIVATE_WORD {
-        let error = member
-            .ctx
-            .tr()
-            .t1("confirm-word-mismatch", "word", DEACTIVATE_WORD);
-        return deactivate_page(
-            &req,
-            &state,
-            &member,
-            partner,
-            error,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    if let Err(prompt) = confirm::typed_word(member.ctx.tr(), &form, DEACTIVATE_WORD) {
+        let status = prompt.status();
+        return deactivate_page(&req, &state, &member, partner, prompt, status).await;
     }
     let actor = member.actor(state.now());
     state

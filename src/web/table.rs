@@ -1,4 +1,7 @@
-//! The shared parts of list pages: sortable headers, pages, and the per-admin column settings.
+//! The shared parts of list pages: the query string, sortable headers, pages, and the
+//! per-admin column settings.
+
+use serde::Deserialize;
 
 use crate::web::form::FormFields;
 
@@ -137,6 +140,98 @@ pub fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
+/// The query string of a list page: `q` (the search), `sort` (a column key), `dir` (`asc` or
+/// `desc`) and `page` (1-based).
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub page: Option<i64>,
+}
+
+/// "Previous", "next" and which rows of how many a page shows.
+pub struct Pager {
+    pub from: i64,
+    pub to: i64,
+    /// None where counting every match would cost more than the page itself.
+    pub total: Option<i64>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+/// Where a list page stands: its path, the search, the sort column and direction, and the page
+/// (0-based). Every link the page makes (sorting, paging, the way back from the column
+/// settings) is built here, so that each keeps the search and the others' choices.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub path: &'static str,
+    /// Trimmed; empty for no search.
+    pub search: String,
+    pub sort: &'static str,
+    pub descending: bool,
+    pub page: i64,
+}
+
+impl Listing {
+    /// Reads the query of the page at `path`. `sort` is the column the page sorts by: the one
+    /// the query names when the page knows it, else its default.
+    pub fn read(path: &'static str, query: ListQuery, sort: &'static str) -> Self {
+        Self {
+            path,
+            search: query.q.unwrap_or_default().trim().to_owned(),
+            sort,
+            descending: query.dir.as_deref() == Some("desc"),
+            page: page_index(query.page),
+        }
+    }
+
+    /// The search to filter by, if there is one.
+    pub fn search_filter(&self) -> Option<String> {
+        Some(self.search.clone()).filter(|search| !search.is_empty())
+    }
+
+    /// The page sorted by `sort` in that direction, showing page `page` (0-based) of the search.
+    pub fn url(&self, sort: &str, descending: bool, page: i64) -> String {
+        let mut url = format!(
+            "{}?sort={sort}&dir={}",
+            self.path,
+            if descending { "desc" } else { "asc" }
+        );
+        if !self.search.is_empty() {
+            url.push_str(&format!("&q={}", encode(&self.search)));
+        }
+        if page > 0 {
+            url.push_str(&format!("&page={}", page + 1));
+        }
+        url
+    }
+
+    /// This very page, where the column settings come back to.
+    pub fn here(&self) -> String {
+        self.url(self.sort, self.descending, self.page)
+    }
+
+    /// The header cells of `columns`: sorting by another column starts again at the first page.
+    pub fn headers(&self, columns: &[ColumnDef]) -> Vec<HeaderCell> {
+        header_cells(columns, self.sort, self.descending, |key, descending| {
+            self.url(key, descending, 0)
+        })
+    }
+
+    /// The pager under this page, which shows `shown` rows of at most `per_page`.
+    pub fn pager(&self, per_page: i64, shown: usize, total: Option<i64>, has_next: bool) -> Pager {
+        let (page, shown) = (self.page, shown as i64);
+        Pager {
+            from: if shown == 0 { 0 } else { page * per_page + 1 },
+            to: page * per_page + shown,
+            total,
+            previous: (page > 0).then(|| self.url(self.sort, self.descending, page - 1)),
+            next: has_next.then(|| self.url(self.sort, self.descending, page + 1)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +275,57 @@ mod tests {
         ]);
         assert_eq!(chosen_columns(&DEFS, &form), vec!["name", "email"]);
         assert_eq!(chosen_columns(&DEFS, &FormFields::default()), vec!["email"]);
+    }
+
+    fn users_page(query: ListQuery) -> Listing {
+        Listing::read("/users", query, "email")
+    }
+
+    #[test]
+    fn list_links_keep_the_search_and_count_pages_from_one() {
+        let query = ListQuery {
+            q: Some("  ada & co ".into()),
+            sort: Some("name".into()),
+            dir: Some("desc".into()),
+            page: Some(2),
+        };
+        let listing = Listing::read("/users", query, "name");
+        assert_eq!(listing.search_filter().as_deref(), Some("ada & co"));
+        assert_eq!(listing.page, 1);
+        assert_eq!(
+            listing.here(),
+            "/users?sort=name&dir=desc&q=ada+%26+co&page=2"
+        );
+        assert_eq!(
+            listing.url("email", false, 0),
+            "/users?sort=email&dir=asc&q=ada+%26+co"
+        );
+        let plain = users_page(ListQuery {
+            page: Some(0),
+            ..ListQuery::default()
+        });
+        assert_eq!(plain.search_filter(), None);
+        assert_eq!(plain.here(), "/users?sort=email&dir=asc");
+    }
+
+    #[test]
+    fn the_pager_counts_rows_and_links_neighbouring_pages() {
+        let second = users_page(ListQuery {
+            page: Some(2),
+            ..ListQuery::default()
+        });
+        let pager = second.pager(50, 5, Some(55), false);
+        assert_eq!((pager.from, pager.to, pager.total), (51, 55, Some(55)));
+        assert_eq!(pager.previous.as_deref(), Some("/users?sort=email&dir=asc"));
+        assert!(pager.next.is_none());
+        let empty = users_page(ListQuery::default()).pager(50, 0, None, false);
+        assert_eq!((empty.from, empty.to), (0, 0));
+        assert!(empty.previous.is_none());
+        let first = users_page(ListQuery::default()).pager(50, 50, None, true);
+        assert_eq!(
+            first.next.as_deref(),
+            Some("/users?sort=email&dir=asc&page=2")
+        );
     }
 
     #[test]

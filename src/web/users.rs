@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
@@ -24,7 +23,7 @@ use crate::web::form::FormFields;
 use crate::web::format;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
-use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell};
+use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell, ListQuery, Listing, Pager};
 
 pub const TABLE: &str = "users";
 pub const PER_PAGE: i64 = 50;
@@ -70,7 +69,8 @@ pub fn may_view_users(member: &MemberContext) -> bool {
         || member.environment_access.has(EnvAccess::ViewLogs)
 }
 
-fn inviter_language(member: &CurrentMember) -> Lang {
+/// The language of emails an admin sends: their own preference, else the page's.
+pub(crate) fn inviter_language(member: &CurrentMember) -> Lang {
     member
         .account
         .language
@@ -81,14 +81,6 @@ fn inviter_language(member: &CurrentMember) -> Lang {
 
 // ---------------------------------------------------------------------------------------------
 // The list.
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-    page: Option<i64>,
-}
 
 pub struct RoleBadge {
     pub name: String,
@@ -109,14 +101,6 @@ pub struct UserRow {
     pub member_since: String,
 }
 
-pub struct Pager {
-    pub from: i64,
-    pub to: i64,
-    pub total: Option<i64>,
-    pub previous: Option<String>,
-    pub next: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "users/users.html", blocks = ["content", "table"])]
 struct UsersPage {
@@ -131,20 +115,6 @@ struct UsersPage {
     rows: Vec<UserRow>,
     pager: Pager,
     return_to: String,
-}
-
-fn list_url(search: &str, sort: &str, descending: bool, page: i64) -> String {
-    let mut url = format!(
-        "/users?sort={sort}&dir={}",
-        if descending { "desc" } else { "asc" }
-    );
-    if !search.is_empty() {
-        url.push_str(&format!("&q={}", table::encode(search)));
-    }
-    if page > 0 {
-        url.push_str(&format!("&page={}", page + 1));
-    }
-    url
 }
 
 fn status_view(status: &str) -> (&'static str, &'static str) {
@@ -165,19 +135,17 @@ pub async fn list(
         return Err(AppError::Forbidden);
     }
     let query = query.into_inner();
-    let search = query.q.unwrap_or_default().trim().to_owned();
     let sort = query
         .sort
         .as_deref()
         .and_then(SortColumn::parse)
         .unwrap_or(SortColumn::Email);
-    let descending = query.dir.as_deref() == Some("desc");
-    let page = table::page_index(query.page);
+    let listing = Listing::read("/users", query, sort.as_str());
     let directory_query = DirectoryQuery {
-        search: Some(search.clone()).filter(|s| !s.is_empty()),
+        search: listing.search_filter(),
         sort,
-        descending,
-        page,
+        descending: listing.descending,
+        page: listing.page,
         per_page: PER_PAGE,
     };
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
@@ -192,19 +160,12 @@ pub async fn list(
         .await?;
 
     let columns = table::visible_columns(&COLUMNS, saved_columns.as_deref());
-    let headers = table::header_cells(&columns, sort.as_str(), descending, |key, desc| {
-        list_url(&search, key, desc, 0)
-    });
-    let shown = directory.rows.len() as i64;
-    let pager = Pager {
-        from: if shown == 0 { 0 } else { page * PER_PAGE + 1 },
-        to: page * PER_PAGE + shown,
-        total: directory.total,
-        previous: (page > 0).then(|| list_url(&search, sort.as_str(), descending, page - 1)),
-        next: directory
-            .has_next
-            .then(|| list_url(&search, sort.as_str(), descending, page + 1)),
-    };
+    let pager = listing.pager(
+        PER_PAGE,
+        directory.rows.len(),
+        directory.total,
+        directory.has_next,
+    );
     let viewer = format::Viewer::of(&member.ctx);
     let rows = directory
         .rows
@@ -238,12 +199,12 @@ pub async fn list(
     let page_view = UsersPage {
         t: member.ctx.tr(),
         can_manage: member.can(Permission::Admin),
-        return_to: list_url(&search, sort.as_str(), descending, page),
+        return_to: listing.here(),
         column_settings: table::column_settings(&COLUMNS, &columns),
-        headers,
-        search,
-        sort: sort.as_str(),
-        descending,
+        headers: listing.headers(&columns),
+        sort: listing.sort,
+        descending: listing.descending,
+        search: listing.search,
         rows,
         pager,
         shell: Shell::new(&member, organizations, NavPage::Users),

@@ -1,0 +1,116 @@
+//! Confirmations and the changes they guard. An action that cannot be undone (deleting a client
+//! token, ending a partnership) asks for a word to be typed in the form's `confirm` field, so
+//! that a stray click or a resubmitted form does not do it: the confirmation page shows the word
+//! and, after a mismatch, says which word to type (`templates/components/confirm.html` draws
+//! the field and the confirmation dialogs). Once confirmed, `apply` makes the change.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::db::DbConnection;
+use crate::domain::audit::Actor;
+use crate::domain::rules::DomainResult;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::web::context::CurrentMember;
+use crate::web::form::FormFields;
+use crate::web::htmx;
+
+/// A change to one row of the current organization: `change(conn, organization_id, id, actor)`.
+pub type Change = fn(&mut DbConnection, i64, i64, &Actor) -> DomainResult<()>;
+
+/// The status of a page with a form: 200 as first shown, 422 when it comes back `refused` (with
+/// the message and what was typed or ticked).
+pub fn status_of<T>(refused: &Option<T>) -> StatusCode {
+    if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// The word a confirmation page asks for, and the message after a mismatch (empty at first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub word: &'static str,
+    pub error: String,
+}
+
+impl Prompt {
+    /// The page as first shown.
+    pub fn new(word: &'static str) -> Self {
+        Self {
+            word,
+            error: String::new(),
+        }
+    }
+
+    /// 422 when the page comes back after a mismatch, 200 otherwise.
+    pub fn status(&self) -> StatusCode {
+        if self.error.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+}
+
+/// Checks that `confirm` holds `word` (surrounding spaces ignored, case kept: "delete" is not
+/// "DELETE"). A mismatch gives the prompt to show again, with the message.
+pub fn typed_word(t: Tr, form: &FormFields, word: &'static str) -> Result<(), Prompt> {
+    if form.text("confirm").trim() == word {
+        Ok(())
+    } else {
+        Err(Prompt {
+            word,
+            error: t.t1("confirm-word-mismatch", "word", word),
+        })
+    }
+}
+
+/// Makes the change a confirmation (or a one-click button) asked for, in one write
+/// transaction, then goes to `back` with `flash`. A refusal (the row is no longer in a state
+/// that allows it) is the 409 page that explains the rule; another organization's id is a 404.
+pub async fn apply(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    id: i64,
+    change: Change,
+    back: &str,
+    flash: &str,
+) -> Result<HttpResponse, AppError> {
+    let organization_id = member.organization_id();
+    let actor = member.actor(state.now());
+    state
+        .write(move |conn| change(conn, organization_id, id, &actor))
+        .await?;
+    Ok(htmx::see_other_with_flash(
+        req,
+        &state.settings,
+        back,
+        flash,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(confirm: &str) -> FormFields {
+        FormFields::from_pairs(vec![("confirm".into(), confirm.into())])
+    }
+
+    #[test]
+    fn the_word_must_be_typed_exactly_but_spaces_around_it_are_fine() {
+        let t = Tr::default();
+        assert_eq!(typed_word(t, &form(" END "), "END"), Ok(()));
+        let refused = typed_word(t, &form("end"), "END").unwrap_err();
+        assert_eq!(refused.word, "END");
+        assert!(refused.error.contains("END"), "{}", refused.error);
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(typed_word(t, &FormFields::default(), "DELETE").is_err());
+        assert_eq!(Prompt::new("DELETE").status(), StatusCode::OK);
+    }
+}
