@@ -50,12 +50,6 @@ pub struct PortalSection {
     pub apis: Vec<ListedApi>,
 }
 
-impl PortalSection {
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty() && self.apis.is_empty()
-    }
-}
-
 /// What one Active external-user row grants: group ids and single API ids.
 struct ExternalGrant {
     grant: Grant,
@@ -219,17 +213,32 @@ pub fn reachable_api_ids(
     Ok(reachable)
 }
 
-/// Whether the portal has anything for the account (the portal link in the console).
-pub fn has_any(
-    conn: &mut DbConnection,
-    account_id: i64,
-    member: Option<&MemberContext>,
-    now: PrimitiveDateTime,
-) -> QueryResult<bool> {
-    Ok(
-        !reachable_api_ids(conn, account_id, member, now)?.is_empty()
-            || !external_access::active_grants(conn, account_id, now)?.is_empty(),
-    )
+/// The groups with these ids, each with its APIs.
+fn portal_groups(conn: &mut DbConnection, group_ids: &[i64]) -> QueryResult<Vec<PortalGroup>> {
+    let groups = api_catalog::groups_by_ids(conn, group_ids)?;
+    let members = api_catalog::group_members(conn, group_ids)?;
+    // One query for the APIs of every group, not one per group.
+    let mut all_ids: Vec<i64> = members.values().flatten().copied().collect();
+    all_ids.sort_unstable();
+    all_ids.dedup();
+    let apis = api_catalog::apis_by_ids(conn, &all_ids)?;
+    Ok(groups
+        .into_iter()
+        .map(|group| {
+            let ids = members
+                .get(&group.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            PortalGroup {
+                apis: apis
+                    .iter()
+                    .filter(|listed| ids.contains(&listed.api.id))
+                    .cloned()
+                    .collect(),
+                group,
+            }
+        })
+        .collect())
 }
 
 fn organization_names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
@@ -254,16 +263,7 @@ pub fn sections(
     let names = organization_names(conn, &organization_ids)?;
     let mut sections = Vec::new();
     for external in grants {
-        let groups = api_catalog::groups_by_ids(conn, &external.group_ids)?;
-        let members = api_catalog::group_members(conn, &external.group_ids)?;
-        let mut portal_groups = Vec::with_capacity(groups.len());
-        for group in groups {
-            let ids = members.get(&group.id).cloned().unwrap_or_default();
-            portal_groups.push(PortalGroup {
-                apis: api_catalog::apis_by_ids(conn, &ids)?,
-                group,
-            });
-        }
+        let portal_groups = portal_groups(conn, &external.group_ids)?;
         sections.push(PortalSection {
             organization_id: external.grant.organization_id,
             organization_name: names
@@ -282,16 +282,7 @@ pub fn sections(
         let Some(client_id) = link.partnership.client_organization_id else {
             continue;
         };
-        let groups = api_catalog::groups_by_ids(conn, &link.group_ids)?;
-        let members = api_catalog::group_members(conn, &link.group_ids)?;
-        let mut portal_groups = Vec::with_capacity(groups.len());
-        for group in groups {
-            let ids = members.get(&group.id).cloned().unwrap_or_default();
-            portal_groups.push(PortalGroup {
-                apis: api_catalog::apis_by_ids(conn, &ids)?,
-                group,
-            });
-        }
+        let portal_groups = portal_groups(conn, &link.group_ids)?;
         sections.push(PortalSection {
             organization_id: client_id,
             organization_name: crate::domain::partnership::organization_name(conn, client_id)?,
