@@ -84,12 +84,18 @@ impl ResponseError for AppError {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Rule(_) => StatusCode::CONFLICT,
             Self::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Database(err) if crate::db::is_unavailable(err) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if self.status_code().is_server_error() {
+        let status = self.status_code();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = %self, "database unavailable");
+        } else if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
         let page = match self {
@@ -100,7 +106,12 @@ impl ResponseError for AppError {
             Self::Rule(violation) => ErrorPage::Rule(violation.message_key()),
             _ => ErrorPage::Status,
         };
-        let mut response = HttpResponse::build(self.status_code()).finish();
+        let mut builder = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // A restart of the database takes seconds; tell clients and scripts when to retry.
+            builder.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+        }
+        let mut response = builder.finish();
         response.extensions_mut().insert(page);
         response
     }

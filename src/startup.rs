@@ -5,10 +5,14 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
+use actix_http::error::DispatchError;
+use actix_http::{HttpService, Protocol};
+use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
+use actix_web::dev::{AppConfig, Server};
 use actix_web::middleware::{DefaultHeaders, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, web};
 use anyhow::Context;
+use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
@@ -23,6 +27,7 @@ use crate::domain::setup;
 use crate::mail::{self, Mailer};
 use crate::state::AppState;
 use crate::web::{self as pages, error_pages::error_pages, health};
+use crate::wire;
 
 pub struct Application {
     port: u16,
@@ -119,27 +124,29 @@ impl Application {
     }
 }
 
-fn security_headers(settings: &Settings) -> DefaultHeaders {
-    let mut headers = DefaultHeaders::new()
-        .add((
+/// The headers every answer carries, error pages and refusals of the HTTP layer included.
+fn security_header_pairs(settings: &Settings) -> Vec<(&'static str, &'static str)> {
+    let mut headers = vec![
+        (
             "Content-Security-Policy",
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
              font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
              base-uri 'none'",
-        ))
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("X-Frame-Options", "DENY"))
-        .add(("Referrer-Policy", "same-origin"))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
-        .add(("Cross-Origin-Resource-Policy", "same-origin"))
-        .add((
+        ),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Cross-Origin-Resource-Policy", "same-origin"),
+        (
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=(), payment=()",
-        ))
+        ),
         // Pages carry personal data; static files set their own long-lived Cache-Control.
-        .add(("Cache-Control", "no-store"));
+        ("Cache-Control", "no-store"),
+    ];
     if settings.is_https() {
-        headers = headers.add((
+        headers.push((
             "Strict-Transport-Security",
             "max-age=31536000; includeSubDomains",
         ));
@@ -147,29 +154,63 @@ fn security_headers(settings: &Settings) -> DefaultHeaders {
     headers
 }
 
+fn security_headers(settings: &Settings) -> DefaultHeaders {
+    security_header_pairs(settings)
+        .into_iter()
+        .fold(DefaultHeaders::new(), |headers, pair| headers.add(pair))
+}
+
+/// The server as actix-web's `HttpServer` builds it (HTTP/1.1, keep-alive, 5 s to send a request
+/// head, graceful shutdown on SIGINT/SIGTERM finishing requests in flight for up to 30 s), with
+/// each connection wrapped in `wire::GuardedStream`.
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let data = web::Data::new(state);
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .app_data(web::FormConfig::default().limit(FORM_BODY_LIMIT))
-            .app_data(web::PayloadConfig::new(FORM_BODY_LIMIT))
-            .app_data(web::JsonConfig::default().limit(FORM_BODY_LIMIT))
-            .wrap(from_fn(error_pages))
-            .wrap(security_headers(&data.settings))
-            .wrap(TracingLogger::default())
-            .route("/healthz", web::get().to(health::healthz))
-            .route("/static/{path:.*}", web::get().to(assets::serve))
-            .service(
-                web::scope("")
-                    .wrap(from_fn(session_layer))
-                    .configure(pages::routes),
+    let refusal_headers = wire::header_lines(&security_header_pairs(&data.settings));
+    let local_addr = listener.local_addr()?;
+    let server = actix_server::Server::build()
+        .listen("gatehouse", listener, move || {
+            let data = data.clone();
+            let app = App::new()
+                .app_data(data.clone())
+                .app_data(web::FormConfig::default().limit(FORM_BODY_LIMIT))
+                .app_data(web::PayloadConfig::new(FORM_BODY_LIMIT))
+                .app_data(web::JsonConfig::default().limit(FORM_BODY_LIMIT))
+                .wrap(from_fn(pages::head::head_as_get))
+                .wrap(from_fn(error_pages))
+                .wrap(security_headers(&data.settings))
+                .wrap(TracingLogger::default())
+                .route("/healthz", web::get().to(health::healthz))
+                .route("/static/{path:.*}", web::get().to(assets::serve))
+                .service(
+                    web::scope("")
+                        .wrap(from_fn(session_layer))
+                        .configure(pages::routes),
+                )
+                .default_service(web::to(pages::not_found))
+                .into_factory()
+                .map_err(|err| err.error_response());
+            let refusal_headers = refusal_headers.clone();
+            let shadow_config = actix_http::ServiceConfig::default();
+            fn_service(move |stream: TcpStream| {
+                let (refusal_headers, shadow_config) =
+                    (refusal_headers.clone(), shadow_config.clone());
+                async move {
+                    let _ = stream.set_nodelay(true);
+                    let peer = stream.peer_addr().ok();
+                    let stream = wire::GuardedStream::new(stream, refusal_headers, shadow_config);
+                    Ok::<_, DispatchError>((stream, Protocol::Http1, peer))
+                }
+            })
+            .and_then(
+                HttpService::build()
+                    .client_request_timeout(Duration::from_secs(5))
+                    .client_disconnect_timeout(Duration::from_secs(1))
+                    .local_addr(local_addr)
+                    .finish(map_config(app, |_| AppConfig::default())),
             )
-            .default_service(web::to(pages::not_found))
-    })
-    .listen(listener)?
-    .shutdown_timeout(30)
-    .run();
+        })?
+        .shutdown_timeout(30)
+        .run();
     Ok(server)
 }
 

@@ -290,6 +290,10 @@ fn is_unsafe(method: &Method) -> bool {
 
 /// A request from a browser carries `Origin` (and `Sec-Fetch-Site`) on unsafe methods; both must
 /// say it came from our own pages. Clients that send neither still need the token.
+///
+/// Our origin is `GATEHOUSE_BASE_URL`'s, or the one the request was addressed to: its `Host`
+/// with plain http, or, only when the peer is a trusted proxy, what the proxy forwarded
+/// (`Forwarded`, `X-Forwarded-Host`, `X-Forwarded-Proto`). Anyone else can write those headers.
 fn origin_is_ours(req: &ServiceRequest, settings: &Settings) -> bool {
     if let Some(site) = req
         .headers()
@@ -308,8 +312,30 @@ fn origin_is_ours(req: &ServiceRequest, settings: &Settings) -> bool {
     if origin.eq_ignore_ascii_case(&settings.origin()) {
         return true;
     }
-    let connection = req.connection_info();
-    origin.eq_ignore_ascii_case(&format!("{}://{}", connection.scheme(), connection.host()))
+    let addressed = if peer_is_trusted_proxy(req, settings) {
+        let connection = req.connection_info();
+        format!("{}://{}", connection.scheme(), connection.host())
+    } else {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| req.uri().authority().map(|a| a.as_str()));
+        match host {
+            Some(host) => format!("http://{host}"),
+            None => return false,
+        }
+    };
+    origin.eq_ignore_ascii_case(&addressed)
+}
+
+fn peer_is_trusted_proxy(req: &ServiceRequest, settings: &Settings) -> bool {
+    req.peer_addr().is_some_and(|peer| {
+        settings
+            .trusted_proxies
+            .iter()
+            .any(|net| net.contains(&peer.ip()))
+    })
 }
 
 /// The token from the `X-CSRF-Token` header (htmx), or from the `csrf_token` field of a

@@ -20,8 +20,10 @@ use crate::state::AppState;
 /// (or unknown email) and of the client address before the password is checked, atomically, so
 /// parallel attempts cannot slip past the limit. While either is locked the password is not
 /// checked, but the dummy hash still spends bcrypt's time and the answer is the same None as for
-/// a wrong password. A success forgets the account's failures and gives the address back its
-/// attempt.
+/// a wrong password. A right password gives both keys back their reserved attempt; the account's
+/// earlier failures are forgotten only when the sign-in is complete (`start_session` without a
+/// pending second factor, or the right two-factor code), so that someone who knows the password
+/// cannot clear the failures their code guesses counted.
 pub async fn authenticate(
     state: &AppState,
     email: &str,
@@ -39,7 +41,7 @@ pub async fn authenticate(
                 Err(_) => None,
             };
             let keys = ThrottleKeys {
-                account: account
+                subject: account
                     .as_ref()
                     .map_or(unknown, |account| ThrottleKey::account(account.id)),
                 address,
@@ -62,13 +64,7 @@ pub async fn authenticate(
         Admission::Admitted => match account.filter(|_| matches) {
             Some(account) => {
                 state
-                    .db(move |conn| {
-                        throttle::reset(conn, &keys.account)?;
-                        if let Some(address) = &keys.address {
-                            throttle::release(conn, address)?;
-                        }
-                        Ok::<_, diesel::result::Error>(())
-                    })
+                    .write(move |conn| throttle::release(conn, &keys))
                     .await?;
                 Ok(Some(account))
             }
@@ -165,6 +161,9 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                     }
                     _ => None,
                 };
+                if two_factor_pending_org.is_none() {
+                    throttle::reset(conn, &ThrottleKey::account(start.account_id))?;
+                }
                 let cookie = session::create(
                     conn,
                     &NewSession {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::{Connection, MultiConnection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -20,8 +20,75 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
-pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+pub type DbPool = Pool<DbConnectionManager>;
+pub type PooledDb = PooledConnection<DbConnectionManager>;
+
+/// Opens the pool's connections for the backend the URL names. diesel's own manager asks the
+/// `MultiConnection` to try every backend in turn and, when all fail, reports "Invalid connection
+/// url for multiconnection"; this one reports the real reason (refused, shutting down, bad
+/// password, ...), which is what an operator needs while the database restarts.
+#[derive(Debug, Clone)]
+pub struct DbConnectionManager {
+    database_url: String,
+}
+
+impl DbConnectionManager {
+    pub fn new(database_url: &str) -> Self {
+        Self {
+            database_url: database_url.to_owned(),
+        }
+    }
+}
+
+impl ManageConnection for DbConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, diesel::r2d2::Error> {
+        let target = connection_string(&self.database_url);
+        match backend_of(&self.database_url) {
+            Backend::Postgres => PgConnection::establish(&target).map(DbConnection::Pg),
+            Backend::Sqlite => SqliteConnection::establish(&target).map(DbConnection::Sqlite),
+        }
+        .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Whether a query failed because the database cannot be reached (restarting, shutting down,
+/// connection lost) rather than because of the query: such requests answer 503 with a retry page.
+pub fn is_unavailable(err: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match err {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+        | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            // PostgreSQL's wording for admin_shutdown (57P01), cannot_connect_now (57P03) and a
+            // connection that went away mid-query; SQLite never says these.
+            [
+                "terminating connection due to administrator command",
+                "the database system is shutting down",
+                "the database system is starting up",
+                "the database system is in recovery mode",
+                "server closed the connection unexpectedly",
+                "no connection to the server",
+                "could not receive data from server",
+                "connection to server",
+            ]
+            .iter()
+            .any(|needle| message.contains(needle))
+        }
+        _ => false,
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -64,15 +131,31 @@ fn connection_string(database_url: &str) -> String {
     }
 }
 
-/// Opens a single connection, with the same per-connection settings the pool applies.
+/// Opens a single connection, with the same per-connection settings the pool applies. For
+/// SQLite the file's directory is created first, so every command (`migrate`, `create-admin`,
+/// ...) works in an empty directory with the default `./data/gatehouse.db`, not only `serve`.
 pub fn connect(database_url: &str) -> Result<DbConnection, DbSetupError> {
     let target = connection_string(database_url);
     let mut conn = match backend_of(database_url) {
         Backend::Postgres => DbConnection::Pg(PgConnection::establish(&target)?),
-        Backend::Sqlite => DbConnection::Sqlite(SqliteConnection::establish(&target)?),
+        Backend::Sqlite => {
+            create_sqlite_dir(&target)?;
+            DbConnection::Sqlite(SqliteConnection::establish(&target)?)
+        }
     };
     configure_connection(&mut conn)?;
     Ok(conn)
+}
+
+fn create_sqlite_dir(path: &str) -> Result<(), DbSetupError> {
+    if let Some(dir) = Path::new(path)
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|err| DbSetupError::CreateDir(dir.display().to_string(), err))?;
+    }
+    Ok(())
 }
 
 #[derive(Debug)]
@@ -105,20 +188,12 @@ fn configure_connection(conn: &mut DbConnection) -> Result<(), DbSetupError> {
 pub fn build_pool(database_url: &str, size: u32) -> Result<DbPool, DbSetupError> {
     let backend = backend_of(database_url);
     if backend == Backend::Sqlite {
-        let path = connection_string(database_url);
-        if let Some(dir) = Path::new(&path)
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|err| DbSetupError::CreateDir(dir.display().to_string(), err))?;
-        }
         // WAL is a property of the file: set it once, before the pool opens readers.
         if let DbConnection::Sqlite(conn) = &mut connect(database_url)? {
             conn.batch_execute("PRAGMA journal_mode = WAL;")?;
         }
     }
-    let manager = ConnectionManager::<DbConnection>::new(connection_string(database_url));
+    let manager = DbConnectionManager::new(database_url);
     let pool = Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(10))
@@ -324,4 +399,19 @@ pub fn count_sign_in_failure(
         .bind::<Timestamp, _>(stale_before)
         .load(conn)?;
     Ok(counted.into_iter().next().map(|row| row.failures))
+}
+
+/// Locks a session's row until the end of the caller's write transaction, so that the steps of
+/// one session that count something (two-factor codes sent and tried) run one after the other.
+/// PostgreSQL takes a row lock (`FOR UPDATE`); on SQLite `write_transaction` already holds the
+/// database's single write lock.
+pub fn lock_session_row(conn: &mut DbConnection, session_hash: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT 1 FROM sessions WHERE id_hash = $1 FOR UPDATE")
+            .bind::<Text, _>(session_hash)
+            .execute(pg)?;
+    }
+    Ok(())
 }

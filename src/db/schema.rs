@@ -206,6 +206,7 @@ diesel::table! {
         attempts -> Integer,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        issued_at -> Timestamp,
     }
 }
 

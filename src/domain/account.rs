@@ -11,8 +11,10 @@ use crate::db::schema::accounts;
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    /// Accepts `local@domain.tld`; refuses whitespace, control characters, and over-long input.
-    /// Deliverability is proven by the emailed link, not by this check.
+    /// Accepts `local@domain.tld`; refuses whitespace, control characters, over-long input, and
+    /// anything the mailer would refuse as a recipient (it parses addresses with lettre's rules, so
+    /// an address accepted here never fails for good in the outbox). Deliverability is proven by
+    /// the emailed link, not by this check.
     pub fn parse(candidate: &str) -> Result<Self, &'static str> {
         let email = candidate.trim().to_lowercase();
         if email.is_empty() {
@@ -32,7 +34,10 @@ impl EmailAddress {
                 }
                 None => false,
             };
-        if valid {
+        if valid
+            && email.parse::<lettre::Address>().is_ok()
+            && email.parse::<lettre::message::Mailbox>().is_ok()
+        {
             Ok(Self(email))
         } else {
             Err("email-invalid")
@@ -169,6 +174,30 @@ pub fn password_hash(conn: &mut DbConnection, account_id: i64) -> QueryResult<Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_the_mailer_would_refuse_are_refused() {
+        for refused in [
+            "\"<img/src=x>\"@a.test",
+            "a b@a.test",
+            "a@b@c.test",
+            "ada@localhost",
+            "ada@-a.test",
+            "<ada@a.test>",
+            "ada@a.test>",
+            "Ada <ada@a.test>",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(refused),
+                Err("email-invalid"),
+                "{refused}"
+            );
+        }
+        assert_eq!(
+            EmailAddress::parse(" Ada.O'Brien+x@Example.COM ").map(|e| e.as_str().to_owned()),
+            Ok("ada.o'brien+x@example.com".to_owned())
+        );
+    }
 
     #[test]
     fn emails_are_normalised() {

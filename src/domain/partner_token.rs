@@ -29,6 +29,7 @@ use crate::domain::partnership::{
     organization_name, partner_name, record_in_both,
 };
 use crate::domain::rules::{DomainError, DomainResult, refuse};
+use crate::domain::throttle::{self, Admission, ThrottleKeys};
 
 /// Every client access token starts with this, so people (and secret scanners) recognise one.
 pub const TOKEN_PREFIX: &str = "gh_ct_";
@@ -763,6 +764,30 @@ pub struct Preview {
 /// The token a client's admin typed, checked for this organization: known, waiting for a
 /// client, not this organization's own, and from a partner this organization has no
 /// partnership with yet. Each refusal names what went wrong.
+/// Client tokens are secrets a person types: each try counts toward the limits of the person and
+/// of their address (`domain::throttle`) before the token is looked up; only an unknown token
+/// keeps its count, and while a limit is locked no token is looked up. Opens transactions of its
+/// own: call it outside one, with `work` doing the lookup.
+pub fn with_token_limit<T>(
+    conn: &mut DbConnection,
+    keys: &ThrottleKeys,
+    now: PrimitiveDateTime,
+    work: impl FnOnce(&mut DbConnection) -> DomainResult<T>,
+) -> DomainResult<T> {
+    if let Admission::Locked { .. } = throttle::admit(conn, keys, now)? {
+        return refuse("my-partner-token-locked");
+    }
+    let outcome = work(conn);
+    let unknown = matches!(
+        &outcome,
+        Err(DomainError::Rule(violation)) if violation.message_key() == "my-partner-token-unknown"
+    );
+    if !unknown {
+        throttle::release(conn, keys)?;
+    }
+    outcome
+}
+
 fn lookup(
     conn: &mut DbConnection,
     client_organization_id: i64,

@@ -1,5 +1,9 @@
 //! "Forgot password": a single-use link, stored hashed, valid for an hour. Asking always answers
 //! the same way, whether or not the email has an account. Using the link ends every session.
+//!
+//! Requests are limited per typed email and per client address (`domain::throttle`, counted
+//! whether or not an account has the email, so the limit tells nothing), and an account has one
+//! live link at a time: a new link voids the earlier ones.
 
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
@@ -13,6 +17,7 @@ use crate::domain::account::{self, EmailAddress};
 use crate::domain::audit::{self, Actor};
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::password_history;
+use crate::domain::throttle::{self, Admission, ThrottleKeys};
 use crate::i18n::Lang;
 use crate::mail::compose;
 
@@ -27,8 +32,8 @@ pub enum ResetError {
 }
 
 /// Queues a reset email when the address belongs to an account that has a password (people who
-/// were invited but never registered use their invitation instead). Returns whether one was queued;
-/// callers must not tell the visitor.
+/// were invited but never registered use their invitation instead) and the request limits allow.
+/// Returns whether one was queued; callers must not tell the visitor.
 pub fn request(
     conn: &mut DbConnection,
     email: &EmailAddress,
@@ -36,6 +41,11 @@ pub fn request(
     actor_ip: Option<String>,
     now: PrimitiveDateTime,
 ) -> Result<bool, ResetError> {
+    let keys = ThrottleKeys::reset_request(email.as_str(), actor_ip.as_deref());
+    if let Admission::Locked { until } = throttle::admit(conn, &keys, now)? {
+        tracing::info!(%until, "password reset not sent: too many requests");
+        return Ok(false);
+    }
     write_transaction(conn, |conn| {
         let Some(account) = account::find_by_email(conn, email)? else {
             return Ok(false);
@@ -43,6 +53,14 @@ pub fn request(
         if account.password_hash.is_none() {
             return Ok(false);
         }
+        // One live link per account: the newest.
+        diesel::update(
+            password_reset_tokens::table
+                .filter(password_reset_tokens::account_id.eq(account.id))
+                .filter(password_reset_tokens::used_at.is_null()),
+        )
+        .set(password_reset_tokens::used_at.eq(now))
+        .execute(conn)?;
         let token = random_token();
         let expires_at = now + LIFETIME;
         diesel::insert_into(password_reset_tokens::table)

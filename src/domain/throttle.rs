@@ -1,31 +1,38 @@
-//! Brute-force protection for sign-in: failed attempts counted per account and per client address.
+//! Brute-force protection: attempts at a secret counted per person and per client address.
 //!
-//! The rules:
-//! - **Account** (`scope = 'account'`): the subject is the account id, or, when no account has
-//!   the email, the normalised email (`invalid:<input>` for input that is not an email at all), so
-//!   unknown emails lock exactly like known ones and locking does not tell which emails exist.
-//!   The 10th failure locks it.
-//! - **Address** (`scope = 'address'`): the subject is the client IP. The 50th failure locks it,
-//!   so one address cannot sweep many accounts with a few guesses each.
-//! - **Schedule** ([`lock_delay`]): the failure that reaches the threshold locks the subject for
-//!   1 minute, and each failure after it (once the lock has passed) for twice as long, capped at
-//!   15 minutes. For an account: failure 10 → 1 min, 11 → 2 min, 12 → 4 min, 13 → 8 min, 14 and
-//!   on → 15 min. For an address the same from failure 50.
-//! - **While locked** an attempt is refused without checking the password (the caller still spends
-//!   the bcrypt time on the dummy hash and answers exactly like a wrong password); it is not
-//!   counted and does not extend the lock.
-//! - **Window**: a count starts over after 15 quiet minutes, that is when its last failure, and the
-//!   end of its lock if it had one, are both at least 15 minutes old ([`WINDOW`]).
-//! - **Success** deletes the account's count ([`reset`]) and gives the address back the attempt
-//!   it had reserved ([`release`]); the address's earlier failures stay.
+//! The same counter guards every place where a person types something to prove who they are, and
+//! the requests that send mail to an address somebody typed:
+//! - **Proofs of identity** ([`Scope::Account`], [`Scope::Address`]): sign-in passwords, two-factor
+//!   codes, and the "current password" of the profile and the expired-password page. The subject
+//!   of an account is its id, or, when no account has the email, the normalised email (`invalid:`
+//!   and the input for input that is not an email at all), so unknown emails lock exactly like
+//!   known ones and locking does not tell which emails exist. The 10th failure of an account
+//!   locks it, the 50th of an address (so one address cannot sweep many accounts either).
+//! - **Client access tokens** typed on My Partner ([`Scope::ClientTokenAccount`] per account,
+//!   [`Scope::ClientTokenAddress`] per address): 10 and 50 unknown tokens.
+//! - **"Forgot password" requests** ([`Scope::ResetEmail`] per typed email, [`Scope::ResetAddress`]
+//!   per address): every request counts, not only failures; the 3rd for one email (20th from one
+//!   address) locks it, so a victim's mailbox cannot be flooded.
+//! - **Schedule** ([`lock_delay`]): the attempt that reaches the threshold locks the subject for
+//!   1 minute, and each one after it (once the lock has passed) for twice as long, capped at 15
+//!   minutes. For an account: failure 10 → 1 min, 11 → 2 min, 12 → 4 min, 13 → 8 min, 14 and on →
+//!   15 min.
+//! - **While locked** an attempt is refused without checking the secret (sign-in still spends the
+//!   bcrypt time on the dummy hash and answers exactly like a wrong password); it is not counted
+//!   and does not extend the lock.
+//! - **Window**: a count starts over after 15 quiet minutes, that is when its last attempt, and
+//!   the end of its lock if it had one, are both at least 15 minutes old ([`WINDOW`]).
+//! - **Success** gives back the attempt [`admit`] reserved ([`release`]); earlier failures stay.
+//!   Only a *complete* sign-in forgets the account's failures ([`reset`]): after the password
+//!   when no second factor is asked, else after the right code. So knowing the password does not
+//!   buy fresh two-factor guesses.
 //!
-//! **Atomic, before the password check.** [`admit`] counts an attempt as a failure *before* the
-//! password is verified, in one write transaction over both keys: an upsert that increments the
-//! count unless the subject is locked (`db::count_sign_in_failure`), then the lock once the count
-//! reaches the threshold. Parallel attempts therefore cannot all pass a check that reads 9: the
-//! attempt that counts the 10th failure locks the account, and every attempt counted after it is
-//! refused, so at most 10 passwords are ever checked before the lock, however many requests run
-//! at once. A success then undoes the reservation (`reset` / `release`).
+//! **Atomic, before the check.** [`admit`] counts an attempt as a failure *before* the secret is
+//! checked, in one write transaction over both keys: an upsert that increments the count unless
+//! the subject is locked (`db::count_sign_in_failure`), then the lock once the count reaches the
+//! threshold. Parallel attempts therefore cannot all pass a check that reads 9: the attempt that
+//! counts the 10th failure locks the account, and every attempt counted after it is refused, so at
+//! most 10 secrets are ever checked before the lock, however many requests run at once.
 
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
@@ -38,6 +45,10 @@ use crate::domain::account::EmailAddress;
 pub const ACCOUNT_THRESHOLD: i32 = 10;
 /// Failures from one client address before it is locked.
 pub const ADDRESS_THRESHOLD: i32 = 50;
+/// "Forgot password" requests for one email before it is locked.
+pub const RESET_EMAIL_THRESHOLD: i32 = 3;
+/// "Forgot password" requests from one address before it is locked.
+pub const RESET_ADDRESS_THRESHOLD: i32 = 20;
 /// The lock of the failure that reaches the threshold; each further failure doubles it.
 pub const FIRST_DELAY: Duration = Duration::minutes(1);
 /// The longest lock.
@@ -47,8 +58,18 @@ pub const WINDOW: Duration = Duration::minutes(15);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// Proofs of identity (password, two-factor code, current password) of one account.
     Account,
+    /// Proofs of identity from one client address.
     Address,
+    /// Unknown client access tokens typed by one account.
+    ClientTokenAccount,
+    /// Unknown client access tokens typed from one address.
+    ClientTokenAddress,
+    /// "Forgot password" requests for one email.
+    ResetEmail,
+    /// "Forgot password" requests from one address.
+    ResetAddress,
 }
 
 impl Scope {
@@ -56,13 +77,19 @@ impl Scope {
         match self {
             Self::Account => "account",
             Self::Address => "address",
+            Self::ClientTokenAccount => "client-token-account",
+            Self::ClientTokenAddress => "client-token-address",
+            Self::ResetEmail => "reset-email",
+            Self::ResetAddress => "reset-address",
         }
     }
 
     pub fn threshold(self) -> i32 {
         match self {
-            Self::Account => ACCOUNT_THRESHOLD,
-            Self::Address => ADDRESS_THRESHOLD,
+            Self::Account | Self::ClientTokenAccount => ACCOUNT_THRESHOLD,
+            Self::Address | Self::ClientTokenAddress => ADDRESS_THRESHOLD,
+            Self::ResetEmail => RESET_EMAIL_THRESHOLD,
+            Self::ResetAddress => RESET_ADDRESS_THRESHOLD,
         }
     }
 }
@@ -86,16 +113,9 @@ impl ThrottleKey {
     /// An email no account has, normalised as accounts store theirs. Input that is not an email
     /// at all gets an `invalid:` prefix, so it can never name an account id or a real email.
     pub fn unknown_email(input: &str) -> Self {
-        let subject = match EmailAddress::parse(input) {
-            Ok(email) => email.as_str().to_owned(),
-            Err(_) => {
-                let input: String = input.trim().to_lowercase().chars().take(254).collect();
-                format!("invalid:{input}")
-            }
-        };
         Self {
             scope: Scope::Account,
-            subject,
+            subject: email_subject(input),
         }
     }
 
@@ -108,17 +128,73 @@ impl ThrottleKey {
     }
 }
 
-/// What one sign-in attempt is counted against.
+/// A typed email as a subject: normalised like accounts store theirs, or `invalid:` and the
+/// (bounded) input.
+fn email_subject(input: &str) -> String {
+    match EmailAddress::parse(input) {
+        Ok(email) => email.as_str().to_owned(),
+        Err(_) => {
+            // Control characters become U+FFFD: PostgreSQL refuses NUL in text.
+            let input: String = input
+                .trim()
+                .to_lowercase()
+                .chars()
+                .take(254)
+                .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+                .collect();
+            format!("invalid:{input}")
+        }
+    }
+}
+
+/// What one attempt is counted against: who (an account, or a typed email) and, when known, the
+/// client address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThrottleKeys {
-    pub account: ThrottleKey,
+    pub subject: ThrottleKey,
     /// None when the client address is unknown.
     pub address: Option<ThrottleKey>,
 }
 
 impl ThrottleKeys {
+    /// A proof of identity: a sign-in password, a two-factor code, a current password.
+    pub fn identity(subject: ThrottleKey, ip: Option<&str>) -> Self {
+        Self {
+            subject,
+            address: ip.map(ThrottleKey::address),
+        }
+    }
+
+    /// A client access token typed by an account.
+    pub fn client_token(account_id: i64, ip: Option<&str>) -> Self {
+        Self {
+            subject: ThrottleKey {
+                scope: Scope::ClientTokenAccount,
+                subject: account_id.to_string(),
+            },
+            address: ip.map(|ip| ThrottleKey {
+                scope: Scope::ClientTokenAddress,
+                subject: ip.to_owned(),
+            }),
+        }
+    }
+
+    /// A "forgot password" request for a typed email, whether or not an account has it.
+    pub fn reset_request(email: &str, ip: Option<&str>) -> Self {
+        Self {
+            subject: ThrottleKey {
+                scope: Scope::ResetEmail,
+                subject: email_subject(email),
+            },
+            address: ip.map(|ip| ThrottleKey {
+                scope: Scope::ResetAddress,
+                subject: ip.to_owned(),
+            }),
+        }
+    }
+
     fn iter(&self) -> impl Iterator<Item = &ThrottleKey> {
-        std::iter::once(&self.account).chain(self.address.as_ref())
+        std::iter::once(&self.subject).chain(self.address.as_ref())
     }
 }
 
@@ -196,36 +272,49 @@ pub fn admit(
     }
 }
 
-/// Counts a failure of every key (as [`admit`] does; not counted while locked). For failures found
-/// after the password check, such as a wrong two-factor code.
-pub fn record_failure(
+/// Whether a key is locked now, without counting anything: for steps that check no secret but
+/// must not go on for a locked account (sending a two-factor code).
+pub fn is_locked(
     conn: &mut DbConnection,
     keys: &ThrottleKeys,
     now: PrimitiveDateTime,
-) -> QueryResult<()> {
-    admit(conn, keys, now).map(|_| ())
+) -> QueryResult<bool> {
+    for key in keys.iter() {
+        let until: Option<Option<PrimitiveDateTime>> = sign_in_throttles::table
+            .find((key.scope.as_str(), &key.subject))
+            .select(sign_in_throttles::locked_until)
+            .first(conn)
+            .optional()?;
+        if until.flatten().is_some_and(|until| until > now) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
-/// After a successful sign-in: forgets the account's failures (and any lock).
-pub fn reset(conn: &mut DbConnection, account: &ThrottleKey) -> QueryResult<()> {
-    diesel::delete(sign_in_throttles::table.find((account.scope.as_str(), &account.subject)))
+/// After a complete sign-in: forgets the account's failures (and any lock).
+pub fn reset(conn: &mut DbConnection, subject: &ThrottleKey) -> QueryResult<()> {
+    diesel::delete(sign_in_throttles::table.find((subject.scope.as_str(), &subject.subject)))
         .execute(conn)?;
     Ok(())
 }
 
-/// After a successful sign-in: gives the address back the failure [`admit`] counted in advance,
-/// and lifts the lock that reservation set if it reached the threshold. Earlier failures stay.
-pub fn release(conn: &mut DbConnection, address: &ThrottleKey) -> QueryResult<()> {
-    diesel::update(
-        sign_in_throttles::table
-            .find((address.scope.as_str(), &address.subject))
-            .filter(sign_in_throttles::failures.gt(0)),
-    )
-    .set((
-        sign_in_throttles::failures.eq(sign_in_throttles::failures - 1),
-        sign_in_throttles::locked_until.eq(None::<PrimitiveDateTime>),
-    ))
-    .execute(conn)?;
+/// After a right secret (or an attempt that checked none): gives every key back the failure
+/// [`admit`] counted in advance, and lifts the lock that reservation set if it reached the
+/// threshold. Earlier failures stay.
+pub fn release(conn: &mut DbConnection, keys: &ThrottleKeys) -> QueryResult<()> {
+    for key in keys.iter() {
+        diesel::update(
+            sign_in_throttles::table
+                .find((key.scope.as_str(), &key.subject))
+                .filter(sign_in_throttles::failures.gt(0)),
+        )
+        .set((
+            sign_in_throttles::failures.eq(sign_in_throttles::failures - 1),
+            sign_in_throttles::locked_until.eq(None::<PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -275,6 +364,34 @@ mod tests {
     }
 
     #[test]
+    fn reset_requests_lock_from_the_third_per_email() {
+        let minutes = |failures| lock_delay(Scope::ResetEmail, failures).map(|d| d.whole_minutes());
+        assert_eq!(minutes(2), None);
+        assert_eq!(minutes(3), Some(1));
+        assert_eq!(minutes(4), Some(2));
+        assert_eq!(lock_delay(Scope::ResetAddress, 19), None);
+        assert_eq!(lock_delay(Scope::ResetAddress, 20), Some(FIRST_DELAY));
+    }
+
+    #[test]
+    fn the_scopes_of_one_secret_never_share_a_row() {
+        let token = ThrottleKeys::client_token(7, Some("10.0.0.1"));
+        let reset = ThrottleKeys::reset_request("Ada@Example.com", Some("10.0.0.1"));
+        let identity = ThrottleKeys::identity(ThrottleKey::account(7), Some("10.0.0.1"));
+        let scopes: std::collections::HashSet<&str> = [token, reset, identity]
+            .iter()
+            .flat_map(|keys| keys.iter().map(|key| key.scope.as_str()))
+            .collect();
+        assert_eq!(scopes.len(), 6);
+        assert_eq!(
+            ThrottleKeys::reset_request(" Ada@Example.com", None)
+                .subject
+                .subject,
+            "ada@example.com"
+        );
+    }
+
+    #[test]
     fn negative_counts_never_lock() {
         assert_eq!(lock_delay(Scope::Account, -1), None);
         assert_eq!(lock_delay(Scope::Account, i32::MIN), None);
@@ -287,6 +404,10 @@ mod tests {
             "nobody@example.com"
         );
         assert_eq!(ThrottleKey::unknown_email(" 42 ").subject, "invalid:42");
+        assert_eq!(
+            ThrottleKey::unknown_email("a\u{0}b").subject,
+            "invalid:a\u{fffd}b"
+        );
         assert_eq!(ThrottleKey::account(42).subject, "42");
         assert_eq!(
             ThrottleKey::unknown_email(&"x".repeat(1_000)).subject.len(),

@@ -200,6 +200,12 @@ impl<'a> MessageArg<'a> for i64 {
     }
 }
 
+impl<'a> MessageArg<'a> for usize {
+    fn into_fluent(self) -> FluentValue<'a> {
+        FluentValue::from(self)
+    }
+}
+
 /// References to arguments (askama hands templates' fields over by reference).
 impl<'a, T: MessageArg<'a> + Copy> MessageArg<'a> for &'a T {
     fn into_fluent(self) -> FluentValue<'a> {

@@ -25,6 +25,8 @@ struct ErrorTemplate {
     message: String,
     reference: Option<String>,
     offer_sign_out: bool,
+    /// For a 503 on a page: the same page, to try again once the database is back.
+    retry_url: Option<String>,
 }
 
 pub async fn error_pages(
@@ -51,9 +53,15 @@ pub async fn error_pages(
         _ => error_page(&req, status, marker),
     };
     let mut replacement = replacement.map_into_boxed_body();
-    // Keep cookies the inner layers set (the anonymous CSRF token, a cleared flash).
+    // Keep cookies the inner layers set (the anonymous CSRF token, a cleared flash), and when to
+    // retry after a 503 or 429.
     for cookie in response.cookies() {
         let _ = replacement.add_cookie(&cookie.into_owned());
+    }
+    if let Some(retry_after) = response.headers().get(header::RETRY_AFTER) {
+        replacement
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after.clone());
     }
     Ok(ServiceResponse::new(req, replacement))
 }
@@ -146,6 +154,9 @@ fn error_page(req: &HttpRequest, status: StatusCode, marker: Option<ErrorPage>) 
         message: t.t(&message_key),
         reference,
         offer_sign_out: marker == Some(ErrorPage::NoOrganization) && ctx.signed_in.is_some(),
+        retry_url: (status == StatusCode::SERVICE_UNAVAILABLE
+            && req.method() == actix_web::http::Method::GET)
+            .then(|| htmx::safe_next(req.uri().path_and_query().map(|pq| pq.as_str()))),
     };
     htmx::render_page(&page, status).unwrap_or_else(|err| {
         tracing::error!(%err, "error page failed to render");

@@ -67,6 +67,11 @@ pub fn render_page<P: Template>(
 /// Post/redirect/get: a 303 for browsers; for htmx, `HX-Redirect`, so the whole page is loaded
 /// rather than the target swapped into the current one.
 pub fn see_other(req: &HttpRequest, location: &str) -> HttpResponse {
+    // Locations are built by us; should one ever not fit in a header, the home page beats a 500.
+    let location = HeaderValue::from_str(location).unwrap_or_else(|_| {
+        tracing::warn!(location, "redirect target is not a valid header value");
+        HeaderValue::from_static("/")
+    });
     let mut response = if is_htmx(req) {
         let mut response = HttpResponse::Ok();
         response.insert_header(("HX-Redirect", location));
@@ -103,14 +108,34 @@ pub fn see_other_with_error(
     see_other_with_flash(req, settings, location, &format!("error:{message_key}"))
 }
 
-/// Where to go after signing in: only a path on this site, never `//elsewhere` or a URL.
+/// Where to go back to after signing in or saving a setting, from a `next` / `return_to` that
+/// anyone can put in a link: a path of this site, normalised, else `/`.
+///
+/// Browsers are lenient where we must be strict: they drop tabs and newlines inside URLs
+/// (`/\t/evil.test` becomes `//evil.test`, another host), read `\` as `/`, and resolve `/./` and
+/// `/../`. So the input must start with one `/`, hold no control character and no backslash, and
+/// the path it resolves to must not start with `//`. What is returned is the resolved URL's path
+/// and query, percent-encoded, so it is always a valid header value.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
+    next.and_then(local_path).unwrap_or_else(|| "/".to_owned())
+}
+
+fn local_path(candidate: &str) -> Option<String> {
+    if !candidate.starts_with('/')
+        || candidate.contains('\\')
+        || candidate.chars().any(char::is_control)
+    {
+        return None;
     }
+    let base = url::Url::parse("http://gatehouse.invalid/").expect("a valid base URL");
+    let resolved = base.join(candidate).ok()?;
+    if resolved.origin() != base.origin() || resolved.path().starts_with("//") {
+        return None;
+    }
+    Some(match resolved.query() {
+        Some(query) => format!("{}?{query}", resolved.path()),
+        None => resolved.path().to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -120,9 +145,47 @@ mod tests {
     #[test]
     fn next_stays_on_site() {
         assert_eq!(safe_next(Some("/users?page=2")), "/users?page=2");
+        assert_eq!(
+            safe_next(Some("/users?q=ada+lovelace")),
+            "/users?q=ada+lovelace"
+        );
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn next_refuses_what_browsers_would_turn_into_another_host() {
+        for hostile in [
+            "/\t/evil.test",
+            "/\n/evil.test",
+            "/\r\nSet-Cookie: x=1",
+            "/\u{0}/evil.test",
+            "/\u{85}/evil.test",
+            "/./\t/evil.test",
+            "/.//evil.test",
+            "/a/..//evil.test",
+            "/%2e//evil.test",
+            "",
+            "evil.test",
+            " /users",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+    }
+
+    #[test]
+    fn next_is_normalised_and_always_a_header_value() {
+        assert_eq!(safe_next(Some("/a/../users")), "/users");
+        assert_eq!(safe_next(Some("/users#top")), "/users");
+        assert_eq!(safe_next(Some("/usérs?q=zoë")), "/us%C3%A9rs?q=zo%C3%AB");
+        for candidate in ["/usérs", "/a b", "/\"quoted\"", "/x?y=<z>"] {
+            let next = safe_next(Some(candidate));
+            assert!(
+                actix_web::http::header::HeaderValue::from_str(&next).is_ok(),
+                "{next}"
+            );
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod error_pages;
 pub mod external_users;
 pub mod form;
 pub mod format;
+pub mod head;
 pub mod health;
 pub mod htmx;
 pub mod invitations;

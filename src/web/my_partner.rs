@@ -14,6 +14,7 @@ use crate::domain::partner_token::{self, PartnerDetails};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::role::{self, Role};
 use crate::domain::rules::DomainError;
+use crate::domain::throttle::ThrottleKeys;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -43,6 +44,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 fn partner_url(id: i64) -> String {
     format!("/my-partner/{id}")
+}
+
+/// Typed tokens count toward the limits of the admin who types them and of their address.
+fn token_limit_keys(member: &CurrentMember) -> ThrottleKeys {
+    ThrottleKeys::client_token(member.account.account_id, member.ctx.client_ip.as_deref())
 }
 
 /// Token refusals are shown next to the token field.
@@ -158,9 +164,12 @@ async fn preview_page(
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let typed = token.clone();
+    let (keys, now) = (token_limit_keys(member), state.now());
     let outcome = state
         .db(move |conn| {
-            let preview = match partner_token::preview(conn, organization_id, &typed) {
+            let preview = match partner_token::with_token_limit(conn, &keys, now, |conn| {
+                partner_token::preview(conn, organization_id, &typed)
+            }) {
                 Ok(preview) => preview,
                 Err(err) => return Ok::<_, AppError>(Err(err)),
             };
@@ -211,10 +220,14 @@ pub async fn accept(
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
     let (typed, chosen) = (token.clone(), role_ids.clone());
+    let keys = token_limit_keys(&member);
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                partner_token::accept(conn, organization_id, &typed, &chosen, &actor)
+            let now = actor.at;
+            Ok::<_, AppError>(partner_token::with_token_limit(conn, &keys, now, |conn| {
+                write_transaction(conn, |conn| {
+                    partner_token::accept(conn, organization_id, &typed, &chosen, &actor)
+                })
             }))
         })
         .await?;

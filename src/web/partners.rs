@@ -441,7 +441,7 @@ impl WizardPage {
     fn step_of(&self) -> String {
         self.t.t_args(
             "partners-step-of",
-            &self.t.args2("step", i64::from(self.step), "count", 4),
+            &self.t.args2("step", i64::from(self.step), "count", 4_i64),
         )
     }
 

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::auth::password::NewPassword;
 use crate::domain::audit::Actor;
+use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::domain::{account, password_history, policy};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -40,38 +41,65 @@ pub struct PasswordForm {
 /// Checks a password change of the signed-in account: the current password, the strictest rules
 /// among its organizations (length, special characters), the confirmation, and that the new
 /// password is none of the last `history` ones. Returns the new password's hash, or the messages.
+///
+/// The current password is a proof of identity like a sign-in: the attempt counts toward the
+/// account's (and the address's) sign-in lock before it is checked, and while either is locked it
+/// is not checked at all, so holding someone's session does not let one guess their password.
 pub async fn check_change(
     state: &AppState,
-    t: Tr,
-    account_id: i64,
+    current: &CurrentAccount,
     form: &PasswordForm,
 ) -> Result<Result<String, ChangeErrors>, AppError> {
-    let (stored_hash, rules) = state
+    let t = current.ctx.tr();
+    let account_id = current.account.account_id;
+    let keys = ThrottleKeys::identity(
+        ThrottleKey::account(account_id),
+        current.ctx.client_ip.as_deref(),
+    );
+    let now = state.now();
+    let typed = !form.current_password.is_empty();
+    let admission_keys = keys.clone();
+    let (stored_hash, rules, admission) = state
         .db(move |conn| {
+            let admission = if typed {
+                Some(throttle::admit(conn, &admission_keys, now)?)
+            } else {
+                None
+            };
             Ok::<_, diesel::result::Error>((
                 account::password_hash(conn, account_id)?,
                 policy::password_rules_for_account(conn, account_id)?,
+                admission,
             ))
         })
         .await?;
-    // Checked even when the new password is refused, so a typo in both is reported at once.
-    let current_ok = state
-        .hasher
-        .verify(&form.current_password, stored_hash.as_deref())
-        .await;
+    let current_error = match admission {
+        None => Some(t.t("profile-current-password-required")),
+        Some(Admission::Locked { .. }) => Some(t.t("profile-current-password-locked")),
+        Some(Admission::Admitted) => {
+            // Checked even when the new password is refused, so a typo in both is reported at
+            // once.
+            let matches = state
+                .hasher
+                .verify(&form.current_password, stored_hash.as_deref())
+                .await;
+            if matches {
+                state
+                    .write(move |conn| throttle::release(conn, &keys))
+                    .await?;
+                None
+            } else {
+                Some(t.t("profile-current-password-wrong"))
+            }
+        }
+    };
     let password = NewPassword::parse_with(&form.password, rules);
     let mismatch = password.is_ok() && form.password != form.password_confirmation;
     let password = match password {
-        Ok(password) if current_ok && !mismatch => password,
+        Ok(password) if current_error.is_none() && !mismatch => password,
         result => {
             return Ok(Err(ChangeErrors {
-                current_password: if current_ok {
-                    String::new()
-                } else if form.current_password.is_empty() {
-                    t.t("profile-current-password-required")
-                } else {
-                    t.t("profile-current-password-wrong")
-                },
+                current_password: current_error.unwrap_or_default(),
                 password: result
                     .err()
                     .map(|err| t.t(err.message_key()))
@@ -181,8 +209,7 @@ pub async fn change(
     if !current.account.password_change_required {
         return Ok(htmx::see_other(&req, "/"));
     }
-    let t = current.ctx.tr();
-    let new_hash = match check_change(&state, t, current.account.account_id, &form).await? {
+    let new_hash = match check_change(&state, &current, &form).await? {
         Ok(hash) => hash,
         Err(errors) => return page(&current, errors, StatusCode::UNPROCESSABLE_ENTITY),
     };

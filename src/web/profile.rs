@@ -313,10 +313,9 @@ pub async fn change_password(
     current: CurrentAccount,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let t = current.ctx.tr();
     // The current password, the strictest policy among the account's organizations, and the
     // password history: the same checks as the expired-password page.
-    let new_hash = match check_change(&state, t, current.account.account_id, &form).await? {
+    let new_hash = match check_change(&state, &current, &form).await? {
         Ok(hash) => hash,
         Err(errors) => {
             let errors = Errors {

@@ -176,6 +176,8 @@ struct RolesPage {
     t: Tr,
     shell: Shell,
     search: String,
+    /// The search was cut to `table::MAX_SEARCH_CHARS`.
+    search_shortened: bool,
     sort: &'static str,
     descending: bool,
     headers: Vec<HeaderCell>,
@@ -242,7 +244,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     member.require(Permission::Admin)?;
     let query = query.into_inner();
-    let search = query.q.unwrap_or_default().trim().to_owned();
+    let (search, search_shortened) = table::bounded_search(query.q.as_deref());
     let sort = match query.sort.as_deref() {
         Some("status") => "status",
         Some("members") => "members",
@@ -300,6 +302,7 @@ pub async fn list(
         column_settings: table::column_settings(&COLUMNS, &columns),
         headers,
         search,
+        search_shortened,
         sort,
         descending,
         shown: rows.len() as i64,

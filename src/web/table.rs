@@ -140,6 +140,19 @@ pub fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
+/// The longest search a list takes. Longer input (a pasted paragraph, a probe) is cut here, on
+/// both backends, and the page says so; SQLite would refuse patterns of 50,000 bytes outright.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// The search as typed, trimmed and cut to [`MAX_SEARCH_CHARS`]; true when it was cut.
+pub fn bounded_search(q: Option<&str>) -> (String, bool) {
+    let trimmed = q.unwrap_or_default().trim();
+    match trimmed.char_indices().nth(MAX_SEARCH_CHARS) {
+        Some((end, _)) => (trimmed[..end].trim_end().to_owned(), true),
+        None => (trimmed.to_owned(), false),
+    }
+}
+
 /// The query string of a list page: `q` (the search), `sort` (a column key), `dir` (`asc` or
 /// `desc`) and `page` (1-based).
 #[derive(Debug, Default, Deserialize)]
@@ -166,8 +179,10 @@ pub struct Pager {
 #[derive(Debug, Clone)]
 pub struct Listing {
     pub path: &'static str,
-    /// Trimmed; empty for no search.
+    /// Trimmed and bounded ([`bounded_search`]); empty for no search.
     pub search: String,
+    /// The search as typed was longer than [`MAX_SEARCH_CHARS`] and was cut.
+    pub search_shortened: bool,
     pub sort: &'static str,
     pub descending: bool,
     pub page: i64,
@@ -177,9 +192,11 @@ impl Listing {
     /// Reads the query of the page at `path`. `sort` is the column the page sorts by: the one
     /// the query names when the page knows it, else its default.
     pub fn read(path: &'static str, query: ListQuery, sort: &'static str) -> Self {
+        let (search, search_shortened) = bounded_search(query.q.as_deref());
         Self {
             path,
-            search: query.q.unwrap_or_default().trim().to_owned(),
+            search,
+            search_shortened,
             sort,
             descending: query.dir.as_deref() == Some("desc"),
             page: page_index(query.page),
@@ -279,6 +296,17 @@ mod tests {
 
     fn users_page(query: ListQuery) -> Listing {
         Listing::read("/users", query, "email")
+    }
+
+    #[test]
+    fn searches_are_cut_at_the_limit_on_a_character_boundary() {
+        assert_eq!(bounded_search(Some("  ada  ")), ("ada".to_owned(), false));
+        assert_eq!(bounded_search(None), (String::new(), false));
+        let exact = "é".repeat(MAX_SEARCH_CHARS);
+        assert_eq!(bounded_search(Some(&exact)), (exact.clone(), false));
+        let (cut, shortened) = bounded_search(Some(&"é".repeat(50_000)));
+        assert!(shortened);
+        assert_eq!(cut.chars().count(), MAX_SEARCH_CHARS);
     }
 
     #[test]

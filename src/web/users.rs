@@ -108,6 +108,8 @@ struct UsersPage {
     shell: Shell,
     can_manage: bool,
     search: String,
+    /// The search was cut to `table::MAX_SEARCH_CHARS`.
+    search_shortened: bool,
     sort: &'static str,
     descending: bool,
     headers: Vec<HeaderCell>,
@@ -204,6 +206,7 @@ pub async fn list(
         headers: listing.headers(&columns),
         sort: listing.sort,
         descending: listing.descending,
+        search_shortened: listing.search_shortened,
         search: listing.search,
         rows,
         pager,

@@ -29,9 +29,9 @@ enum Audience {
     UngrantedApi,
 }
 
-struct Route {
-    method: &'static str,
-    path: String,
+pub(crate) struct Route {
+    pub(crate) method: &'static str,
+    pub(crate) path: String,
     audience: Audience,
     /// The path names ids of the organization, which another organization must not see.
     scoped: bool,
@@ -47,7 +47,7 @@ fn route(method: &'static str, path: String, audience: Audience, scoped: bool) -
 }
 
 /// The ids the routes are filled with, all from the first organization.
-struct Ids {
+pub(crate) struct Ids {
     organization: i64,
     member: i64,
     /// A second plain member, for the last route once the first is gone.
@@ -71,7 +71,7 @@ struct Ids {
     accepted_partner: i64,
 }
 
-fn routes(ids: &Ids) -> Vec<Route> {
+pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
     use Audience::*;
     let Ids {
         organization,
@@ -608,8 +608,9 @@ fn verdict(status: StatusCode, location: &str) -> &'static str {
     }
 }
 
-#[tokio::test]
-async fn every_route_answers_every_kind_of_caller_as_it_should() {
+/// The first organization with every kind of caller and one of everything the routes name: the
+/// app, its administrator (signed in) and the ids to fill the routes with.
+pub(crate) async fn arrange() -> (TestApp, TestClient, Ids) {
     let (app, admin) = spawn_app_with_admin().await;
     let org = first_organization_id(&app);
 
@@ -715,6 +716,13 @@ async fn every_route_answers_every_kind_of_caller_as_it_should() {
         token_user: partners.token_user,
         accepted_partner: partners.accepted_partner,
     };
+    (app, admin, ids)
+}
+
+#[tokio::test]
+async fn every_route_answers_every_kind_of_caller_as_it_should() {
+    let (app, admin, ids) = arrange().await;
+    let org = ids.organization;
 
     let callers = [
         (Caller::Visitor, app.client()),

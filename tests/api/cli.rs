@@ -174,3 +174,69 @@ async fn partner_enable_makes_an_organization_a_partner() {
     assert!(!page.contains("gatehouse partner enable"));
     assert!(page.contains("/clients/new"), "tokens can be added now");
 }
+
+/// The binary with nothing set: no `DATABASE_URL` (so the default `./data/gatehouse.db`), in an
+/// empty working directory, as on a fresh machine following the README.
+fn gatehouse_in(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("TEST_DATABASE_URL")
+        .env_remove("GATEHOUSE_ADMIN_PASSWORD")
+        .env("GATEHOUSE_BCRYPT_COST", "4")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+#[test]
+fn every_command_works_in_an_empty_directory_with_the_default_database() {
+    for first in ["migrate", "create-admin", "partner"] {
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            let output = gatehouse_in(dir.path())
+                .args(args)
+                .env("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+                .output()
+                .unwrap();
+            (
+                output.status.success(),
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            )
+        };
+        let create = [
+            "create-admin",
+            "--email",
+            "grace@example.com",
+            "--org",
+            "Navy Computing",
+        ];
+        // Whichever command comes first on the fresh machine creates ./data and the database.
+        let (ok, _, stderr) = match first {
+            "migrate" => run(&["migrate"]),
+            "create-admin" => run(&create),
+            _ => run(&["partner", "enable", "Navy Computing"]),
+        };
+        if first == "partner" {
+            assert!(!ok, "no such organization yet");
+            assert!(stderr.contains("no organization"), "{stderr}");
+        } else {
+            assert!(ok, "{first}: {stderr}");
+        }
+        assert!(
+            dir.path().join("data/gatehouse.db").is_file(),
+            "{first} created the default database"
+        );
+        let (ok, stdout, stderr) = run(&["migrate"]);
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("0 migration(s) applied"), "{stdout}");
+        if first != "create-admin" {
+            let (ok, _, stderr) = run(&create);
+            assert!(ok, "{stderr}");
+        }
+        let (ok, stdout, stderr) = run(&["partner", "enable", "Navy Computing"]);
+        assert!(ok, "{stderr}");
+        assert!(stdout.contains("is now a partner"));
+    }
+}

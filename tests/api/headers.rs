@@ -135,3 +135,82 @@ async fn pages_link_versioned_assets_and_no_cdn() {
     assert!(!body.contains("style="), "no inline styles");
     assert!(!body.contains("https://"), "nothing from another origin");
 }
+
+/// Sends raw bytes on one connection and returns everything the server wrote before closing it
+/// (or within two seconds).
+async fn raw_exchange(app: &TestApp, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn requests_refused_by_the_http_layer_carry_the_security_headers_too() {
+    let app = spawn_app().await;
+    let long_header = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Long: {}\r\n\r\n",
+        "a".repeat(300_000)
+    );
+    for (request, status) in [
+        (&b"GET /users?q=\xff HTTP/1.1\r\nHost: x\r\n\r\n"[..], "400"),
+        (b"GET /<script> HTTP/1.1\r\nHost: x\r\n\r\n", "400"),
+        (b"GARBAGE\r\n\r\n", "400"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", "400"),
+        (
+            b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+            "400",
+        ),
+        (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", "400"),
+        (long_header.as_bytes(), "431"),
+        // A good request first on the same connection: answered as usual, then the refusal.
+        (
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
+            "400",
+        ),
+    ] {
+        let answer = raw_exchange(&app, request).await;
+        let what = String::from_utf8_lossy(&request[..request.len().min(40)]).into_owned();
+        let last = answer
+            .rfind("HTTP/1.1 ")
+            .map(|at| &answer[at..])
+            .unwrap_or_else(|| panic!("{what}: no answer: {answer:?}"));
+        assert!(
+            last.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{what}: {last}"
+        );
+        let lower = last.to_ascii_lowercase();
+        for header in [
+            "content-security-policy: default-src 'none'",
+            "x-content-type-options: nosniff",
+            "x-frame-options: deny",
+            "referrer-policy: same-origin",
+            "cache-control: no-store",
+        ] {
+            assert!(lower.contains(header), "{what}: {header} missing in {last}");
+        }
+        assert!(last.ends_with("\r\n\r\n"), "{what}: no body: {last:?}");
+    }
+    // Keep-alive and pipelining still work, bodies intact, headers added once.
+    let answer = raw_exchange(
+        &app,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
+    assert_eq!(answer.matches("\r\n\r\nok").count(), 2, "{answer}");
+    assert_eq!(
+        answer
+            .to_ascii_lowercase()
+            .matches("content-security-policy")
+            .count(),
+        2
+    );
+}

@@ -866,3 +866,44 @@ async fn the_clients_policies_apply_to_partner_users_inside_it() {
     assert_eq!(switched.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&switched), "/two-factor");
 }
+
+#[tokio::test]
+async fn guessing_tokens_is_limited_per_admin() {
+    let w = world().await;
+    let token = add_token(&w.partner).await;
+    let client = &w.client;
+    client.page("/my-partner").await;
+    let preview = |token: String| async move {
+        let response = client
+            .post_form("/my-partner/preview", &[("token", &token)])
+            .await;
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    };
+    // Known tokens, and refusals of a known token, give their attempt back.
+    for _ in 0..12 {
+        let (status, _) = preview(token.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    for n in 0..10 {
+        let (status, page) = preview(format!("gh_ct_guess{n}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("This token is not valid."));
+    }
+    // Locked: the real token is not looked up, neither to preview nor to accept.
+    let (status, page) = preview(token.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Too many tokens that were not valid."));
+    let accepted = client
+        .post_form(
+            "/my-partner/accept",
+            &[("token", &token), ("role_id", &w.support.to_string())],
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Another admin of the client is not locked out by this one.
+    w.app.clock.advance(time::Duration::minutes(1));
+    let (status, _) = preview(token.clone()).await;
+    assert_eq!(status, StatusCode::OK, "the lock passes");
+    accept(client, &token, &[w.support]).await;
+}

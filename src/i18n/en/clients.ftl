@@ -116,6 +116,7 @@ my-partner-token-hint = Your partner gives it to you; it starts with gh_ct_. You
 my-partner-token-submit = Continue
 my-partner-token-required = Enter the token your partner gave you.
 my-partner-token-unknown = This token is not valid. Check that you copied all of it; a token the partner deleted no longer works.
+my-partner-token-locked = Too many tokens that were not valid. Wait a few minutes, then try again.
 my-partner-token-used = This token has already been used by another organization. Ask your partner for a new one.
 my-partner-token-inactive = The partner switched this token off. Ask them to activate it or give you a new one.
 my-partner-token-ended = This token's partnership has ended. Ask your partner for a new one.

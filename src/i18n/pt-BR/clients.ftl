@@ -116,6 +116,7 @@ my-partner-token-hint = Seu parceiro o entrega a você; ele começa com gh_ct_. 
 my-partner-token-submit = Continuar
 my-partner-token-required = Informe o token que seu parceiro entregou a você.
 my-partner-token-unknown = Este token não é válido. Verifique se você o copiou por inteiro; um token excluído pelo parceiro deixa de funcionar.
+my-partner-token-locked = Tokens inválidos demais. Aguarde alguns minutos e tente de novo.
 my-partner-token-used = Este token já foi usado por outra organização. Peça um novo ao seu parceiro.
 my-partner-token-inactive = O parceiro desativou este token. Peça a ele que o ative ou entregue um novo.
 my-partner-token-ended = A parceria deste token foi encerrada. Peça um novo ao seu parceiro.

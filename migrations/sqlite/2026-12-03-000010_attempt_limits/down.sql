@@ -1,0 +1,1 @@
+ALTER TABLE two_factor_codes DROP COLUMN issued_at;
