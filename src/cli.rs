@@ -6,9 +6,9 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use crate::auth::password::{self, NewPassword};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, SettingsArgs};
+use crate::crypto::password::{self, NewPassword};
 use crate::db::{self, write_transaction};
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::organization;

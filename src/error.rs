@@ -56,8 +56,8 @@ impl From<askama::Error> for AppError {
     }
 }
 
-impl From<crate::auth::password::HashError> for AppError {
-    fn from(err: crate::auth::password::HashError) -> Self {
+impl From<crate::crypto::password::HashError> for AppError {
+    fn from(err: crate::crypto::password::HashError) -> Self {
         Self::Internal(err.to_string())
     }
 }

@@ -1,11 +1,12 @@
 //! Gatehouse: a self-hosted admin console for identity and access in organizations.
 //! `main.rs` is a thin CLI over this library, so the tests drive the real application.
 
+pub mod app;
 pub mod assets;
-pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
@@ -14,5 +15,6 @@ pub mod mail;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod time_zone;
 pub mod web;
 pub mod wire;

@@ -17,15 +17,15 @@ use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
 use crate::assets;
-use crate::auth::middleware::{FORM_BODY_LIMIT, session_layer};
-use crate::auth::password::PasswordHasher;
-use crate::auth::session;
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::crypto::password::PasswordHasher;
 use crate::db::{self, DbPool};
+use crate::domain::session;
 use crate::domain::setup;
-use crate::mail::{self, Mailer};
+use crate::mail::Mailer;
 use crate::state::AppState;
+use crate::web::middleware::{FORM_BODY_LIMIT, session_layer};
 use crate::web::{self as pages, error_pages::error_pages, health};
 use crate::wire;
 
@@ -95,7 +95,7 @@ impl Application {
         spawn_session_purger(state.clone());
         if state.settings.run_outbox_worker {
             tracing::info!(transport = %mailer.describe(), "outbox worker started");
-            mail::worker::spawn(
+            crate::app::outbox_worker::spawn(
                 state.clone(),
                 mailer,
                 state.outbox_wake.clone(),

@@ -6,11 +6,11 @@ use actix_web::web;
 use time::PrimitiveDateTime;
 use tokio::sync::Notify;
 
-use crate::auth::password::PasswordHasher;
-use crate::auth::session::SessionPolicy;
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::crypto::password::PasswordHasher;
 use crate::db::{DbConnection, DbPool};
+use crate::domain::session::SessionPolicy;
 use crate::error::AppError;
 
 #[derive(Clone)]

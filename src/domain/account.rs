@@ -151,8 +151,8 @@ pub fn change_password(
         ))
         .execute(conn)?;
     crate::domain::password_history::record(conn, account_id, new_hash, actor.at)?;
-    crate::auth::session::delete_others(conn, account_id, keep_session_hash)?;
-    crate::auth::session::clear_password_change_required(conn, keep_session_hash)?;
+    crate::domain::session::delete_others(conn, account_id, keep_session_hash)?;
+    crate::domain::session::clear_password_change_required(conn, keep_session_hash)?;
     let email: String = accounts::table
         .find(account_id)
         .select(accounts::email)

@@ -12,6 +12,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, external_users};
+use crate::time_zone::{from_chrono, zone};
 
 /// The status an admin sees. Requested, Active and Suspended are stored; Expired is read from
 /// the date (a suspension stays visible as such even after the date passes).
@@ -44,11 +45,6 @@ impl ExternalStatus {
     }
 }
 
-/// The IANA zone by name; an unknown or empty name counts as UTC.
-pub fn zone(name: &str) -> chrono_tz::Tz {
-    name.parse().unwrap_or(chrono_tz::UTC)
-}
-
 /// The UTC instant at which access that expires on `date` ends: 23:59 that day in `zone_name`.
 pub fn expiry_instant(date: Date, zone_name: &str) -> PrimitiveDateTime {
     let tz = zone(zone_name);
@@ -69,36 +65,6 @@ pub fn expiry_instant(date: Date, zone_name: &str) -> PrimitiveDateTime {
         .map(|at| at.naive_utc())
         .unwrap_or(local);
     from_chrono(instant)
-}
-
-fn from_chrono(at: chrono::NaiveDateTime) -> PrimitiveDateTime {
-    use chrono::{Datelike, Timelike};
-    let date = Date::from_calendar_date(
-        at.year(),
-        time::Month::try_from(at.month() as u8).expect("chrono months are 1 to 12"),
-        at.day() as u8,
-    )
-    .expect("chrono dates are valid");
-    let time = time::Time::from_hms(at.hour() as u8, at.minute() as u8, at.second() as u8)
-        .expect("chrono times are valid");
-    PrimitiveDateTime::new(date, time)
-}
-
-/// A UTC instant as the wall-clock time in `zone_name`.
-pub fn local_time(at: PrimitiveDateTime, zone_name: &str) -> PrimitiveDateTime {
-    let tz = zone(zone_name);
-    let utc = chrono::NaiveDate::from_ymd_opt(at.year(), u32::from(u8::from(at.month())), {
-        u32::from(at.day())
-    })
-    .and_then(|day| {
-        day.and_hms_opt(
-            u32::from(at.hour()),
-            u32::from(at.minute()),
-            u32::from(at.second()),
-        )
-    })
-    .expect("a valid timestamp");
-    from_chrono(tz.from_utc_datetime(&utc).naive_local())
 }
 
 /// The zone an external user's expiry is read in.
@@ -304,18 +270,6 @@ mod tests {
         assert_eq!(
             effective_zone(true, None, "America/Sao_Paulo"),
             "America/Sao_Paulo"
-        );
-    }
-
-    #[test]
-    fn local_time_follows_daylight_saving() {
-        assert_eq!(
-            local_time(datetime!(2026-07-01 12:00), "Europe/Warsaw"),
-            datetime!(2026-07-01 14:00)
-        );
-        assert_eq!(
-            local_time(datetime!(2026-12-01 12:00), "Europe/Warsaw"),
-            datetime!(2026-12-01 13:00)
         );
     }
 }

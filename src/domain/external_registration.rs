@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
-use crate::auth::token::hash_token;
+use crate::crypto::token::hash_token;
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, external_invitations, external_users, organizations};
 use crate::domain::audit::{self, Actor};

@@ -13,9 +13,8 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use time::{Date, PrimitiveDateTime};
 
-use crate::auth::session;
-use crate::auth::token::{hash_token, random_token};
 use crate::config::Settings;
+use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{
     accounts, api_groups, apis, environments, external_invitations, external_user_api_groups,
@@ -25,10 +24,11 @@ use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
 use crate::domain::external_access::{self, ExternalStatus};
 use crate::domain::invitation::Inviter;
+use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership;
-use crate::domain::organization::MembershipStatus;
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
+use crate::domain::session;
 use crate::i18n::Lang;
 use crate::mail::compose;
 
@@ -76,7 +76,7 @@ pub fn check_future(
 
 /// Today's date in `zone` (for the date input's `min`).
 pub fn today_in(zone: &str, now: PrimitiveDateTime) -> Date {
-    external_access::local_time(now, zone).date()
+    crate::time_zone::local_time(now, zone).date()
 }
 
 fn expiry_detail(date: Option<Date>) -> String {

@@ -4,13 +4,13 @@
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::auth::token::{hash_token, random_token};
 use crate::config::Settings;
+use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, invitations, memberships, organizations};
 use crate::domain::audit::{self, Actor};
+use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, DirectoryScope};
-use crate::domain::organization::MembershipStatus;
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 use crate::i18n::Lang;
@@ -313,12 +313,6 @@ pub fn accept(
             "member.invitation-accepted",
             Some(invitation.email.clone()),
         ),
-    )?;
-    crate::domain::partner_registry::on_member_accepted(
-        conn,
-        invitation.organization_id,
-        invitation.account_id,
-        &actor,
     )?;
     Ok(Ok(invitation))
 }

@@ -14,7 +14,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
-use crate::domain::organization::{BuiltinRole, MembershipStatus};
+use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
 // ---------------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ use crate::db::schema::{
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::environment::EnvAccessSet;
+use crate::domain::kinds::{BuiltinRole, KIND_PARTNER, MembershipStatus};
 use crate::domain::membership::{self, DirectoryScope};
-use crate::domain::permission::{Permission, PermissionSet};
+use crate::domain::permission::PermissionSet;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organizations)]
@@ -30,53 +31,6 @@ pub fn parse_name(candidate: &str) -> Result<String, &'static str> {
         Err("organization-name-invalid")
     } else {
         Ok(name.to_owned())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MembershipStatus {
-    Active,
-    Pending,
-    Inactive,
-}
-
-impl MembershipStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Pending => "pending",
-            Self::Inactive => "inactive",
-        }
-    }
-}
-
-/// The roles every organization is created with; they cannot be renamed, changed or removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BuiltinRole {
-    Administrator,
-    User,
-}
-
-impl BuiltinRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Administrator => "administrator",
-            Self::User => "user",
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::Administrator => "Administrator",
-            Self::User => "User",
-        }
-    }
-
-    fn permissions(self) -> PermissionSet {
-        match self {
-            Self::Administrator => PermissionSet::of(&[Permission::Admin]),
-            Self::User => PermissionSet::of(&[Permission::Read]),
-        }
     }
 }
 
@@ -153,11 +107,6 @@ pub fn create_with_owner(
     )?;
     Ok(organization)
 }
-
-/// Organizations created by a partner registration: fixed roles (Admin and Member), and
-/// invitations only within the partner's registered email domains.
-pub const KIND_PARTNER: &str = "partner";
-pub const KIND_STANDARD: &str = "standard";
 
 /// Creates a partner company's organization (kind `partner`) for a client's registration: no
 /// owner, and two fixed roles, "Admin" (the built-in Administrator: Admin, so it may invite
@@ -285,6 +234,21 @@ pub struct MemberContext {
     pub is_partner_organization: bool,
     /// Created by a partner registration: roles are fixed (Admin, Member).
     pub is_registered_partner: bool,
+}
+
+impl MemberContext {
+    /// Admins manage members; members whose roles reach any environment with Execute or View
+    /// Logs may look at the list.
+    pub fn may_view_users(&self) -> bool {
+        self.permissions
+            .allows(crate::domain::permission::Permission::Admin)
+            || self
+                .environment_access
+                .has(crate::domain::environment::EnvAccess::Execute)
+            || self
+                .environment_access
+                .has(crate::domain::environment::EnvAccess::ViewLogs)
+    }
 }
 
 /// The account's standing in the organization, or None when it is neither an active member

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::auth::token::random_token;
+use crate::crypto::token::random_token;
 use crate::db::schema::outbox_messages;
 use crate::db::{self, DbConnection};
 use crate::mail::RenderedEmail;

@@ -21,8 +21,9 @@ use crate::db::schema::{
 use crate::domain::account::EmailAddress;
 use crate::domain::audit::Actor;
 use crate::domain::invitation::{self, Inviter};
+use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::membership::{self, Added, DirectoryScope};
-use crate::domain::organization::{self, BuiltinRole, MembershipStatus};
+use crate::domain::organization;
 use crate::domain::partnership::{self, Origin, Partnership, PartnershipStatus};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 

@@ -16,14 +16,14 @@ use std::collections::{BTreeMap, HashMap};
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::auth::token::{hash_token, random_token};
+use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{
     accounts, memberships, organizations, partnership_grants, partnership_roles, partnerships,
     roles,
 };
 use crate::domain::audit::Actor;
-use crate::domain::organization::MembershipStatus;
+use crate::domain::kinds::MembershipStatus;
 use crate::domain::partnership::{
     self as shared, Origin, Partnership, PartnershipStatus, is_partner_organization,
     organization_name, partner_name, record_in_both,

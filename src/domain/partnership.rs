@@ -15,7 +15,7 @@ use crate::db::schema::{
     partnerships, roles,
 };
 use crate::domain::audit::{self, Actor};
-use crate::domain::organization::MembershipStatus;
+use crate::domain::kinds::MembershipStatus;
 use crate::domain::permission::PermissionSet;
 use crate::domain::rules::{DomainError, DomainResult};
 
@@ -164,7 +164,7 @@ pub fn is_partner_organization(conn: &mut DbConnection, organization_id: i64) ->
         .find(organization_id)
         .select((organizations::partner_enabled, organizations::kind))
         .first(conn)?;
-    Ok(enabled || kind == crate::domain::organization::KIND_PARTNER)
+    Ok(enabled || kind == crate::domain::kinds::KIND_PARTNER)
 }
 
 /// Makes an organization a partner (the operator's CLI command). Returns false when it already

@@ -8,15 +8,15 @@
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::auth::session;
-use crate::auth::token::{hash_token, random_token};
 use crate::config::Settings;
+use crate::crypto::token::{hash_token, random_token};
 use crate::db::schema::{accounts, password_reset_tokens};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::audit::{self, Actor};
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::password_history;
+use crate::domain::session;
 use crate::domain::throttle::{self, Admission, ThrottleKeys};
 use crate::i18n::Lang;
 use crate::mail::compose;

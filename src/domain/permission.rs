@@ -33,6 +33,17 @@ impl Permission {
         }
     }
 
+    /// The message key of the permission's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Read => "permission-read",
+            Self::Admin => "permission-admin",
+            Self::AgentInstall => "permission-agent-install",
+            Self::ApiConsumer => "permission-api-consumer",
+            Self::AppDeveloper => "permission-app-developer",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Read => "read",

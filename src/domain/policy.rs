@@ -4,11 +4,11 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::password::PasswordRules;
+use crate::crypto::password::PasswordRules;
 use crate::db::DbConnection;
 use crate::db::schema::{external_users, memberships, organization_policies};
 use crate::domain::audit::{self, Actor};
-use crate::domain::organization::MembershipStatus;
+use crate::domain::kinds::MembershipStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {

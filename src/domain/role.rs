@@ -127,7 +127,7 @@ fn refuse_fixed_roles(conn: &mut DbConnection, organization_id: i64) -> DomainRe
         .select(organizations::kind)
         .first(conn)
         .optional()?;
-    if kind.as_deref() == Some(crate::domain::organization::KIND_PARTNER) {
+    if kind.as_deref() == Some(crate::domain::kinds::KIND_PARTNER) {
         return refuse("partners-roles-fixed");
     }
     Ok(())

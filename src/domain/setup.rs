@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::auth::token::{hash_token, random_token};
+use crate::crypto::token::{hash_token, random_token};
 use crate::db::schema::setup_tokens;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, Account, EmailAddress, NewAccount};

@@ -14,8 +14,8 @@ use diesel::prelude::*;
 use rand::Rng;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::auth::token::{constant_time_eq, hash_token, random_token};
 use crate::config::Settings;
+use crate::crypto::token::{constant_time_eq, hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{trusted_devices, two_factor_codes};
 use crate::domain::outbox::{self, OutgoingEmail};

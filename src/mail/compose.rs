@@ -115,7 +115,7 @@ pub fn invitation(
     expires_at: time::PrimitiveDateTime,
 ) -> Result<RenderedEmail, askama::Error> {
     let t = Tr(lang);
-    let expires = crate::web::format::timestamp_utc(expires_at);
+    let expires = crate::i18n::format::timestamp_utc(expires_at);
     let expires = expires.as_str();
     Ok(RenderedEmail {
         subject: header_safe(&t.t1("email-invitation-subject", "organization", organization)),
@@ -175,11 +175,11 @@ pub fn external_invitation(
     zone: &str,
 ) -> Result<RenderedEmail, askama::Error> {
     let t = Tr(lang);
-    let expires = crate::web::format::timestamp_utc(link_expires_at);
+    let expires = crate::i18n::format::timestamp_utc(link_expires_at);
     let expires = expires.as_str();
     let access_until = access_expires_on
         .map(|date| {
-            crate::web::format::Viewer {
+            crate::i18n::format::Viewer {
                 lang,
                 zone: zone.to_owned(),
             }

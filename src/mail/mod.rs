@@ -3,7 +3,6 @@
 
 pub mod compose;
 pub mod transport;
-pub mod worker;
 
 pub use compose::RenderedEmail;
 pub use transport::{Mailer, SendError};

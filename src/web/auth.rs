@@ -5,13 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::cookies::CookieKind;
-use crate::auth::session;
-use crate::auth::sign_in::{self, SessionStart};
+use crate::app::sign_in::{self, SessionStart};
+use crate::domain::session;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::RequestContext;
+use crate::web::cookies::CookieKind;
 use crate::web::htmx;
 use crate::web::layout::AuthShell;
 

@@ -20,7 +20,6 @@ use crate::state::AppState;
 use crate::web::confirm::{self, Prompt, status_of};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
-use crate::web::format::Viewer;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::roles::shell;
@@ -191,7 +190,7 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    let viewer = Viewer::of(&member.ctx);
+    let viewer = member.ctx.viewer();
     let rows = tokens
         .into_iter()
         .map(|token| {
@@ -365,7 +364,7 @@ async fn detail_page(
     candidates.truncate(CANDIDATE_LIMIT as usize);
     let status = status_of(&refused);
     let (authorize_error, ticked) = refused.unwrap_or_default();
-    let viewer = Viewer::of(&member.ctx);
+    let viewer = member.ctx.viewer();
     let partnership = &details.partnership;
     let current = partnership.status();
     let (status_key, status_badge) = status_view(current);

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
-use crate::auth::session::SignedIn;
+use crate::app::access::SignedIn;
 use crate::domain::organization::MemberContext;
 use crate::domain::permission::Permission;
 use crate::error::AppError;
+use crate::i18n::format::Viewer;
 use crate::i18n::{Lang, Tr};
 
 #[derive(Debug, Clone)]
@@ -30,6 +31,19 @@ pub struct RequestContext {
 impl RequestContext {
     pub fn tr(&self) -> Tr {
         Tr(self.lang)
+    }
+
+    /// Who reads the page: their language and time zone (their profile's, else UTC).
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            lang: self.lang,
+            zone: self
+                .signed_in
+                .as_ref()
+                .and_then(|signed_in| signed_in.time_zone.clone())
+                .filter(|zone| !zone.is_empty())
+                .unwrap_or_else(|| "UTC".to_owned()),
+        }
     }
 }
 

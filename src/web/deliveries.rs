@@ -37,7 +37,7 @@ struct DeliveriesPage {
     rows: Vec<DeliveryRow>,
 }
 
-fn row(viewer: &crate::web::format::Viewer, message: outbox::OutboxMessage) -> DeliveryRow {
+fn row(viewer: &crate::i18n::format::Viewer, message: outbox::OutboxMessage) -> DeliveryRow {
     let status = DeliveryStatus::parse(&message.status);
     let (status_key, badge) = match status {
         DeliveryStatus::Pending => ("delivery-status-pending", "amber"),
@@ -75,7 +75,7 @@ pub async fn deliveries(
     let page = DeliveriesPage {
         t: member.ctx.tr(),
         rows: {
-            let viewer = crate::web::format::Viewer::of(&member.ctx);
+            let viewer = member.ctx.viewer();
             messages
                 .into_iter()
                 .map(|message| row(&viewer, message))

@@ -11,7 +11,7 @@ use time::{Date, PrimitiveDateTime};
 use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
 use crate::domain::api_catalog;
-use crate::domain::external_access::{ExternalStatus, local_time};
+use crate::domain::external_access::ExternalStatus;
 use crate::domain::external_user::{
     self, Access, DirectoryQuery, ExternalUser, SortColumn, check_future, parse_expiry, today_in,
 };
@@ -22,15 +22,16 @@ use crate::domain::preferences;
 use crate::domain::rules::{DomainError, RuleViolation};
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::i18n::format::{self, Viewer};
 use crate::state::AppState;
+use crate::time_zone::local_time;
 use crate::web::confirm::{self, status_of};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
-use crate::web::format::{self, Viewer};
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell, ListQuery, Listing, Pager};
-use crate::web::users::{inviter_language, may_view_users};
+use crate::web::users::inviter_language;
 
 pub const TABLE: &str = "external_users";
 pub const PER_PAGE: i64 = 50;
@@ -101,7 +102,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 fn require_viewer(member: &CurrentMember) -> Result<(), AppError> {
-    if may_view_users(&member.member) {
+    if member.member.may_view_users() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -278,7 +279,7 @@ pub async fn list(
         directory.has_next,
     );
     let t = member.ctx.tr();
-    let viewer = Viewer::of(&member.ctx);
+    let viewer = member.ctx.viewer();
     let now = state.now();
     let rows = directory
         .rows
@@ -634,7 +635,7 @@ async fn expiry_form(
         None if matches!(which, ExpiryForm::Resend) => ExpiryView::of(None, zone, registered, now),
         None => ExpiryView::of(user.expires_on, zone, registered, now),
     };
-    let person = person(t, &Viewer::of(&member.ctx), &user, now);
+    let person = person(t, &member.ctx.viewer(), &user, now);
     let shell = Shell::new(member, organizations, NavPage::Users);
     match which {
         ExpiryForm::Resend => {
@@ -853,7 +854,7 @@ pub async fn confirm_delete(
     let t = member.ctx.tr();
     let page = DeletePage {
         t,
-        person: person(t, &Viewer::of(&member.ctx), &user, state.now()),
+        person: person(t, &member.ctx.viewer(), &user, state.now()),
         shell: Shell::new(&member, organizations, NavPage::Users),
     };
     htmx::render(&req, &page, |page| page.as_content())
@@ -965,7 +966,7 @@ pub async fn access_drawer(
     }
     let page = AccessPage {
         t,
-        person: person(t, &Viewer::of(&member.ctx), &user, state.now()),
+        person: person(t, &member.ctx.viewer(), &user, state.now()),
         groups,
         environments,
         shell: Shell::new(&member, organizations, NavPage::Users),

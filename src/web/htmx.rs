@@ -4,9 +4,9 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::auth::cookies::CookieKind;
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::web::cookies::CookieKind;
 
 /// True for htmx requests that swap part of a page. Boosted navigation and history restores
 /// replace the whole page, so they get the full document.

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::auth::password::NewPassword;
+use crate::crypto::password::NewPassword;
 use crate::domain::invitation::{self, LinkProblem, OpenInvitation};
 use crate::domain::{account, policy};
 use crate::error::AppError;
@@ -196,7 +196,7 @@ pub async fn accept(
             let registration = registration
                 .as_ref()
                 .map(|(name, hash)| (name.as_str(), hash.as_str(), language));
-            invitation::accept(conn, &accept_token, registration, ip, now)
+            crate::app::invitations::accept(conn, &accept_token, registration, ip, now)
         })
         .await?;
     let accepted = match outcome {

@@ -106,7 +106,7 @@ impl Shell {
     ) -> Self {
         let ctx = &member.ctx;
         let is_admin = member.can(Permission::Admin);
-        let sees_users = is_admin || crate::web::users::may_view_users(&member.member);
+        let sees_users = is_admin || member.member.may_view_users();
         let nav = [
             (NavPage::Overview, "/", "nav-overview", "home", true),
             (NavPage::Users, "/users", "nav-users", "users", sees_users),

@@ -22,7 +22,6 @@ use crate::web::clients::{RoleChoice, UserRow, require_admin, status_view, switc
 use crate::web::confirm::{self, Prompt, status_of};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
-use crate::web::format::Viewer;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::roles::shell;
@@ -91,7 +90,7 @@ async fn list_page(
     let partners = state
         .db(move |conn| partner_token::list_for_client(conn, organization_id))
         .await?;
-    let viewer = Viewer::of(&member.ctx);
+    let viewer = member.ctx.viewer();
     let rows = partners
         .into_iter()
         .map(|partner| {
@@ -288,7 +287,7 @@ async fn detail_page(
             Ok::<_, DomainError>((details, role::list(conn, organization_id)?))
         })
         .await?;
-    let viewer = Viewer::of(&member.ctx);
+    let viewer = member.ctx.viewer();
     let partnership = &details.partnership;
     let current = partnership.status();
     let (status_key, status_badge) = status_view(current);

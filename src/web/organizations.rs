@@ -3,9 +3,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::auth::session;
 use crate::domain::organization;
 use crate::domain::permission::Permission;
+use crate::domain::session;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::context::{CurrentAccount, CurrentMember};
@@ -27,7 +27,7 @@ pub async fn switch(
     let organization_id = form.organization_id;
     let address = current.ctx.client_ip.clone();
     let trusted_device = req
-        .cookie(&crate::auth::cookies::CookieKind::TrustedDevice.name(&state.settings))
+        .cookie(&crate::web::cookies::CookieKind::TrustedDevice.name(&state.settings))
         .map(|cookie| cookie.value().to_owned());
     let verified = current
         .account

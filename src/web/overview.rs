@@ -26,16 +26,6 @@ struct OverviewPage {
     permission_keys: Vec<&'static str>,
 }
 
-pub fn permission_key(permission: Permission) -> &'static str {
-    match permission {
-        Permission::Read => "permission-read",
-        Permission::Admin => "permission-admin",
-        Permission::AgentInstall => "permission-agent-install",
-        Permission::ApiConsumer => "permission-api-consumer",
-        Permission::AppDeveloper => "permission-app-developer",
-    }
-}
-
 pub async fn overview(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -67,7 +57,7 @@ pub async fn overview(
             .member
             .permissions
             .iter()
-            .map(permission_key)
+            .map(Permission::label_key)
             .collect(),
         shell: Shell::new(&member, organizations, NavPage::Overview),
     };

@@ -48,7 +48,7 @@ pub async fn list(
     state: web::Data<AppState>,
     member: CurrentMember,
 ) -> Result<HttpResponse, AppError> {
-    if !crate::web::users::may_view_users(&member.member) {
+    if !member.member.may_view_users() {
         return Err(AppError::Forbidden);
     }
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());

@@ -27,13 +27,13 @@ use crate::domain::partner_registry::{
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::rules::{DomainError, DomainResult};
 use crate::error::AppError;
+use crate::i18n::format::Viewer;
 use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
 use crate::web::apis::{EnvironmentApis, api_label, per_environment};
 use crate::web::confirm::{self, Prompt};
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
-use crate::web::format::Viewer;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::roles::shell;
@@ -273,7 +273,7 @@ pub async fn list(
             ))
         })
         .await?;
-    let viewer = Viewer::of(&member.ctx);
+    let viewer = member.ctx.viewer();
     let page = ListPage {
         t: member.ctx.tr(),
         shell: shell(&state, &member, NavPage::Partners).await?,
@@ -951,7 +951,7 @@ async fn settings_page(
     let page = SettingsPage {
         t,
         shell: shell(state, member, NavPage::Partners).await?,
-        partner: partner_view(&Viewer::of(&member.ctx), partner),
+        partner: partner_view(&member.ctx.viewer(), partner),
         partner_name: forms.name.unwrap_or(stored_name),
         name_error: forms.name_error,
         logo_error: forms.logo_error,
@@ -1327,7 +1327,7 @@ async fn deactivate_page(
     let page = DeactivatePage {
         t: member.ctx.tr(),
         shell: shell(state, member, NavPage::Partners).await?,
-        partner: partner_view(&Viewer::of(&member.ctx), partner),
+        partner: partner_view(&member.ctx.viewer(), partner),
         linked,
         confirm,
     };

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::password::NewPassword;
+use crate::crypto::password::NewPassword;
 use crate::domain::audit::Actor;
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::domain::{account, password_history, policy};

@@ -5,8 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::cookies::CookieKind;
-use crate::auth::password::NewPassword;
+use crate::crypto::password::NewPassword;
 use crate::domain::account::EmailAddress;
 use crate::domain::password_reset::{self, ResetError};
 use crate::domain::policy;
@@ -14,6 +13,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::RequestContext;
+use crate::web::cookies::CookieKind;
 use crate::web::layout::AuthShell;
 use crate::web::{htmx, password_expired};
 

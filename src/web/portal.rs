@@ -7,7 +7,7 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::auth::password::NewPassword;
+use crate::crypto::password::NewPassword;
 use crate::domain::api_catalog::{ApiOperation, ListedApi};
 use crate::domain::external_access::expiry_instant;
 use crate::domain::external_registration::{
@@ -18,11 +18,11 @@ use crate::domain::portal::{self, PortalSection, Source};
 use crate::domain::{account, api_catalog, organization, policy, profile};
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::i18n::format::Viewer;
 use crate::state::AppState;
 use crate::web::auth::signed_in_redirect;
 use crate::web::context::{CurrentAccount, RequestContext};
 use crate::web::form::FormFields;
-use crate::web::format::Viewer;
 use crate::web::htmx;
 use crate::web::layout::{AuthShell, NavPage, Shell};
 
@@ -137,7 +137,7 @@ pub async fn home(
         .db(move |conn| portal::sections(conn, account_id, member.as_ref(), now))
         .await?;
     let t = account.ctx.tr();
-    let viewer = Viewer::of(&account.ctx);
+    let viewer = account.ctx.viewer();
     let page = PortalPage {
         t,
         shell: shell_for(&state, &account).await?,

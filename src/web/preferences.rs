@@ -14,14 +14,11 @@ use crate::web::table::{self, ColumnDef};
 /// The columns of a table, when the member may see that table at all.
 fn columns_of(table_name: &str, member: &CurrentMember) -> Result<&'static [ColumnDef], AppError> {
     let (columns, allowed): (&'static [ColumnDef], bool) = match table_name {
-        crate::web::users::TABLE => (
-            &crate::web::users::COLUMNS,
-            crate::web::users::may_view_users(&member.member),
-        ),
+        crate::web::users::TABLE => (&crate::web::users::COLUMNS, member.member.may_view_users()),
         crate::web::roles::TABLE => (&crate::web::roles::COLUMNS, member.can(Permission::Admin)),
         crate::web::external_users::TABLE => (
             &crate::web::external_users::COLUMNS,
-            crate::web::users::may_view_users(&member.member),
+            member.member.may_view_users(),
         ),
         _ => return Err(AppError::NotFound),
     };

@@ -5,16 +5,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::session::{self, SessionSummary};
 use crate::domain::account;
 use crate::domain::audit::{self, Actor};
 use crate::domain::organization;
 use crate::domain::profile::{self, DEFAULT_TIME_ZONE, ProfileDetails};
+use crate::domain::session::{self, SessionSummary};
 use crate::error::AppError;
+use crate::i18n::format;
 use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
 use crate::web::context::CurrentAccount;
-use crate::web::format;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::password_expired::{PasswordForm, apply_change, check_change};
@@ -192,7 +192,7 @@ async fn profile_page(
             .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned()),
     });
     let t = current.ctx.tr();
-    let viewer = format::Viewer::of(&current.ctx);
+    let viewer = current.ctx.viewer();
     let sessions: Vec<SessionRow> = sessions
         .into_iter()
         .map(|s| session_row(t, &viewer, s))

@@ -23,7 +23,6 @@ use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
-use crate::web::overview::permission_key;
 use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell};
 
 pub const TABLE: &str = "roles";
@@ -205,7 +204,7 @@ fn badges(permissions: PermissionSet) -> Vec<PermissionBadge> {
     permissions
         .iter()
         .map(|permission| PermissionBadge {
-            label_key: permission_key(permission),
+            label_key: permission.label_key(),
             deprecated: permission == Permission::AppDeveloper,
         })
         .collect()
@@ -226,7 +225,7 @@ fn matches(t: Tr, role: &Role, words: &[String]) -> bool {
     let permissions: Vec<String> = role
         .permission_set()
         .iter()
-        .flat_map(|p| [t.t(permission_key(p)).to_lowercase(), p.as_str().to_owned()])
+        .flat_map(|p| [t.t(p.label_key()).to_lowercase(), p.as_str().to_owned()])
         .collect();
     let status = t.t(status_key(role.active)).to_lowercase();
     words.iter().all(|word| {
@@ -367,7 +366,7 @@ fn permission_choices(form: &RoleForm, previous: Option<PermissionSet>) -> Vec<P
         .chain(keeps_deprecated.then_some(Permission::AppDeveloper))
         .map(|permission| PermissionChoice {
             value: permission.as_str(),
-            label_key: permission_key(permission),
+            label_key: permission.label_key(),
             hint_key: match permission {
                 Permission::Read => "roles-permission-read-hint",
                 Permission::Admin => "roles-permission-admin-hint",

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::password::NewPassword;
+use crate::crypto::password::NewPassword;
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::organization;
 use crate::domain::setup::{self, FirstAdmin, SetupError};

@@ -13,16 +13,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::cookies::CookieKind;
-use crate::auth::session;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::policy::{self, TwoFactorMode};
+use crate::domain::session;
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::domain::two_factor::{self, CodeRequest, Occasion, Recipient, Verification};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::CurrentAccount;
+use crate::web::cookies::CookieKind;
 use crate::web::htmx;
 use crate::web::layout::AuthShell;
 

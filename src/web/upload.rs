@@ -9,9 +9,9 @@ use actix_multipart::Multipart;
 use actix_web::HttpResponse;
 use futures_util::StreamExt;
 
-use crate::auth::middleware::UPLOAD_BODY_LIMIT;
 use crate::error::AppError;
 use crate::web::form::FormFields;
+use crate::web::middleware::UPLOAD_BODY_LIMIT;
 
 /// Any text field (a description is at most 2000 characters of up to 4 bytes).
 const TEXT_FIELD_LIMIT: usize = 16 * 1024;

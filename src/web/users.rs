@@ -7,10 +7,10 @@ use askama::Template;
 
 use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
-use crate::domain::environment::EnvAccess;
 use crate::domain::invitation::{self, Inviter};
+use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, Added, DirectoryQuery, SortColumn, Unassigned};
-use crate::domain::organization::{self, MemberContext, MembershipStatus};
+use crate::domain::organization;
 use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::preferences;
 use crate::domain::role::{self, Role};
@@ -20,7 +20,6 @@ use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
 use crate::web::context::CurrentMember;
 use crate::web::form::FormFields;
-use crate::web::format;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell, ListQuery, Listing, Pager};
@@ -60,14 +59,6 @@ pub const COLUMNS: [ColumnDef; 6] = [
         sortable: true,
     },
 ];
-
-/// Admins manage members; members whose roles reach any environment with Execute or View Logs
-/// may look at the list.
-pub fn may_view_users(member: &MemberContext) -> bool {
-    member.permissions.allows(Permission::Admin)
-        || member.environment_access.has(EnvAccess::Execute)
-        || member.environment_access.has(EnvAccess::ViewLogs)
-}
 
 /// The language of emails an admin sends: their own preference, else the page's.
 pub(crate) fn inviter_language(member: &CurrentMember) -> Lang {
@@ -133,7 +124,7 @@ pub async fn list(
     member: CurrentMember,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if !may_view_users(&member.member) {
+    if !member.member.may_view_users() {
         return Err(AppError::Forbidden);
     }
     let query = query.into_inner();
@@ -168,7 +159,7 @@ pub async fn list(
         directory.total,
         directory.has_next,
     );
-    let viewer = format::Viewer::of(&member.ctx);
+    let viewer = member.ctx.viewer();
     let rows = directory
         .rows
         .into_iter()
@@ -239,7 +230,7 @@ pub struct RoleChoice {
 fn permission_names(t: Tr, permissions: PermissionSet) -> String {
     permissions
         .iter()
-        .map(|p| t.t(crate::web::overview::permission_key(p)))
+        .map(|p| t.t(p.label_key()))
         .collect::<Vec<_>>()
         .join(", ")
 }

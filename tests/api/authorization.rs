@@ -674,7 +674,7 @@ pub(crate) async fn arrange() -> (TestApp, TestClient, Ids) {
     // Another organization with its own administrator.
     {
         let mut conn = app.pool.get().unwrap();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let actor = test_actor(&app);
         let other = gatehouse::domain::account::insert(
             &mut conn,
@@ -849,7 +849,7 @@ fn catalog_and_external_user(app: &TestApp, org: i64, environment: i64) -> Porta
         ))
         .execute(&mut conn)
         .unwrap();
-    let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
     let account = gatehouse::domain::account::insert(
         &mut conn,
         &gatehouse::domain::account::NewAccount {
@@ -916,7 +916,7 @@ fn partnerships(app: &TestApp, org: i64, member: i64, operators: i64) -> Partner
     add_member(app, org, "second-admin@example.com", &["Administrator"]);
     let actor = test_actor(app);
     let mut conn = app.pool.get().unwrap();
-    let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
     let new_account = |conn: &mut _, email: &str| {
         account::insert(
             conn,

@@ -3,8 +3,8 @@
 //! drawer, the table (search, sort, pages, columns), and who may see and change what.
 
 use diesel::prelude::*;
-use gatehouse::auth::token::hash_token;
 use gatehouse::clock::Clock;
+use gatehouse::crypto::token::hash_token;
 use gatehouse::db::schema::{
     accounts, api_group_apis, api_groups, apis, audit_events, external_invitations,
     external_user_api_groups, external_user_apis, external_users, organizations, sessions,
@@ -139,7 +139,7 @@ fn open_session(app: &TestApp, account_id: i64) {
     let now = app.clock.now();
     diesel::insert_into(sessions::table)
         .values((
-            sessions::id_hash.eq(hash_token(&gatehouse::auth::token::random_token())),
+            sessions::id_hash.eq(hash_token(&gatehouse::crypto::token::random_token())),
             sessions::account_id.eq(account_id),
             sessions::organization_id.eq(None::<i64>),
             sessions::csrf_token.eq("csrf"),
@@ -185,7 +185,7 @@ async fn admin_of_navy(app: &TestApp) -> (TestClient, i64) {
     let organization_id = {
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let grace = account::insert(
             &mut conn,
             &NewAccount {

@@ -2,8 +2,8 @@ use std::sync::Arc;
 
 use actix_web::{App, test, web};
 use diesel::r2d2::Pool;
-use gatehouse::auth::password::PasswordHasher;
 use gatehouse::clock::SystemClock;
+use gatehouse::crypto::password::PasswordHasher;
 use gatehouse::db::DbConnectionManager;
 use gatehouse::state::AppState;
 use reqwest::StatusCode;

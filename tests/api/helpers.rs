@@ -353,7 +353,7 @@ pub fn add_member(app: &TestApp, organization_id: i64, email: &str, role_names: 
         .is_none()
     {
         let now = app.clock.now();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let name = email.split('@').next().unwrap().replace('.', " ");
         account::insert(
             &mut conn,

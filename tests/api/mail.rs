@@ -451,7 +451,7 @@ async fn second_organization_admin(app: &TestApp) -> TestClient {
     {
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let grace = account::insert(
             &mut conn,
             &NewAccount {

@@ -5,6 +5,7 @@ mod helpers;
 mod smtp_sink;
 
 mod apis;
+mod architecture;
 mod attempt_limits;
 mod authorization;
 mod cli;

@@ -34,7 +34,7 @@ async fn partnered() -> Partnered {
     let readers_role = create_role(&app, client_org, "Readers", &[Permission::Read]);
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
-    let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
     let owner = gatehouse::domain::account::insert(
         &mut conn,
         &gatehouse::domain::account::NewAccount {

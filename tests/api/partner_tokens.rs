@@ -3,8 +3,8 @@
 //! those partner users act in the client with exactly the granted roles, never above the rules.
 
 use diesel::prelude::*;
-use gatehouse::auth::token::hash_token;
 use gatehouse::clock::Clock;
+use gatehouse::crypto::token::hash_token;
 use gatehouse::db::schema::{audit_events, partnership_grants, partnership_roles, partnerships};
 use gatehouse::domain::account::{self, NewAccount};
 use gatehouse::domain::audit::Actor;
@@ -24,7 +24,7 @@ const PARTNER_USER: &str = "pat@example.com";
 fn organization_with_owner(app: &TestApp, name: &str, email: &str) -> i64 {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
-    let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
     let owner = account::insert(
         &mut conn,
         &NewAccount {

@@ -1204,7 +1204,7 @@ async fn only_the_owner_reaches_the_partners_pages_and_only_for_their_partners()
         let email = "hopper@navy.example";
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let account = gatehouse::domain::account::insert(
             &mut conn,
             &gatehouse::domain::account::NewAccount {

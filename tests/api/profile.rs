@@ -299,7 +299,7 @@ async fn an_account_without_an_organization_has_a_profile() {
     {
         use gatehouse::clock::Clock;
         let mut conn = app.pool.get().unwrap();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let now = app.clock.now();
         gatehouse::domain::account::insert(
             &mut conn,

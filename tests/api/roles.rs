@@ -83,7 +83,7 @@ pub fn grant(app: &TestApp, role_id: i64, environment_id: i64, access: &[EnvAcce
 pub fn add_member(app: &TestApp, email: &str, name: &str, role_ids: &[i64]) -> i64 {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
-    let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
     account::insert(
         &mut conn,
         &NewAccount {
@@ -209,7 +209,7 @@ pub async fn admin_of_another_organization(app: &TestApp) -> TestClient {
     {
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let grace = account::insert(
             &mut conn,
             &NewAccount {

@@ -68,7 +68,7 @@ async fn the_session_id_is_stored_only_as_a_hash() {
         .load(&mut conn)
         .unwrap();
     assert!(!stored.contains(&cookie));
-    assert!(stored.contains(&gatehouse::auth::token::hash_token(&cookie)));
+    assert!(stored.contains(&gatehouse::crypto::token::hash_token(&cookie)));
 }
 
 #[tokio::test]

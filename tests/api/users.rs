@@ -138,7 +138,7 @@ async fn someone_with_an_account_gets_access_at_once_and_an_email_saying_so() {
     // Grace already has an account, through another organization.
     let other_org = {
         let mut conn = app.pool.get().unwrap();
-        let hash = gatehouse::auth::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let now = test_actor(&app).at;
         let grace = gatehouse::domain::account::insert(
             &mut conn,

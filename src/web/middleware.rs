@@ -12,14 +12,15 @@ use actix_web::web::{self, BytesMut};
 use actix_web::{Error, HttpMessage, ResponseError};
 use futures_util::StreamExt;
 
-use crate::auth::cookies::CookieKind;
-use crate::auth::session::{self, Lookup, SignedIn};
-use crate::auth::token::{constant_time_eq, random_token};
+use crate::app::access::{self, Lookup, SignedIn};
 use crate::config::Settings;
+use crate::crypto::token::{constant_time_eq, random_token};
+use crate::domain::session;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::context::RequestContext;
+use crate::web::cookies::CookieKind;
 use crate::web::{htmx, password_expired, two_factor};
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -51,7 +52,7 @@ pub async fn session_layer(
             let address = client_ip.clone();
             match state
                 .db(move |conn| {
-                    let lookup = session::load(conn, &value, now, policy)?;
+                    let lookup = access::load(conn, &value, now, policy)?;
                     let lookup = keep_within_allow_lists(conn, lookup, address.as_deref())?;
                     track_two_factor(conn, lookup, trusted_device.as_deref(), now)
                 })

@@ -5,11 +5,9 @@
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::auth::token::{hash_token, random_token};
+use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, sessions};
-use crate::domain::external_access::{self, Standing};
-use crate::domain::organization::{self, MemberContext};
 
 /// Writing `last_seen_at` on every request would make every page view a write; a minute of
 /// slack on a 30-minute idle timeout is invisible to people.
@@ -19,42 +17,6 @@ const TOUCH_INTERVAL: Duration = Duration::minutes(1);
 pub struct SessionPolicy {
     pub idle: Duration,
     pub lifetime: Duration,
-}
-
-/// Who is signed in, as every handler of the request sees it.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub session_hash: String,
-    pub account_id: i64,
-    pub email: String,
-    pub name: String,
-    pub language: Option<String>,
-    /// The account's IANA time zone, for showing times (None: UTC).
-    pub time_zone: Option<String>,
-    pub csrf_token: String,
-    /// The organization the session acts in, when the account is an active member there.
-    pub member: Option<MemberContext>,
-    /// The password expired: until it is changed, the session only opens the change page.
-    pub password_change_required: bool,
-    /// The organization waiting for a two-factor code: until it is entered, the session only
-    /// opens the code page (and signs out).
-    pub two_factor_pending_org: Option<i64>,
-    /// Organizations whose two-factor code this session entered.
-    pub two_factor_verified: Vec<i64>,
-    /// The account is no member anywhere but an Active external user: it has the API portal
-    /// and nothing of the console.
-    pub portal_only: bool,
-}
-
-pub enum Lookup {
-    Valid(Box<SignedIn>),
-    /// The cookie named a session that timed out (it is deleted now).
-    Expired,
-    /// No such session: never existed, signed out, or ended by an admin.
-    Unknown,
-    /// The account's only access was as an external user, and it expired or was suspended: the
-    /// session is deleted now.
-    AccessEnded,
 }
 
 pub struct NewSession {
@@ -98,31 +60,50 @@ fn truncate(value: &str, max_chars: usize) -> String {
     value.chars().take(max_chars).collect()
 }
 
-type SessionRow = (
-    String,
-    i64,
-    Option<i64>,
-    String,
-    PrimitiveDateTime,
-    PrimitiveDateTime,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    bool,
-    Option<i64>,
-    String,
-);
+/// A session's row with its account's name, email and preferences.
+#[derive(Debug, Clone, Queryable)]
+pub struct SessionRecord {
+    pub id_hash: String,
+    pub account_id: i64,
+    pub organization_id: Option<i64>,
+    pub csrf_token: String,
+    pub last_seen_at: PrimitiveDateTime,
+    pub expires_at: PrimitiveDateTime,
+    pub email: String,
+    pub name: String,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub password_change_required: bool,
+    pub two_factor_pending_org: Option<i64>,
+    pub two_factor_verified: String,
+}
 
-/// Resolves a cookie to its session, ending it when it has been idle or alive too long.
-pub fn load(
+impl SessionRecord {
+    /// Organizations whose two-factor code this session entered.
+    pub fn two_factor_verified(&self) -> Vec<i64> {
+        parse_ids(&self.two_factor_verified)
+    }
+}
+
+/// What a cookie names.
+pub enum Found {
+    Live(Box<SessionRecord>),
+    /// It timed out (idle or too old); the row is deleted now.
+    Expired,
+    /// No such session: never existed, signed out, or ended by an admin.
+    Unknown,
+}
+
+/// Resolves a cookie to its session, ending it when it has been idle or alive too long, and
+/// noting that it was seen (at most once a minute).
+pub fn find_live(
     conn: &mut DbConnection,
     cookie_value: &str,
     now: PrimitiveDateTime,
     policy: SessionPolicy,
-) -> QueryResult<Lookup> {
+) -> QueryResult<Found> {
     let id_hash = hash_token(cookie_value);
-    let row: Option<SessionRow> = sessions::table
+    let record: Option<SessionRecord> = sessions::table
         .inner_join(accounts::table)
         .filter(sessions::id_hash.eq(&id_hash))
         .select((
@@ -142,73 +123,19 @@ pub fn load(
         ))
         .first(conn)
         .optional()?;
-    let Some((
-        session_hash,
-        account_id,
-        organization_id,
-        csrf_token,
-        last_seen_at,
-        expires_at,
-        email,
-        name,
-        language,
-        time_zone,
-        password_change_required,
-        two_factor_pending_org,
-        two_factor_verified,
-    )) = row
-    else {
-        return Ok(Lookup::Unknown);
+    let Some(record) = record else {
+        return Ok(Found::Unknown);
     };
-
-    if now >= expires_at || now - last_seen_at >= policy.idle {
-        delete(conn, &session_hash)?;
-        return Ok(Lookup::Expired);
+    if now >= record.expires_at || now - record.last_seen_at >= policy.idle {
+        delete(conn, &record.id_hash)?;
+        return Ok(Found::Expired);
     }
-    if now - last_seen_at >= TOUCH_INTERVAL {
-        diesel::update(sessions::table.find(&session_hash))
+    if now - record.last_seen_at >= TOUCH_INTERVAL {
+        diesel::update(sessions::table.find(&record.id_hash))
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)?;
     }
-
-    let mut member = match organization_id {
-        Some(organization_id) => organization::member_context(conn, account_id, organization_id)?,
-        None => None,
-    };
-    // The selected organization went away (membership ended): fall back to another one.
-    if member.is_none()
-        && let Some(fallback) = organization::default_for_account(conn, account_id)?
-    {
-        set_organization(conn, &session_hash, fallback)?;
-        member = organization::member_context(conn, account_id, fallback)?;
-    }
-    // Without an organization, an external user's access is all the account has: when it
-    // expires (a date, so nothing else notices) or is suspended, the session ends here.
-    let portal_only = match member {
-        Some(_) => false,
-        None => match external_access::standing(conn, account_id, now)? {
-            Standing::Active => true,
-            Standing::NotExternal => false,
-            Standing::Suspended | Standing::Expired => {
-                delete(conn, &session_hash)?;
-                return Ok(Lookup::AccessEnded);
-            }
-        },
-    };
-    Ok(Lookup::Valid(Box::new(SignedIn {
-        session_hash,
-        account_id,
-        email,
-        name,
-        language,
-        time_zone,
-        csrf_token,
-        member,
-        password_change_required,
-        two_factor_pending_org,
-        two_factor_verified: parse_ids(&two_factor_verified),
-        portal_only,
-    })))
+    Ok(Found::Live(Box::new(record)))
 }
 
 fn parse_ids(list: &str) -> Vec<i64> {

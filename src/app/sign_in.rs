@@ -3,11 +3,11 @@
 use diesel::QueryResult;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::auth::session::{self, NewSession};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, Account, EmailAddress};
 use crate::domain::audit::{self, Actor};
 use crate::domain::external_access::Standing;
+use crate::domain::session::{self, NewSession};
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::domain::{organization, policy};
 use crate::error::AppError;

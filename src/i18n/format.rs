@@ -2,9 +2,8 @@
 
 use time::{Date, PrimitiveDateTime};
 
-use crate::domain::external_access::local_time;
 use crate::i18n::Lang;
-use crate::web::context::RequestContext;
+use crate::time_zone::local_time;
 
 const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -18,18 +17,6 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    pub fn of(ctx: &RequestContext) -> Self {
-        Self {
-            lang: ctx.lang,
-            zone: ctx
-                .signed_in
-                .as_ref()
-                .and_then(|signed_in| signed_in.time_zone.clone())
-                .filter(|zone| !zone.is_empty())
-                .unwrap_or_else(|| "UTC".to_owned()),
-        }
-    }
-
     /// A stored UTC instant as the viewer's wall-clock date and time: `Nov 21, 2026, 14:05`
     /// (en) or `21/11/2026 14:05` (pt-BR).
     pub fn datetime(&self, at: PrimitiveDateTime) -> String {
