@@ -8,6 +8,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::domain::external_access::{self, Standing};
 use crate::domain::organization::{self, MemberContext};
+use crate::domain::permission::Permission;
 use crate::domain::session::{self, Found, SessionPolicy};
 
 /// Who is signed in, as every handler of the request sees it.
@@ -21,8 +22,11 @@ pub struct SignedIn {
     /// The account's IANA time zone, for showing times (None: UTC).
     pub time_zone: Option<String>,
     pub csrf_token: String,
-    /// The organization the session acts in, when the account is an active member there.
+    /// The organization the session acts in, when the account is an active member there (set
+    /// with `act_in`, which keeps `capabilities` in step).
     pub member: Option<MemberContext>,
+    /// What the account may do there.
+    pub capabilities: Option<Capabilities>,
     /// The password expired: until it is changed, the session only opens the change page.
     pub password_change_required: bool,
     /// The organization waiting for a two-factor code: until it is entered, the session only
@@ -87,7 +91,7 @@ pub fn load(
     };
     let two_factor_verified = record.two_factor_verified();
     let record = *record;
-    Ok(Lookup::Valid(Box::new(SignedIn {
+    let mut signed_in = SignedIn {
         session_hash: record.id_hash,
         account_id,
         email: record.email,
@@ -95,10 +99,152 @@ pub fn load(
         language: record.language,
         time_zone: record.time_zone,
         csrf_token: record.csrf_token,
-        member,
+        member: None,
+        capabilities: None,
         password_change_required: record.password_change_required,
         two_factor_pending_org: record.two_factor_pending_org,
         two_factor_verified,
         portal_only,
-    })))
+    };
+    signed_in.act_in(member);
+    Ok(Lookup::Valid(Box::new(signed_in)))
+}
+
+impl SignedIn {
+    /// Acts in this organization (or in none), with the capabilities the member has there.
+    pub fn act_in(&mut self, member: Option<MemberContext>) {
+        self.capabilities = member
+            .as_ref()
+            .map(|member| Capabilities::of(self.account_id, member));
+        self.member = member;
+    }
+}
+
+/// What the caller may do in the organization they act in. Computed in one place from their
+/// rights there (roles, environment access, ownership, acting as a partner user), it is the
+/// only source of the guards below and of the console's navigation.
+#[derive(Debug, Clone)]
+pub struct Capabilities {
+    organization_id: i64,
+    account_id: i64,
+    /// Administrator rights (the Admin permission), as a member or as a partner user.
+    admin: bool,
+    /// The organization's owner acting as themselves (not through a partner).
+    owner: bool,
+    /// Admins, and members whose roles reach an environment with Execute or View Logs.
+    read_users: bool,
+    /// Acting as a partner user: the organization's partner relations are not theirs.
+    via_partner: bool,
+    /// The organization issues client tokens (a partner organization).
+    partner_organization: bool,
+    consume_apis: bool,
+}
+
+impl Capabilities {
+    pub fn of(account_id: i64, member: &MemberContext) -> Self {
+        Self {
+            organization_id: member.organization_id,
+            account_id,
+            admin: member.permissions.allows(Permission::Admin),
+            owner: member.is_owner && member.via_partner.is_none(),
+            read_users: member.may_view_users(),
+            via_partner: member.via_partner.is_some(),
+            partner_organization: member.is_partner_organization,
+            consume_apis: member.permissions.allows(Permission::ApiConsumer),
+        }
+    }
+
+    pub fn organization_id(&self) -> i64 {
+        self.organization_id
+    }
+
+    /// Whether the caller may open a part of the console (for the navigation).
+    pub fn sees(&self, area: Area) -> bool {
+        match area {
+            Area::Overview | Area::Organizations => true,
+            Area::Users => self.read_users,
+            Area::Roles | Area::Environments | Area::Apis | Area::Policies | Area::Deliveries => {
+                self.admin
+            }
+            Area::Partners => self.owner,
+            Area::Clients => self.grant::<PartnerAdmin>().is_some(),
+            Area::MyPartner => self.grant::<ClientAdmin>().is_some(),
+            Area::Portal => self.consume_apis,
+        }
+    }
+
+    /// The guard `G`, when the caller holds it here.
+    pub fn grant<G: Guard>(&self) -> Option<G> {
+        G::grant(self)
+    }
+}
+
+/// The parts of the console, as the navigation lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Overview,
+    Users,
+    Roles,
+    Environments,
+    Apis,
+    Organizations,
+    Policies,
+    Deliveries,
+    Partners,
+    Clients,
+    MyPartner,
+    Portal,
+}
+
+/// Proof that the caller may do a kind of thing in one organization. Only `Capabilities`
+/// hands guards out, and a guard names the organization it was made for, so a command that
+/// takes one acts there and nowhere else.
+pub trait Guard: Sized + Clone + Send + 'static {
+    fn grant(capabilities: &Capabilities) -> Option<Self>;
+    fn organization_id(&self) -> i64;
+    fn account_id(&self) -> i64;
+}
+
+macro_rules! guards {
+    ($($(#[$doc:meta])* $name:ident => |$caps:ident| $rule:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            organization_id: i64,
+            account_id: i64,
+        }
+
+        impl Guard for $name {
+            fn grant($caps: &Capabilities) -> Option<Self> {
+                ($rule).then(|| Self {
+                    organization_id: $caps.organization_id,
+                    account_id: $caps.account_id,
+                })
+            }
+
+            fn organization_id(&self) -> i64 {
+                self.organization_id
+            }
+
+            fn account_id(&self) -> i64 {
+                self.account_id
+            }
+        }
+    )*};
+}
+
+guards! {
+    /// Any active member of the organization (or a partner user acting in it).
+    Member => |caps| true;
+    /// May read the organization's users (members, external users, partner users).
+    UserReader => |caps| caps.read_users;
+    /// An administrator of the organization.
+    Admin => |caps| caps.admin;
+    /// The organization's owner, acting as themselves.
+    Owner => |caps| caps.owner;
+    /// An administrator acting as a member, not as a partner user: the organization's own
+    /// partner relations (My Partner) are theirs to manage.
+    ClientAdmin => |caps| caps.admin && !caps.via_partner;
+    /// An administrator (as a member) of a partner organization: it issues client tokens.
+    PartnerAdmin => |caps| caps.admin && !caps.via_partner && caps.partner_organization;
 }

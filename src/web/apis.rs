@@ -16,6 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::access::Admin;
 use crate::db::write_transaction;
 use crate::domain::api_catalog::{
     self, ApiFields, ApiGroup, ApiOperation, DocumentChange, ListedApi, StoredDocument,
@@ -23,13 +24,12 @@ use crate::domain::api_catalog::{
 use crate::domain::environment::{self, Environment};
 use crate::domain::openapi::{self, MAX_DOCUMENT_BYTES, OpenApiError};
 use crate::domain::organization;
-use crate::domain::permission::Permission;
 use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::confirm::{self, Prompt};
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -190,9 +190,8 @@ fn group_rows(
 pub async fn catalog(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let (organizations, environments, apis, mut operations, groups, members) = state
         .db(move |conn| {
@@ -453,10 +452,9 @@ pub struct NewApiQuery {
 pub async fn new_api(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     query: web::Query<NewApiQuery>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     // "Add an API here" from an environment's section picks that environment (the choices are
     // the organization's own, so another id simply selects nothing).
     let form = ApiForm {
@@ -478,10 +476,9 @@ pub async fn new_api(
 pub async fn edit_api(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     api_form_page(
         &req,
         &state,
@@ -596,21 +593,19 @@ async fn check_environment(
 pub async fn create_api(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     save_api(&req, &state, &member, None, multipart).await
 }
 
 pub async fn update_api(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let organization_id = member.organization_id();
     // Another organization's API answers 404 before its form is read.
@@ -741,10 +736,9 @@ fn attachment(filename: &str) -> ContentDisposition {
 
 pub async fn download(
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let organization_id = member.organization_id();
     let (filename, text) = state
@@ -942,10 +936,9 @@ async fn delete_confirmed(
 pub async fn confirm_delete_api(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let deletion = Deletion::Api(id.into_inner());
     delete_page(&req, &state, &member, deletion, Prompt::new(DELETE_WORD)).await
 }
@@ -953,11 +946,10 @@ pub async fn confirm_delete_api(
 pub async fn delete_api(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let deletion = Deletion::Api(id.into_inner());
     delete_confirmed(&req, &state, &member, deletion, &fields).await
 }
@@ -965,10 +957,9 @@ pub async fn delete_api(
 pub async fn confirm_delete_group(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let deletion = Deletion::Group(id.into_inner());
     delete_page(&req, &state, &member, deletion, Prompt::new(DELETE_WORD)).await
 }
@@ -976,11 +967,10 @@ pub async fn confirm_delete_group(
 pub async fn delete_group(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let deletion = Deletion::Group(id.into_inner());
     delete_confirmed(&req, &state, &member, deletion, &fields).await
 }
@@ -1086,9 +1076,8 @@ async fn group_form_page(
 pub async fn new_group(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     group_form_page(
         &req,
         &state,
@@ -1104,10 +1093,9 @@ pub async fn new_group(
 pub async fn edit_group(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     group_form_page(
         &req,
         &state,
@@ -1153,21 +1141,19 @@ async fn check_group_form(
 pub async fn create_group(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     save_group(&req, &state, &member, None, &fields).await
 }
 
 pub async fn update_group(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let organization_id = member.organization_id();
     state

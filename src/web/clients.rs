@@ -9,16 +9,16 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::{ClientAdmin, PartnerAdmin};
 use crate::db::write_transaction;
 use crate::domain::partner_token::{self, AllowedRole, AuthorizedUser, Candidate, TokenDetails};
 use crate::domain::partnership::PartnershipStatus;
-use crate::domain::permission::Permission;
 use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::confirm::{self, Prompt, status_of};
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -59,27 +59,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/clients/{id}/activate", web::post().to(activate))
         .route("/clients/{id}/delete", web::get().to(confirm_delete))
         .route("/clients/{id}/delete", web::post().to(delete));
-}
-
-/// Admins of the organization acting as its members: a partner user inside a client (via a
-/// partner) never issues that client's tokens, nor accepts a partner's for it (My Partner), even
-/// with Admin there.
-pub(crate) fn require_admin(member: &CurrentMember) -> Result<(), AppError> {
-    member.require(Permission::Admin)?;
-    if member.member.via_partner.is_some() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
-}
-
-/// Admins of a partner organization; anyone else is refused.
-fn require_partner_admin(member: &CurrentMember) -> Result<(), AppError> {
-    require_admin(member)?;
-    if member.member.is_partner_organization {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// The badge of a status, shared with the client's side (My Partner).
@@ -178,9 +157,8 @@ struct ListPage {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     let available = member.member.is_partner_organization;
     let organization_id = member.organization_id();
     let tokens = if available {
@@ -231,9 +209,8 @@ struct NewPage {
 pub async fn confirm_create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let page = NewPage {
         t: member.ctx.tr(),
         shell: shell(&state, &member, NavPage::Clients).await?,
@@ -256,9 +233,8 @@ struct TokenPage {
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
     let (id, token) = state
@@ -410,10 +386,9 @@ async fn detail_page(
 pub async fn detail(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     detail_page(&req, &state, &member, id.into_inner(), None).await
 }
 
@@ -435,11 +410,10 @@ fn parse_grants(fields: &FormFields) -> Result<Vec<(i64, i64)>, AppError> {
 pub async fn authorize(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let id = id.into_inner();
     let grants = parse_grants(&fields)?;
     let organization_id = member.organization_id();
@@ -557,21 +531,19 @@ async fn user_page(
 pub async fn edit_user_page(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     user_page(&req, &state, &member, path.into_inner(), None).await
 }
 
 pub async fn edit_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     path: web::Path<(i64, i64)>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let (id, membership_id) = path.into_inner();
     let role_ids = fields.ids("role_id")?;
     let organization_id = member.organization_id();
@@ -619,10 +591,9 @@ struct RevokePage {
 pub async fn confirm_revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let (id, membership_id) = path.into_inner();
     let (details, user) = load_user(&state, &member, id, membership_id).await?;
     let page = RevokePage {
@@ -638,10 +609,9 @@ pub async fn confirm_revoke(
 pub async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let (id, membership_id) = path.into_inner();
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
@@ -691,10 +661,9 @@ struct DeactivatePage {
 pub async fn confirm_deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let details = load_details(&state, &member, id.into_inner()).await?;
     let page = DeactivatePage {
         t: member.ctx.tr(),
@@ -707,10 +676,9 @@ pub async fn confirm_deactivate(
 pub async fn deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let id = id.into_inner();
     let flash = "clients-flash-deactivated";
     switch(
@@ -728,10 +696,9 @@ pub async fn deactivate(
 pub async fn activate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let id = id.into_inner();
     let flash = "clients-flash-activated";
     switch(
@@ -776,10 +743,9 @@ async fn delete_page(
 pub async fn confirm_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let prompt = Prompt::new(DELETE_WORD);
     delete_page(&req, &state, &member, id.into_inner(), prompt).await
 }
@@ -787,11 +753,10 @@ pub async fn confirm_delete(
 pub async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_partner_admin(&member)?;
     let id = id.into_inner();
     if let Err(prompt) = confirm::typed_word(member.ctx.tr(), &fields, DELETE_WORD) {
         // Another organization's id answers 404 whatever was typed (delete_page looks it up).

@@ -7,9 +7,8 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
-use crate::app::access::SignedIn;
+use crate::app::access::{Area, Capabilities, Guard, SignedIn};
 use crate::domain::organization::MemberContext;
-use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::i18n::format::Viewer;
 use crate::i18n::{Lang, Tr};
@@ -85,21 +84,18 @@ impl FromRequest for CurrentAccount {
 }
 
 /// A signed-in account acting as an active member of its current organization, with the rights
-/// its active roles give there.
+/// its active roles give there and the capabilities they amount to.
 #[derive(Debug, Clone)]
 pub struct CurrentMember {
     pub ctx: RequestContext,
     pub account: Arc<SignedIn>,
     pub member: MemberContext,
+    pub capabilities: Capabilities,
 }
 
 impl CurrentMember {
     pub fn organization_id(&self) -> i64 {
         self.member.organization_id
-    }
-
-    pub fn can(&self, permission: Permission) -> bool {
-        self.member.permissions.allows(permission)
     }
 
     /// Who is acting, for the audit events of a change made now.
@@ -111,13 +107,14 @@ impl CurrentMember {
         }
     }
 
-    /// Refuses the request unless the member holds `permission` (Admin holds all).
-    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
-        if self.can(permission) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+    /// Whether the member may open a part of the console.
+    pub fn sees(&self, area: Area) -> bool {
+        self.capabilities.sees(area)
+    }
+
+    /// Whether the member holds the guard `G` here (to show or hide what it allows).
+    pub fn holds<G: Guard>(&self) -> bool {
+        self.capabilities.grant::<G>().is_some()
     }
 }
 
@@ -127,10 +124,15 @@ impl TryFrom<CurrentAccount> for CurrentMember {
     /// The account acting in its current organization, or `NoOrganization`.
     fn try_from(CurrentAccount { ctx, account }: CurrentAccount) -> Result<Self, AppError> {
         let member = account.member.clone().ok_or(AppError::NoOrganization)?;
+        let capabilities = account
+            .capabilities
+            .clone()
+            .ok_or(AppError::NoOrganization)?;
         Ok(Self {
             ctx,
             account,
             member,
+            capabilities,
         })
     }
 }
@@ -144,6 +146,42 @@ impl FromRequest for CurrentMember {
             CurrentAccount::from_request(req, payload)
                 .into_inner()
                 .and_then(Self::try_from),
+        )
+    }
+}
+
+/// A member holding the guard `G` in their current organization (`Guarded<Admin>`,
+/// `Guarded<Owner>`, ...); anyone else is refused with 403 before the handler runs. It derefs to
+/// the `CurrentMember`; `guard` is what the application's commands take.
+#[derive(Debug, Clone)]
+pub struct Guarded<G> {
+    pub caller: CurrentMember,
+    pub guard: G,
+}
+
+impl<G> std::ops::Deref for Guarded<G> {
+    type Target = CurrentMember;
+
+    fn deref(&self) -> &CurrentMember {
+        &self.caller
+    }
+}
+
+impl<G: Guard> FromRequest for Guarded<G> {
+    type Error = AppError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(
+            CurrentMember::from_request(req, payload)
+                .into_inner()
+                .and_then(|caller| {
+                    let guard = caller
+                        .capabilities
+                        .grant::<G>()
+                        .ok_or(AppError::Forbidden)?;
+                    Ok(Self { caller, guard })
+                }),
         )
     }
 }

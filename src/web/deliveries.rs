@@ -3,14 +3,14 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::Admin;
 use crate::domain::organization;
 use crate::domain::outbox::{self, DeliveryStatus, OutgoingEmail};
-use crate::domain::permission::Permission;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 use crate::mail::compose;
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::Guarded;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 
@@ -60,9 +60,8 @@ fn row(viewer: &crate::i18n::format::Viewer, message: outbox::OutboxMessage) -> 
 pub async fn deliveries(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let (organizations, messages) = state
         .db(move |conn| {
@@ -89,9 +88,8 @@ pub async fn deliveries(
 pub async fn send_test(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let lang = member
         .account
         .language
@@ -134,10 +132,9 @@ pub async fn send_test(
 pub async fn send_again(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     message_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (organization_id, message_id, now) = (
         member.organization_id(),
         message_id.into_inner(),

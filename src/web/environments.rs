@@ -7,15 +7,15 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::Admin;
 use crate::db::write_transaction;
 use crate::domain::environment::{self, EnvAccessSet, RoleAccess};
 use crate::domain::organization;
-use crate::domain::permission::Permission;
 use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -135,19 +135,17 @@ async fn environments_page(
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     environments_page(&req, &state, &member, Kept::Nothing, StatusCode::OK).await
 }
 
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let t = member.ctx.tr();
     let typed = fields.text("name").to_owned();
     let name = match environment::parse_name(&typed) {
@@ -204,11 +202,10 @@ pub async fn create(
 pub async fn rename(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let t = member.ctx.tr();
     let organization_id = member.organization_id();
@@ -320,10 +317,9 @@ async fn delete_page(
 pub async fn confirm_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     delete_page(
         &req,
         &state,
@@ -338,11 +334,10 @@ pub async fn confirm_delete(
 pub async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     if fields.text("confirm").trim() != DELETE_WORD {
         let error = member

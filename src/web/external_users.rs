@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::{Date, PrimitiveDateTime};
 
+use crate::app::access::{Admin, UserReader};
 use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
 use crate::domain::api_catalog;
@@ -17,7 +18,6 @@ use crate::domain::external_user::{
 };
 use crate::domain::invitation::Inviter;
 use crate::domain::organization;
-use crate::domain::permission::Permission;
 use crate::domain::preferences;
 use crate::domain::rules::{DomainError, RuleViolation};
 use crate::error::AppError;
@@ -26,7 +26,7 @@ use crate::i18n::format::{self, Viewer};
 use crate::state::AppState;
 use crate::time_zone::local_time;
 use crate::web::confirm::{self, status_of};
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -99,14 +99,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/users/external/{id}/delete", web::get().to(confirm_delete))
         .route("/users/external/{id}/delete", web::post().to(delete));
-}
-
-fn require_viewer(member: &CurrentMember) -> Result<(), AppError> {
-    if member.member.may_view_users() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// The inviting admin's time zone, which an invitee's expiry is read in until they register.
@@ -242,10 +234,9 @@ fn access_items(access: Access) -> (Vec<AccessItem>, i64) {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<UserReader>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_viewer(&member)?;
     let query = query.into_inner();
     let sort = query
         .sort
@@ -316,7 +307,7 @@ pub async fn list(
         .collect();
     let page_view = ListPage {
         t,
-        can_manage: member.can(Permission::Admin),
+        can_manage: member.holds::<Admin>(),
         return_to: listing.here(),
         column_settings: table::column_settings(&COLUMNS, &columns),
         headers: listing.headers(&columns),
@@ -452,19 +443,17 @@ async fn new_page(
 pub async fn new_external_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     new_page(&req, &state, &member, None).await
 }
 
 pub async fn invite(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let t = member.ctx.tr();
     let zone = inviter_zone(&member);
     let now = state.now();
@@ -663,10 +652,9 @@ async fn expiry_form(
 pub async fn resend_page(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let user = load_user(&state, &member, id.into_inner()).await?;
     expiry_form(&req, &state, &member, user, ExpiryForm::Resend, None).await
 }
@@ -674,11 +662,10 @@ pub async fn resend_page(
 pub async fn resend(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let user = load_user(&state, &member, id.into_inner()).await?;
     let t = member.ctx.tr();
     let now = state.now();
@@ -741,10 +728,9 @@ pub async fn resend(
 pub async fn edit_page(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let user = load_user(&state, &member, id.into_inner()).await?;
     expiry_form(&req, &state, &member, user, ExpiryForm::Edit, None).await
 }
@@ -752,11 +738,10 @@ pub async fn edit_page(
 pub async fn edit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let user = load_user(&state, &member, id.into_inner()).await?;
     let t = member.ctx.tr();
     let now = state.now();
@@ -794,10 +779,9 @@ pub async fn edit(
 pub async fn suspend(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let flash = "external-flash-suspended";
     confirm::apply(
         &req,
@@ -814,10 +798,9 @@ pub async fn suspend(
 pub async fn reactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let flash = "external-flash-reactivated";
     confirm::apply(
         &req,
@@ -845,10 +828,9 @@ struct DeletePage {
 pub async fn confirm_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let user = load_user(&state, &member, id.into_inner()).await?;
     let organizations = organizations_of(&state, &member).await?;
     let t = member.ctx.tr();
@@ -863,10 +845,9 @@ pub async fn confirm_delete(
 pub async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let flash = "external-flash-deleted";
     confirm::apply(
         &req,
@@ -909,10 +890,9 @@ struct AccessPage {
 pub async fn access_drawer(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let (organizations, user, groups, apis, members, mut granted) = state
@@ -977,11 +957,10 @@ pub async fn access_drawer(
 pub async fn save_access(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (organization_id, id) = (member.organization_id(), id.into_inner());
     let group_ids = form.ids("group")?;
     let api_ids = form.ids("api")?;

@@ -1,9 +1,9 @@
 //! The data the two layouts need: `Shell` for the console (top bar, navigation, messages) and
 //! `AuthShell` for the signed-out pages (sign-in, setup, errors).
 
+use crate::app::access::Area;
 use crate::assets::asset_url;
 use crate::domain::organization::OrganizationChoice;
-use crate::domain::permission::Permission;
 use crate::i18n::Tr;
 use crate::web::context::{CurrentAccount, CurrentMember, RequestContext};
 
@@ -105,75 +105,77 @@ impl Shell {
         page: NavPage,
     ) -> Self {
         let ctx = &member.ctx;
-        let is_admin = member.can(Permission::Admin);
-        let sees_users = is_admin || member.member.may_view_users();
         let nav = [
-            (NavPage::Overview, "/", "nav-overview", "home", true),
-            (NavPage::Users, "/users", "nav-users", "users", sees_users),
-            (NavPage::Roles, "/roles", "nav-roles", "shield", is_admin),
+            (
+                NavPage::Overview,
+                Area::Overview,
+                "/",
+                "nav-overview",
+                "home",
+            ),
+            (NavPage::Users, Area::Users, "/users", "nav-users", "users"),
+            (NavPage::Roles, Area::Roles, "/roles", "nav-roles", "shield"),
             (
                 NavPage::Environments,
+                Area::Environments,
                 "/environments",
                 "nav-environments",
                 "settings",
-                is_admin,
             ),
-            (NavPage::Apis, "/apis", "apis-nav", "api", is_admin),
+            (NavPage::Apis, Area::Apis, "/apis", "apis-nav", "api"),
             (
                 NavPage::Organizations,
+                Area::Organizations,
                 "/organizations",
                 "nav-organizations",
                 "organization",
-                true,
             ),
             (
                 NavPage::Policies,
+                Area::Policies,
                 "/policies",
                 "nav-policies",
                 "security",
-                is_admin,
             ),
             (
                 NavPage::Deliveries,
+                Area::Deliveries,
                 "/deliveries",
                 "nav-deliveries",
                 "mail",
-                is_admin,
             ),
             (
                 NavPage::Partners,
+                Area::Partners,
                 "/partners",
                 "nav-partners",
                 "org",
-                member.member.is_owner && member.member.via_partner.is_none(),
             ),
             (
                 NavPage::Clients,
+                Area::Clients,
                 "/clients",
                 "nav-clients",
                 "key",
-                is_admin
-                    && member.member.is_partner_organization
-                    && member.member.via_partner.is_none(),
             ),
             (
                 NavPage::MyPartner,
+                Area::MyPartner,
                 "/my-partner",
                 "nav-my-partner",
                 "shield",
-                is_admin && member.member.via_partner.is_none(),
             ),
             (
                 NavPage::Portal,
+                Area::Portal,
                 "/portal",
                 "nav-portal",
                 "api",
-                member.can(Permission::ApiConsumer),
             ),
         ]
         .into_iter()
-        .filter(|(_, _, _, _, visible)| *visible)
-        .map(|(item, href, label_key, icon, _)| NavItem {
+        .filter(|(_, area, _, _, _)| member.sees(*area))
+        .map(|(item, _, href, label_key, icon)| NavItem {
             href,
             label_key,
             icon,
@@ -209,12 +211,7 @@ impl Shell {
         organizations: Vec<OrganizationChoice>,
         page: NavPage,
     ) -> Self {
-        if let Some(member) = account.account.member.clone() {
-            let member = CurrentMember {
-                ctx: account.ctx.clone(),
-                account: account.account.clone(),
-                member,
-            };
+        if let Ok(member) = CurrentMember::try_from(account.clone()) {
             return Self::new(&member, organizations, page);
         }
         let ctx = &account.ctx;

@@ -189,8 +189,9 @@ fn keep_within_allow_lists(
         !crate::domain::policy::address_allowed(&member.ip_allow_list, address)
     });
     if refused {
-        signed_in.member =
+        let reachable =
             crate::domain::organization::first_reachable(conn, signed_in.account_id, address)?;
+        signed_in.act_in(reachable);
         if let Some(member) = &signed_in.member {
             session::set_organization(conn, &signed_in.session_hash, member.organization_id)?;
         }

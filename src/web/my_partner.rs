@@ -9,6 +9,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::ClientAdmin;
 use crate::db::write_transaction;
 use crate::domain::partner_token::{self, PartnerDetails};
 use crate::domain::partnership::PartnershipStatus;
@@ -18,9 +19,9 @@ use crate::domain::throttle::ThrottleKeys;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::clients::{RoleChoice, UserRow, require_admin, status_view, switch};
+use crate::web::clients::{RoleChoice, UserRow, status_view, switch};
 use crate::web::confirm::{self, Prompt, status_of};
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -124,9 +125,8 @@ async fn list_page(
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     list_page(&req, &state, &member, None).await
 }
 
@@ -199,10 +199,9 @@ async fn preview_page(
 pub async fn preview(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     let token = fields.text("token").to_owned();
     preview_page(&req, &state, &member, token, None).await
 }
@@ -210,10 +209,9 @@ pub async fn preview(
 pub async fn accept(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     let token = fields.text("token").to_owned();
     let role_ids = fields.ids("role_id")?;
     let organization_id = member.organization_id();
@@ -322,21 +320,19 @@ async fn detail_page(
 pub async fn detail(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     detail_page(&req, &state, &member, id.into_inner(), None).await
 }
 
 pub async fn save_rules(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     let id = id.into_inner();
     let role_ids = fields.ids("role_id")?;
     let organization_id = member.organization_id();
@@ -372,10 +368,9 @@ pub async fn save_rules(
 pub async fn suspend(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     let id = id.into_inner();
     let flash = "my-partner-flash-suspended";
     switch(
@@ -393,10 +388,9 @@ pub async fn suspend(
 pub async fn resume(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     let id = id.into_inner();
     let flash = "my-partner-flash-resumed";
     switch(
@@ -456,10 +450,9 @@ async fn end_page(
 pub async fn confirm_end(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     end_page(
         &req,
         &state,
@@ -473,11 +466,10 @@ pub async fn confirm_end(
 pub async fn end(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<ClientAdmin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&member)?;
     let id = id.into_inner();
     if let Err(prompt) = confirm::typed_word(member.ctx.tr(), &fields, END_WORD) {
         return end_page(&req, &state, &member, id, prompt).await;

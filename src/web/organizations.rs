@@ -3,12 +3,12 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::app::access::Admin;
 use crate::domain::organization;
-use crate::domain::permission::Permission;
 use crate::domain::session;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::context::{CurrentAccount, CurrentMember};
+use crate::web::context::{CurrentAccount, CurrentMember, Guarded};
 use crate::web::htmx;
 
 #[derive(Deserialize)]
@@ -130,7 +130,7 @@ async fn organizations_page(
     let page = OrganizationsPage {
         t: member.ctx.tr(),
         rows,
-        can_edit: member.can(Permission::Admin),
+        can_edit: member.holds::<Admin>(),
         edit_name: edit_name.unwrap_or_else(|| member.member.organization_name.clone()),
         edit_error,
         shell: crate::web::layout::Shell::new(
@@ -168,10 +168,9 @@ pub struct RenameForm {
 pub async fn rename(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     form: web::Form<RenameForm>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let name = match organization::parse_name(&form.name) {
         Ok(name) => name,
         Err(key) => {

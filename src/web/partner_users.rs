@@ -5,12 +5,13 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::UserReader;
 use crate::domain::organization;
 use crate::domain::partnership::{self, PartnerUser, PartnershipStatus};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::Guarded;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 
@@ -46,11 +47,8 @@ fn status_view(status: PartnershipStatus) -> (&'static str, &'static str) {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<UserReader>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.member.may_view_users() {
-        return Err(AppError::Forbidden);
-    }
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let (organizations, groups) = state
         .db(move |conn| {

@@ -8,15 +8,13 @@
 //! already checked their CSRF token, and `upload::FileForm::read` reads them with a limit per
 //! field and in total.
 
-use std::future::{Ready, ready};
-
 use actix_multipart::Multipart;
-use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::Owner;
 use crate::db::write_transaction;
 use crate::domain::api_catalog;
 use crate::domain::invitation::Inviter;
@@ -32,7 +30,7 @@ use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
 use crate::web::apis::{EnvironmentApis, api_label, per_environment};
 use crate::web::confirm::{self, Prompt};
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -85,36 +83,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(confirm_deactivate),
         )
         .route("/partners/{id:\\d+}/deactivate", web::post().to(deactivate));
-}
-
-/// Only the organization's owner registers and manages partners (not someone acting here as a
-/// partner user).
-fn require_owner(member: &CurrentMember) -> Result<(), AppError> {
-    if member.member.is_owner && member.member.via_partner.is_none() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The organization's owner acting in it: anyone else is refused (403) before the request's
-/// body is read.
-pub struct Owner(pub CurrentMember);
-
-impl FromRequest for Owner {
-    type Error = AppError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        ready(
-            CurrentMember::from_request(req, payload)
-                .into_inner()
-                .and_then(|member| {
-                    require_owner(&member)?;
-                    Ok(Owner(member))
-                }),
-        )
-    }
 }
 
 /// The owner as the signer of the invitation emails a change sends, owned so that it can go to
@@ -260,7 +228,7 @@ impl ListPage {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
 ) -> Result<HttpResponse, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let max = state.settings.max_partners;
@@ -522,9 +490,8 @@ fn wizard_page(step: u8, shell: Shell, t: Tr, remaining: i64, draft: Option<&Dra
 /// step (409 with the reason).
 async fn wizard_state(
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<Owner>,
 ) -> Result<(Option<Draft>, i64), AppError> {
-    require_owner(member)?;
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let max = state.settings.max_partners;
     let (draft, remaining) = state
@@ -548,7 +515,7 @@ async fn wizard_state(
 pub async fn step<const STEP: u8>(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
 ) -> Result<HttpResponse, AppError> {
     let (draft, remaining) = wizard_state(&state, &member).await?;
     let open = draft
@@ -600,7 +567,7 @@ fn wizard_refused(req: &HttpRequest, page: &WizardPage) -> Result<HttpResponse, 
 pub async fn save_info(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (_, remaining) = wizard_state(&state, &member).await?;
@@ -682,7 +649,7 @@ pub async fn save_info(
 pub async fn save_domains(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let (draft, remaining) = wizard_state(&state, &member).await?;
@@ -718,7 +685,7 @@ pub async fn save_domains(
 pub async fn save_admin(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let (draft, remaining) = wizard_state(&state, &member).await?;
@@ -764,7 +731,7 @@ pub async fn save_admin(
 pub async fn cancel(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
 ) -> Result<HttpResponse, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     state
@@ -780,7 +747,7 @@ pub async fn cancel(
 
 pub async fn draft_logo(
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
 ) -> Result<HttpResponse, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let stored = state
@@ -793,7 +760,7 @@ pub async fn draft_logo(
 pub async fn add_partner(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
 ) -> Result<HttpResponse, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let actor = member.actor(state.now());
@@ -991,7 +958,7 @@ async fn settings_refused(
 pub async fn settings(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     settings_page(
@@ -1007,7 +974,7 @@ pub async fn settings(
 
 pub async fn logo(
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (organization_id, id) = (member.organization_id(), id.into_inner());
@@ -1021,10 +988,9 @@ pub async fn logo(
 /// and a deactivated partner is read-only (409 with the reason).
 async fn writable_partner(
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<Owner>,
     id: i64,
 ) -> Result<PartnerSummary, AppError> {
-    require_owner(member)?;
     let organization_id = member.organization_id();
     let partner = state
         .db(move |conn| partner_registry::details(conn, organization_id, id))
@@ -1044,7 +1010,7 @@ fn section(id: i64, anchor: &str) -> String {
 pub async fn update_info(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
@@ -1111,7 +1077,7 @@ pub async fn update_info(
 pub async fn update_domains(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
@@ -1171,7 +1137,7 @@ pub async fn update_domains(
 pub async fn change_admin(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
@@ -1243,7 +1209,7 @@ pub async fn change_admin(
 pub async fn resend_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -1276,7 +1242,7 @@ pub async fn resend_invitation(
 pub async fn save_links(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
@@ -1337,7 +1303,7 @@ async fn deactivate_page(
 pub async fn confirm_deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -1356,7 +1322,7 @@ pub async fn confirm_deactivate(
 pub async fn deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Owner(member): Owner,
+    member: Guarded<Owner>,
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {

@@ -6,13 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::access::Admin;
 use crate::domain::organization;
-use crate::domain::permission::Permission;
 use crate::domain::policy::{self, Change, Policy, TwoFactorMode};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -177,20 +177,18 @@ pub struct PageQuery {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     render(&req, &state, &member, None, query.changed, StatusCode::OK).await
 }
 
 pub async fn save(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let t = member.ctx.tr();
     let domains_text = form.text("member_domains").trim().to_owned();
     let time_zone_text = form.text("scheduler_time_zone").trim().to_owned();

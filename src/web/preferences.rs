@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::domain::permission::Permission;
+use crate::app::access::Area;
 use crate::domain::preferences;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -14,11 +14,11 @@ use crate::web::table::{self, ColumnDef};
 /// The columns of a table, when the member may see that table at all.
 fn columns_of(table_name: &str, member: &CurrentMember) -> Result<&'static [ColumnDef], AppError> {
     let (columns, allowed): (&'static [ColumnDef], bool) = match table_name {
-        crate::web::users::TABLE => (&crate::web::users::COLUMNS, member.member.may_view_users()),
-        crate::web::roles::TABLE => (&crate::web::roles::COLUMNS, member.can(Permission::Admin)),
+        crate::web::users::TABLE => (&crate::web::users::COLUMNS, member.sees(Area::Users)),
+        crate::web::roles::TABLE => (&crate::web::roles::COLUMNS, member.sees(Area::Roles)),
         crate::web::external_users::TABLE => (
             &crate::web::external_users::COLUMNS,
-            member.member.may_view_users(),
+            member.sees(Area::Users),
         ),
         _ => return Err(AppError::NotFound),
     };

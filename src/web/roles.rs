@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::access::Admin;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::environment::{self, EnvAccess, EnvAccessSet};
 use crate::domain::membership::{self, Unassigned};
@@ -19,7 +20,7 @@ use crate::domain::rules::{DomainError, DomainResult};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -238,10 +239,9 @@ fn matches(t: Tr, role: &Role, words: &[String]) -> bool {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let query = query.into_inner();
     let (search, search_shortened) = table::bounded_search(query.q.as_deref());
     let sort = match query.sort.as_deref() {
@@ -445,9 +445,8 @@ async fn new_role_page(
 pub async fn new_role(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let form = RoleForm {
         name: String::new(),
         permissions: vec![Permission::Read.as_str().to_owned()],
@@ -466,10 +465,9 @@ pub async fn new_role(
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let t = member.ctx.tr();
     let form = RoleForm::from_fields(&fields);
     let (name, permissions) = match validate(t, &form, None) {
@@ -771,11 +769,10 @@ async fn role_page(
 pub async fn detail(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     query: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let tab = Tab::parse(query.tab.as_deref());
     role_page(
         &req,
@@ -799,11 +796,10 @@ fn role_url(id: i64, tab: Tab) -> String {
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let t = member.ctx.tr();
     let organization_id = member.organization_id();
@@ -863,11 +859,10 @@ pub async fn update(
 pub async fn deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let organization_id = member.organization_id();
     if fields.text("confirm").trim() != DEACTIVATE_WORD {
@@ -913,10 +908,9 @@ pub async fn deactivate(
 pub async fn reactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
@@ -936,11 +930,10 @@ pub async fn reactivate(
 pub async fn remove(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let organization_id = member.organization_id();
     if fields.text("confirm").trim() != REMOVE_WORD {
@@ -995,11 +988,10 @@ pub async fn remove(
 pub async fn assign_members(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     id: web::Path<i64>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let id = id.into_inner();
     let mut membership_ids = fields.ids("membership_id")?;
     membership_ids.sort_unstable();
@@ -1029,11 +1021,10 @@ pub async fn assign_members(
 pub async fn set_member_active(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     path: web::Path<(i64, i64)>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (id, membership_id) = path.into_inner();
     // A switch sends `active=false` from a hidden field and `active=true` when ticked.
     let active = fields.all("active").iter().any(|value| value == "true");
@@ -1055,10 +1046,9 @@ pub async fn set_member_active(
 pub async fn unassign_member(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (id, membership_id) = path.into_inner();
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
@@ -1080,11 +1070,10 @@ pub async fn unassign_member(
 pub async fn set_environment_access(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     path: web::Path<(i64, i64)>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (id, environment_id) = path.into_inner();
     let accesses = fields
         .all("access")

@@ -5,20 +5,21 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::{Admin, UserReader};
 use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
 use crate::domain::invitation::{self, Inviter};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, Added, DirectoryQuery, SortColumn, Unassigned};
 use crate::domain::organization;
-use crate::domain::permission::{Permission, PermissionSet};
+use crate::domain::permission::PermissionSet;
 use crate::domain::preferences;
 use crate::domain::role::{self, Role};
 use crate::domain::rules::{DomainError, DomainResult};
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
@@ -121,12 +122,9 @@ fn status_view(status: &str) -> (&'static str, &'static str) {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<UserReader>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if !member.member.may_view_users() {
-        return Err(AppError::Forbidden);
-    }
     let query = query.into_inner();
     let sort = query
         .sort
@@ -191,7 +189,7 @@ pub async fn list(
         .collect();
     let page_view = UsersPage {
         t: member.ctx.tr(),
-        can_manage: member.can(Permission::Admin),
+        can_manage: member.holds::<Admin>(),
         return_to: listing.here(),
         column_settings: table::column_settings(&COLUMNS, &columns),
         headers: listing.headers(&columns),
@@ -290,9 +288,8 @@ async fn new_user_page(
 pub async fn new_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     new_user_page(
         &req,
         &state,
@@ -306,10 +303,9 @@ pub async fn new_user(
 pub async fn add_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let t = member.ctx.tr();
     let role_ids = form.ids("role_id")?;
     let typed = form.text("email").trim().to_owned();
@@ -420,10 +416,9 @@ pub async fn add_user(
 pub async fn resend_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
     let actor = member.actor(state.now());
     let settings = state.settings.clone();
@@ -456,10 +451,9 @@ pub async fn resend_invitation(
 pub async fn revoke_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
     let actor = member.actor(state.now());
     state
@@ -477,10 +471,9 @@ pub async fn revoke_invitation(
 pub async fn reactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
     let actor = member.actor(state.now());
     state
@@ -584,10 +577,9 @@ async fn role_panel_page(
 pub async fn role_panel(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     role_panel_page(
         &req,
         &state,
@@ -632,11 +624,10 @@ async fn panel_change<T: Send + 'static>(
 pub async fn assign_roles(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
     let role_ids = form.ids("role_id")?;
     let actor = member.actor(state.now());
@@ -654,11 +645,10 @@ pub async fn assign_roles(
 pub async fn set_assignment(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     path: web::Path<(i64, i64)>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (membership_id, role_id) = path.into_inner();
     let organization_id = member.organization_id();
     let active = form.get("active") == Some("true");
@@ -686,10 +676,9 @@ pub async fn set_assignment(
 pub async fn unassign_role(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let (membership_id, role_id) = path.into_inner();
     let organization_id = member.organization_id();
     let actor = member.actor(state.now());
@@ -715,11 +704,10 @@ pub async fn unassign_role(
 pub async fn create_and_assign_role(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let membership_id = membership_id.into_inner();
     let t = member.ctx.tr();
     let typed = form.text("name").trim().to_owned();
@@ -824,10 +812,9 @@ async fn remove_page(
 pub async fn confirm_remove(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     remove_page(
         &req,
         &state,
@@ -842,11 +829,10 @@ pub async fn confirm_remove(
 pub async fn remove(
     req: HttpRequest,
     state: web::Data<AppState>,
-    member: CurrentMember,
+    member: Guarded<Admin>,
     membership_id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    member.require(Permission::Admin)?;
     let membership_id = membership_id.into_inner();
     let t = member.ctx.tr();
     if form.text("confirm").trim() != REMOVE_WORD {
