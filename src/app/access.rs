@@ -6,10 +6,13 @@ use diesel::QueryResult;
 use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
+use crate::domain::audit::Actor;
 use crate::domain::external_access::{self, Standing};
+use crate::domain::invitation::Inviter;
 use crate::domain::organization::{self, MemberContext};
 use crate::domain::permission::Permission;
 use crate::domain::session::{self, Found, SessionPolicy};
+use crate::i18n::Lang;
 
 /// Who is signed in, as every handler of the request sees it.
 #[derive(Debug, Clone)]
@@ -247,4 +250,114 @@ guards! {
     ClientAdmin => |caps| caps.admin && !caps.via_partner;
     /// An administrator (as a member) of a partner organization: it issues client tokens.
     PartnerAdmin => |caps| caps.admin && !caps.via_partner && caps.partner_organization;
+}
+
+/// A guard with the facts of the request it came with: from where and when, and the name and
+/// language the caller signs emails with. Commands take it, so every change knows the
+/// organization it is for, who made it, and what its audit event says.
+#[derive(Debug, Clone)]
+pub struct Acting<G> {
+    guard: G,
+    ip: Option<String>,
+    at: PrimitiveDateTime,
+    name: String,
+    language: Lang,
+}
+
+impl<G: Guard> Acting<G> {
+    pub fn new(
+        guard: G,
+        ip: Option<String>,
+        at: PrimitiveDateTime,
+        name: String,
+        language: Lang,
+    ) -> Self {
+        Self {
+            guard,
+            ip,
+            at,
+            name,
+            language,
+        }
+    }
+
+    pub fn guard(&self) -> &G {
+        &self.guard
+    }
+
+    pub fn organization_id(&self) -> i64 {
+        self.guard.organization_id()
+    }
+
+    pub fn account_id(&self) -> i64 {
+        self.guard.account_id()
+    }
+
+    pub fn at(&self) -> PrimitiveDateTime {
+        self.at
+    }
+
+    /// Who made the change, for its audit event.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            account_id: Some(self.guard.account_id()),
+            ip: self.ip.clone(),
+            at: self.at,
+        }
+    }
+
+    /// The signature of the emails the change sends (invitations, notices).
+    pub fn inviter(&self) -> Inviter<'_> {
+        Inviter {
+            name: &self.name,
+            language: self.language,
+        }
+    }
+}
+
+/// A signed-in account acting on its own things (its profile, its sessions, where it acts): the
+/// session it came with, from where and when. Made from the `SignedIn` of the request, which only
+/// `load` produces.
+#[derive(Debug, Clone)]
+pub struct Me {
+    account_id: i64,
+    session_hash: String,
+    ip: Option<String>,
+    at: PrimitiveDateTime,
+}
+
+impl Me {
+    pub fn of(signed_in: &SignedIn, ip: Option<String>, at: PrimitiveDateTime) -> Self {
+        Self {
+            account_id: signed_in.account_id,
+            session_hash: signed_in.session_hash.clone(),
+            ip,
+            at,
+        }
+    }
+
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    /// The session the request came with (kept when the others are ended).
+    pub fn session_hash(&self) -> &str {
+        &self.session_hash
+    }
+
+    pub fn ip(&self) -> Option<&str> {
+        self.ip.as_deref()
+    }
+
+    pub fn at(&self) -> PrimitiveDateTime {
+        self.at
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            account_id: Some(self.account_id),
+            ip: self.ip.clone(),
+            at: self.at,
+        }
+    }
 }

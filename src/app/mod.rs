@@ -3,6 +3,11 @@
 //! lives above them.
 
 pub mod access;
+pub mod environments;
 pub mod invitations;
+pub mod members;
+pub mod organizations;
 pub mod outbox_worker;
+pub mod roles;
+pub mod sessions;
 pub mod sign_in;

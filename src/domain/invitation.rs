@@ -22,13 +22,6 @@ pub struct Inviter<'a> {
     pub language: Lang,
 }
 
-fn organization_name(conn: &mut DbConnection, organization_id: i64) -> QueryResult<String> {
-    organizations::table
-        .find(organization_id)
-        .select(organizations::name)
-        .first(conn)
-}
-
 fn recipient(
     conn: &mut DbConnection,
     account_id: i64,
@@ -65,7 +58,7 @@ pub fn send(
             invitations::expires_at.eq(expires_at),
         ))
         .execute(conn)?;
-    let organization = organization_name(conn, organization_id)?;
+    let organization = crate::domain::organization::name_of(conn, organization_id)?;
     let (email, _, language) = recipient(conn, member.account_id)?;
     let lang = language
         .as_deref()
@@ -146,7 +139,7 @@ pub fn notify_access_granted(
     settings: &Settings,
     at: PrimitiveDateTime,
 ) -> DomainResult<()> {
-    let organization = organization_name(conn, organization_id)?;
+    let organization = crate::domain::organization::name_of(conn, organization_id)?;
     let (email, name, language) = recipient(conn, account_id)?;
     let lang = language
         .as_deref()

@@ -389,6 +389,14 @@ pub fn role_names_by_organization(
     Ok(names)
 }
 
+/// The organization's name.
+pub fn name_of(conn: &mut DbConnection, organization_id: i64) -> QueryResult<String> {
+    organizations::table
+        .find(organization_id)
+        .select(organizations::name)
+        .first(conn)
+}
+
 /// Renames an organization.
 pub fn rename(
     conn: &mut DbConnection,

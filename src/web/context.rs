@@ -7,7 +7,7 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
-use crate::app::access::{Area, Capabilities, Guard, SignedIn};
+use crate::app::access::{Acting, Area, Capabilities, Guard, Me, SignedIn};
 use crate::domain::organization::MemberContext;
 use crate::error::AppError;
 use crate::i18n::format::Viewer;
@@ -83,6 +83,13 @@ impl FromRequest for CurrentAccount {
     }
 }
 
+impl CurrentAccount {
+    /// The account acting on its own things, for a command made at `at`.
+    pub fn me(&self, at: time::PrimitiveDateTime) -> Me {
+        Me::of(&self.account, self.ctx.client_ip.clone(), at)
+    }
+}
+
 /// A signed-in account acting as an active member of its current organization, with the rights
 /// its active roles give there and the capabilities they amount to.
 #[derive(Debug, Clone)]
@@ -107,9 +114,23 @@ impl CurrentMember {
         }
     }
 
+    /// The account acting on its own things, for a command made at `at`.
+    pub fn me(&self, at: time::PrimitiveDateTime) -> Me {
+        Me::of(&self.account, self.ctx.client_ip.clone(), at)
+    }
+
     /// Whether the member may open a part of the console.
     pub fn sees(&self, area: Area) -> bool {
         self.capabilities.sees(area)
+    }
+
+    /// The language of emails the member sends: their own preference, else the page's.
+    pub fn mail_language(&self) -> Lang {
+        self.account
+            .language
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or(self.ctx.lang)
     }
 
     /// Whether the member holds the guard `G` here (to show or hide what it allows).
@@ -164,6 +185,19 @@ impl<G> std::ops::Deref for Guarded<G> {
 
     fn deref(&self) -> &CurrentMember {
         &self.caller
+    }
+}
+
+impl<G: Guard> Guarded<G> {
+    /// The guard with this request's facts, for a command made at `at`.
+    pub fn acting(&self, at: time::PrimitiveDateTime) -> Acting<G> {
+        Acting::new(
+            self.guard.clone(),
+            self.ctx.client_ip.clone(),
+            at,
+            self.account.name.clone(),
+            self.caller.mail_language(),
+        )
     }
 }
 

@@ -4,11 +4,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::access::Admin;
+use crate::app::organizations;
 use crate::domain::organization;
-use crate::domain::outbox::{self, DeliveryStatus, OutgoingEmail};
+use crate::domain::outbox::{self, DeliveryStatus};
 use crate::error::AppError;
-use crate::i18n::{Lang, Tr};
-use crate::mail::compose;
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::Guarded;
 use crate::web::htmx;
@@ -90,35 +90,9 @@ pub async fn send_test(
     state: web::Data<AppState>,
     member: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    let lang = member
-        .account
-        .language
-        .as_deref()
-        .and_then(Lang::from_tag)
-        .unwrap_or(member.ctx.lang);
-    let content = compose::test_message(
-        lang,
-        &member.member.organization_name,
-        &state.settings.absolute_url("/deliveries"),
-    )?;
-    let (settings, now) = (state.settings.clone(), state.now());
-    let organization_id = member.organization_id();
-    let recipient = member.account.email.clone();
+    let (by, settings) = (member.acting(state.now()), state.settings.clone());
     state
-        .db(move |conn| {
-            outbox::enqueue(
-                conn,
-                &OutgoingEmail {
-                    organization_id: Some(organization_id),
-                    kind: "test",
-                    recipient: &recipient,
-                    content,
-                    deadline: now + time::Duration::hours(1),
-                },
-                settings.message_id_domain(),
-                now,
-            )
-        })
+        .db(move |conn| organizations::send_test_email(&by, &settings, conn))
         .await?;
     state.outbox_wake.notify_one();
     Ok(htmx::see_other_with_flash(
@@ -135,13 +109,9 @@ pub async fn send_again(
     member: Guarded<Admin>,
     message_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (organization_id, message_id, now) = (
-        member.organization_id(),
-        message_id.into_inner(),
-        state.now(),
-    );
+    let (by, message_id) = (member.acting(state.now()), message_id.into_inner());
     let requeued = state
-        .db(move |conn| outbox::send_again(conn, organization_id, message_id, now))
+        .db(move |conn| organizations::send_email_again(&by, message_id, conn))
         .await?;
     if !requeued {
         return Err(AppError::NotFound);

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::access::Admin;
-use crate::db::write_transaction;
+use crate::app::environments;
 use crate::domain::environment::{self, EnvAccessSet, RoleAccess};
 use crate::domain::organization;
 use crate::domain::rules::DomainError;
@@ -165,14 +165,9 @@ pub async fn create(
             .await;
         }
     };
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                environment::create(conn, organization_id, &name, &actor)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(environments::create(&by, &name, conn)))
         .await?;
     match outcome {
         Ok(id) => Ok(htmx::see_other_with_flash(
@@ -232,13 +227,9 @@ pub async fn rename(
             .await;
         }
     };
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                environment::rename(conn, organization_id, id, &name, &actor)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(environments::rename(&by, id, &name, conn)))
         .await?;
     match outcome {
         Ok(()) => Ok(htmx::see_other_with_flash(
@@ -354,10 +345,9 @@ pub async fn delete(
         )
         .await;
     }
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     state
-        .write(move |conn| environment::delete(conn, organization_id, id, &actor))
+        .db(move |conn| environments::delete(&by, id, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,

@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::app::access::Admin;
+use crate::app::organizations;
+use crate::app::sessions::{self, Switched};
 use crate::domain::organization;
-use crate::domain::session;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::context::{CurrentAccount, CurrentMember, Guarded};
@@ -22,55 +23,30 @@ pub async fn switch(
     current: CurrentAccount,
     form: web::Form<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = current.account.account_id;
-    let session_hash = current.account.session_hash.clone();
     let organization_id = form.organization_id;
-    let address = current.ctx.client_ip.clone();
     let trusted_device = req
         .cookie(&crate::web::cookies::CookieKind::TrustedDevice.name(&state.settings))
         .map(|cookie| cookie.value().to_owned());
-    let verified = current
-        .account
-        .two_factor_verified
-        .contains(&organization_id);
-    let now = state.now();
+    let verified = current.account.two_factor_verified.clone();
+    let me = current.me(state.now());
     let switched = state
         .db(move |conn| {
-            let Some(member) = organization::member_context(conn, account_id, organization_id)?
-            else {
-                return Ok::<_, diesel::result::Error>(None);
-            };
-            if !crate::domain::policy::address_allowed(&member.ip_allow_list, address.as_deref()) {
-                return Ok(Some(Err(())));
-            }
-            session::set_organization(conn, &session_hash, organization_id)?;
-            // Switching into an organization that asks for two-factor asks for the code now.
-            let pending: bool = !verified
-                && crate::domain::two_factor::required(
-                    conn,
-                    account_id,
-                    organization_id,
-                    trusted_device.as_deref(),
-                    now,
-                )?;
-            session::set_two_factor_pending(
+            sessions::switch_organization(
+                &me,
+                organization_id,
+                &verified,
+                trusted_device.as_deref(),
                 conn,
-                &session_hash,
-                pending.then_some(organization_id),
-            )?;
-            Ok(Some(Ok(pending)))
+            )
         })
         .await?;
     match switched {
-        // Not a member there: the same answer as for an organization that does not exist.
-        None => return Err(AppError::NotFound),
-        Some(Err(())) => {
-            return Err(AppError::AddressNotAllowed);
-        }
-        Some(Ok(true)) => {
+        Switched::NotMember => return Err(AppError::NotFound),
+        Switched::AddressRefused => return Err(AppError::AddressNotAllowed),
+        Switched::CodeRequired => {
             return Ok(htmx::see_other(&req, crate::web::two_factor::PATH));
         }
-        Some(Ok(false)) => {}
+        Switched::Done => {}
     }
     Ok(htmx::see_other_with_flash(
         &req,
@@ -186,18 +162,9 @@ pub async fn rename(
             .await;
         }
     };
-    let organization_id = member.organization_id();
-    let actor = crate::domain::audit::Actor {
-        account_id: Some(member.account.account_id),
-        ip: member.ctx.client_ip.clone(),
-        at: state.now(),
-    };
+    let by = member.acting(state.now());
     state
-        .db(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                organization::rename(conn, organization_id, &name, &actor)
-            })
-        })
+        .db(move |conn| organizations::rename(&by, &name, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,

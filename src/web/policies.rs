@@ -7,6 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::access::Admin;
+use crate::app::organizations;
 use crate::domain::organization;
 use crate::domain::policy::{self, Change, Policy, TwoFactorMode};
 use crate::error::AppError;
@@ -300,11 +301,10 @@ pub async fn save(
         )
         .await;
     }
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let new_policy = state_of_form.policy;
     let event = state
-        .write(move |conn| policy::save(conn, organization_id, &new_policy, &actor))
+        .db(move |conn| organizations::save_policy(&by, &new_policy, conn))
         .await?;
     Ok(match event {
         Some(event) => htmx::see_other_with_flash(

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::access::Area;
-use crate::domain::preferences;
+use crate::app::organizations;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::context::CurrentMember;
@@ -39,10 +39,10 @@ pub async fn save_columns(
     let table_name = table_name.into_inner();
     let defs = columns_of(&table_name, &member)?;
     let chosen = table::chosen_columns(defs, &form);
-    let account_id = member.account.account_id;
+    let me = member.me(state.now());
     let back = htmx::safe_next(form.get("return_to"));
     state
-        .db(move |conn| preferences::save_columns(conn, account_id, &table_name, &chosen))
+        .db(move |conn| organizations::save_columns(&me, &table_name, &chosen, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,

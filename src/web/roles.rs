@@ -9,7 +9,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::access::Admin;
-use crate::db::{DbConnection, write_transaction};
+use crate::app::roles::{self, RoleInput};
+use crate::db::DbConnection;
 use crate::domain::environment::{self, EnvAccess, EnvAccessSet};
 use crate::domain::membership::{self, Unassigned};
 use crate::domain::organization;
@@ -89,18 +90,17 @@ pub(crate) fn access_key(access: EnvAccess) -> &'static str {
     }
 }
 
-/// Runs a domain change in a write transaction (its audit event goes in the same one), then
-/// tells whether the acting member may still manage roles: a change to their own roles can take
-/// that away, and then the page they came from would answer 403.
+/// Runs a command, then tells whether the acting member may still manage roles: a change to
+/// their own roles can take that away, and then the page they came from would answer 403.
 pub(crate) async fn change<T: Send + 'static>(
     state: &AppState,
     member: &CurrentMember,
-    work: impl FnOnce(&mut DbConnection) -> DomainResult<T> + Send + 'static,
+    command: impl FnOnce(&mut DbConnection) -> DomainResult<T> + Send + 'static,
 ) -> Result<DomainResult<(T, bool)>, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     state
         .db(move |conn| {
-            let outcome = write_transaction(conn, work);
+            let outcome = command(conn);
             Ok::<_, AppError>(match outcome {
                 Ok(value) => {
                     let still_admin =
@@ -484,14 +484,10 @@ pub async fn create(
             .await;
         }
     };
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
+    let input = RoleInput { name, permissions };
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                role::create(conn, organization_id, &name, permissions, &actor)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(roles::create(&by, &input, conn)))
         .await?;
     match outcome {
         Ok(id) => Ok(htmx::see_other_with_flash(
@@ -827,9 +823,10 @@ pub async fn update(
             .await;
         }
     };
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
+    let input = RoleInput { name, permissions };
     let outcome = change(&state, &member, move |conn| {
-        role::update(conn, organization_id, id, &name, permissions, &actor)
+        roles::update(&by, id, &input, conn)
     })
     .await?;
     match outcome {
@@ -891,9 +888,9 @@ pub async fn deactivate(
         )
         .await;
     }
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| {
-        role::set_active(conn, organization_id, id, false, &actor)
+        roles::set_active(&by, id, false, conn)
     })
     .await?;
     answer(
@@ -912,10 +909,9 @@ pub async fn reactivate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| {
-        role::set_active(conn, organization_id, id, true, &actor)
+        roles::set_active(&by, id, true, conn)
     })
     .await?;
     answer(
@@ -961,11 +957,8 @@ pub async fn remove(
         )
         .await;
     }
-    let actor = member.actor(state.now());
-    let outcome = change(&state, &member, move |conn| {
-        role::remove(conn, organization_id, id, &actor)
-    })
-    .await?;
+    let by = member.acting(state.now());
+    let outcome = change(&state, &member, move |conn| roles::remove(&by, id, conn)).await?;
     let flash = match &outcome {
         Ok((left, _)) if *left > 0 => "flash-roles-removed-members-left",
         _ => "flash-roles-removed",
@@ -996,17 +989,9 @@ pub async fn assign_members(
     let mut membership_ids = fields.ids("membership_id")?;
     membership_ids.sort_unstable();
     membership_ids.dedup();
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| {
-        let role = role::find(conn, organization_id, id)?;
-        if !role.active {
-            return crate::domain::rules::refuse("roles-assign-inactive");
-        }
-        if membership_ids.is_empty() {
-            return crate::domain::rules::refuse("roles-assign-none-selected");
-        }
-        membership::assign_role_to_members(conn, organization_id, id, &membership_ids, &actor)
+        roles::assign_members(&by, id, &membership_ids, conn)
     })
     .await?;
     answer(
@@ -1028,11 +1013,9 @@ pub async fn set_member_active(
     let (id, membership_id) = path.into_inner();
     // A switch sends `active=false` from a hidden field and `active=true` when ticked.
     let active = fields.all("active").iter().any(|value| value == "true");
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| {
-        role::find(conn, organization_id, id)?;
-        membership::set_assignment_active(conn, organization_id, membership_id, id, active, &actor)
+        roles::set_assignment_active(&by, id, membership_id, active, conn)
     })
     .await?;
     let flash = if active {
@@ -1050,11 +1033,9 @@ pub async fn unassign_member(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| {
-        role::find(conn, organization_id, id)?;
-        membership::unassign(conn, organization_id, membership_id, id, &actor)
+        roles::unassign(&by, id, membership_id, conn)
     })
     .await?;
     let flash = match &outcome {
@@ -1081,10 +1062,9 @@ pub async fn set_environment_access(
         .map(|value| EnvAccess::parse(value).ok_or(AppError::BadRequest))
         .collect::<Result<Vec<_>, _>>()?;
     let access = EnvAccessSet::of(&accesses);
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| {
-        environment::set_role_access(conn, organization_id, id, environment_id, access, &actor)
+        roles::set_environment_access(&by, id, environment_id, access, conn)
     })
     .await?;
     let back = format!(

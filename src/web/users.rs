@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::access::{Admin, UserReader};
-use crate::db::write_transaction;
+use crate::app::members::{self, NewMember};
+use crate::app::roles::RoleInput;
 use crate::domain::account::EmailAddress;
-use crate::domain::invitation::{self, Inviter};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, Added, DirectoryQuery, SortColumn, Unassigned};
 use crate::domain::organization;
@@ -332,49 +332,13 @@ pub async fn add_user(
         )
         .await;
     }
-    let email = email.expect("checked above");
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    let settings = state.settings.clone();
-    let inviter_name = member.account.name.clone();
-    let language = inviter_language(&member);
-    let ids = role_ids.clone();
+    let input = NewMember {
+        email: email.expect("checked above"),
+        role_ids: role_ids.clone(),
+    };
+    let (by, settings) = (member.acting(state.now()), state.settings.clone());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| -> DomainResult<Added> {
-                let inviter = Inviter {
-                    name: &inviter_name,
-                    language,
-                };
-                let added = membership::add(
-                    conn,
-                    organization_id,
-                    &email,
-                    &ids,
-                    Some(language.tag()),
-                    &actor,
-                )?;
-                match &added {
-                    Added::Invited { membership_id, .. } => invitation::send(
-                        conn,
-                        organization_id,
-                        *membership_id,
-                        &inviter,
-                        &settings,
-                        &actor,
-                    )?,
-                    Added::Granted { account_id, .. } => invitation::notify_access_granted(
-                        conn,
-                        organization_id,
-                        *account_id,
-                        &inviter,
-                        &settings,
-                        actor.at,
-                    )?,
-                }
-                Ok(added)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(members::add(&by, &input, &settings, conn)))
         .await?;
     match outcome {
         Ok(added) => {
@@ -419,25 +383,10 @@ pub async fn resend_invitation(
     member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
-    let actor = member.actor(state.now());
-    let settings = state.settings.clone();
-    let inviter_name = member.account.name.clone();
-    let language = inviter_language(&member);
+    let membership_id = membership_id.into_inner();
+    let (by, settings) = (member.acting(state.now()), state.settings.clone());
     state
-        .write(move |conn| {
-            invitation::resend(
-                conn,
-                organization_id,
-                membership_id,
-                &Inviter {
-                    name: &inviter_name,
-                    language,
-                },
-                &settings,
-                &actor,
-            )
-        })
+        .db(move |conn| members::resend_invitation(&by, membership_id, &settings, conn))
         .await?;
     state.outbox_wake.notify_one();
     Ok(htmx::see_other_with_flash(
@@ -454,10 +403,9 @@ pub async fn revoke_invitation(
     member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
-    let actor = member.actor(state.now());
+    let (by, membership_id) = (member.acting(state.now()), membership_id.into_inner());
     state
-        .write(move |conn| invitation::revoke(conn, organization_id, membership_id, &actor))
+        .db(move |conn| members::revoke_invitation(&by, membership_id, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -474,10 +422,9 @@ pub async fn reactivate(
     member: Guarded<Admin>,
     membership_id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
-    let actor = member.actor(state.now());
+    let (by, membership_id) = (member.acting(state.now()), membership_id.into_inner());
     state
-        .write(move |conn| membership::reactivate(conn, organization_id, membership_id, &actor))
+        .db(move |conn| members::reactivate(&by, membership_id, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -596,16 +543,16 @@ fn panel_url(membership_id: i64) -> String {
     format!("/users/{membership_id}/roles")
 }
 
-/// Runs a change from the role panel and goes back to it, with the rule's message if refused.
+/// Runs a command from the role panel and goes back to it, with the rule's message if refused.
 async fn panel_change<T: Send + 'static>(
     req: &HttpRequest,
     state: &AppState,
     membership_id: i64,
     success_flash: &str,
-    change: impl FnOnce(&mut crate::db::DbConnection) -> DomainResult<T> + Send + 'static,
+    command: impl FnOnce(&mut crate::db::DbConnection) -> DomainResult<T> + Send + 'static,
 ) -> Result<(HttpResponse, Option<T>), AppError> {
     let outcome = state
-        .db(move |conn| Ok::<_, AppError>(write_transaction(conn, change)))
+        .db(move |conn| Ok::<_, AppError>(command(conn)))
         .await?;
     let back = panel_url(membership_id);
     match outcome {
@@ -628,15 +575,15 @@ pub async fn assign_roles(
     membership_id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    let (organization_id, membership_id) = (member.organization_id(), membership_id.into_inner());
+    let membership_id = membership_id.into_inner();
     let role_ids = form.ids("role_id")?;
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let (response, _) = panel_change(
         &req,
         &state,
         membership_id,
         "flash-roles-assigned",
-        move |conn| membership::assign(conn, organization_id, membership_id, &role_ids, &actor),
+        move |conn| members::assign_roles(&by, membership_id, &role_ids, conn),
     )
     .await?;
     Ok(response)
@@ -650,24 +597,14 @@ pub async fn set_assignment(
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let (membership_id, role_id) = path.into_inner();
-    let organization_id = member.organization_id();
     let active = form.get("active") == Some("true");
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let (response, _) = panel_change(
         &req,
         &state,
         membership_id,
         "flash-assignment-changed",
-        move |conn| {
-            membership::set_assignment_active(
-                conn,
-                organization_id,
-                membership_id,
-                role_id,
-                active,
-                &actor,
-            )
-        },
+        move |conn| members::set_assignment_active(&by, membership_id, role_id, active, conn),
     )
     .await?;
     Ok(response)
@@ -680,14 +617,13 @@ pub async fn unassign_role(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (membership_id, role_id) = path.into_inner();
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let (response, outcome) = panel_change(
         &req,
         &state,
         membership_id,
         "flash-role-unassigned",
-        move |conn| membership::unassign(conn, organization_id, membership_id, role_id, &actor),
+        move |conn| members::unassign_role(&by, membership_id, role_id, conn),
     )
     .await?;
     if outcome == Some(Unassigned::MemberRemoved) {
@@ -730,18 +666,20 @@ pub async fn create_and_assign_role(
             .await;
         }
     };
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
+    let input = RoleInput { name, permissions };
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                let role_id = role::create(conn, organization_id, &name, permissions, &actor)?;
-                membership::assign(conn, organization_id, membership_id, &[role_id], &actor)
-            }))
+            Ok::<_, AppError>(members::create_and_assign_role(
+                &by,
+                membership_id,
+                &input,
+                conn,
+            ))
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(htmx::see_other_with_flash(
+        Ok(_) => Ok(htmx::see_other_with_flash(
             &req,
             &state.settings,
             &panel_url(membership_id),
@@ -847,14 +785,9 @@ pub async fn remove(
         )
         .await;
     }
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                membership::remove(conn, organization_id, membership_id, &actor)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(members::remove(&by, membership_id, conn)))
         .await?;
     match outcome {
         Ok(()) => Ok(htmx::see_other_with_flash(

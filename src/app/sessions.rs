@@ -1,0 +1,59 @@
+//! Where a signed-in account acts, and its sessions.
+
+use crate::app::access::Me;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{organization, policy, session, two_factor};
+
+/// What switching organizations did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switched {
+    /// Acting there now.
+    Done,
+    /// Acting there once a two-factor code is entered (the organization asks for one).
+    CodeRequired,
+    /// Not a member there (the same answer as for an organization that does not exist).
+    NotMember,
+    /// The organization's IP allow-list refuses the caller's address.
+    AddressRefused,
+}
+
+/// Makes the session act in another of the account's organizations. `verified` names the
+/// organizations whose two-factor code this session entered; `trusted_device` is the browser's
+/// trusted-device cookie.
+pub fn switch_organization(
+    me: &Me,
+    organization_id: i64,
+    verified: &[i64],
+    trusted_device: Option<&str>,
+    conn: &mut DbConnection,
+) -> diesel::QueryResult<Switched> {
+    write_transaction(conn, |conn| {
+        let Some(member) = organization::member_context(conn, me.account_id(), organization_id)?
+        else {
+            return Ok(Switched::NotMember);
+        };
+        if !policy::address_allowed(&member.ip_allow_list, me.ip()) {
+            return Ok(Switched::AddressRefused);
+        }
+        session::set_organization(conn, me.session_hash(), organization_id)?;
+        // Switching into an organization that asks for two-factor asks for the code now.
+        let pending = !verified.contains(&organization_id)
+            && two_factor::required(
+                conn,
+                me.account_id(),
+                organization_id,
+                trusted_device,
+                me.at(),
+            )?;
+        session::set_two_factor_pending(
+            conn,
+            me.session_hash(),
+            pending.then_some(organization_id),
+        )?;
+        Ok(if pending {
+            Switched::CodeRequired
+        } else {
+            Switched::Done
+        })
+    })
+}
