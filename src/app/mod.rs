@@ -3,7 +3,9 @@
 //! lives above them.
 
 pub mod access;
+pub mod client_tokens;
 pub mod environments;
+pub mod external_users;
 pub mod invitations;
 pub mod members;
 pub mod organizations;

@@ -9,8 +9,8 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app::access::{ClientAdmin, PartnerAdmin};
-use crate::db::write_transaction;
+use crate::app::access::{ClientAdmin, Guard, PartnerAdmin};
+use crate::app::client_tokens;
 use crate::domain::partner_token::{self, AllowedRole, AuthorizedUser, Candidate, TokenDetails};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::rules::DomainError;
@@ -81,23 +81,18 @@ fn client_url(id: i64) -> String {
 /// My Partner), in one write transaction. Then back to `back` with `flash`; when the status no
 /// longer allows it (another admin got there first), back with the rule's message rather than
 /// an error page.
-pub(crate) async fn switch(
+pub(crate) async fn switch<G: Guard>(
     req: &HttpRequest,
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<G>,
     id: i64,
-    change: confirm::Change,
+    command: confirm::Command<G>,
     back: &str,
     flash: &str,
 ) -> Result<HttpResponse, AppError> {
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                change(conn, organization_id, id, &actor)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(command(&by, id, conn)))
         .await?;
     match outcome {
         Ok(()) => Ok(htmx::see_other_with_flash(
@@ -235,10 +230,9 @@ pub async fn create(
     state: web::Data<AppState>,
     member: Guarded<PartnerAdmin>,
 ) -> Result<HttpResponse, AppError> {
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let (id, token) = state
-        .write(move |conn| partner_token::issue(conn, organization_id, &actor))
+        .db(move |conn| client_tokens::issue(&by, conn))
         .await?;
     let page = TokenPage {
         t: member.ctx.tr(),
@@ -416,14 +410,9 @@ pub async fn authorize(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let grants = parse_grants(&fields)?;
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                partner_token::authorize(conn, organization_id, id, &grants, &actor)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(client_tokens::authorize(&by, id, &grants, conn)))
         .await?;
     match outcome {
         Ok(_) => Ok(htmx::see_other_with_flash(
@@ -546,21 +535,17 @@ pub async fn edit_user(
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
     let role_ids = fields.ids("role_id")?;
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let chosen = role_ids.clone();
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                partner_token::set_user_roles(
-                    conn,
-                    organization_id,
-                    id,
-                    membership_id,
-                    &role_ids,
-                    &actor,
-                )
-            }))
+            Ok::<_, AppError>(client_tokens::set_user_roles(
+                &by,
+                id,
+                membership_id,
+                &role_ids,
+                conn,
+            ))
         })
         .await?;
     match outcome {
@@ -613,12 +598,9 @@ pub async fn revoke(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     state
-        .write(move |conn| {
-            partner_token::revoke_user(conn, organization_id, id, membership_id, &actor)
-        })
+        .db(move |conn| client_tokens::revoke_user(&by, id, membership_id, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -686,7 +668,7 @@ pub async fn deactivate(
         &state,
         &member,
         id,
-        partner_token::deactivate,
+        client_tokens::deactivate,
         &client_url(id),
         flash,
     )
@@ -706,7 +688,7 @@ pub async fn activate(
         &state,
         &member,
         id,
-        partner_token::activate,
+        client_tokens::activate,
         &client_url(id),
         flash,
     )
@@ -768,7 +750,7 @@ pub async fn delete(
         &state,
         &member,
         id,
-        partner_token::delete,
+        client_tokens::delete,
         LIST,
         flash,
     )

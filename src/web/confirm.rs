@@ -7,18 +7,18 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::app::access::{Acting, Guard};
 use crate::db::DbConnection;
-use crate::domain::audit::Actor;
 use crate::domain::rules::DomainResult;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::context::CurrentMember;
+use crate::web::context::Guarded;
 use crate::web::form::FormFields;
 use crate::web::htmx;
 
-/// A change to one row of the current organization: `change(conn, organization_id, id, actor)`.
-pub type Change = fn(&mut DbConnection, i64, i64, &Actor) -> DomainResult<()>;
+/// A command on one row of the organization, by its id.
+pub type Command<G> = fn(&Acting<G>, i64, &mut DbConnection) -> DomainResult<()>;
 
 /// The status of a page with a form: 200 as first shown, 422 when it comes back `refused` (with
 /// the message and what was typed or ticked).
@@ -69,23 +69,20 @@ pub fn typed_word(t: Tr, form: &FormFields, word: &'static str) -> Result<(), Pr
     }
 }
 
-/// Makes the change a confirmation (or a one-click button) asked for, in one write
-/// transaction, then goes to `back` with `flash`. A refusal (the row is no longer in a state
-/// that allows it) is the 409 page that explains the rule; another organization's id is a 404.
-pub async fn apply(
+/// Runs the command a confirmation (or a one-click button) asked for, then goes to `back` with
+/// `flash`. A refusal (the row is no longer in a state that allows it) is the 409 page that
+/// explains the rule; another organization's id is a 404.
+pub async fn apply<G: Guard>(
     req: &HttpRequest,
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<G>,
     id: i64,
-    change: Change,
+    command: Command<G>,
     back: &str,
     flash: &str,
 ) -> Result<HttpResponse, AppError> {
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    state
-        .write(move |conn| change(conn, organization_id, id, &actor))
-        .await?;
+    let by = member.acting(state.now());
+    state.db(move |conn| command(&by, id, conn)).await?;
     Ok(htmx::see_other_with_flash(
         req,
         &state.settings,

@@ -9,14 +9,13 @@ use askama::Template;
 use time::{Date, PrimitiveDateTime};
 
 use crate::app::access::{Admin, UserReader};
-use crate::db::write_transaction;
+use crate::app::external_users::{self, Invitation};
 use crate::domain::account::EmailAddress;
 use crate::domain::api_catalog;
 use crate::domain::external_access::ExternalStatus;
 use crate::domain::external_user::{
     self, Access, DirectoryQuery, ExternalUser, SortColumn, check_future, parse_expiry, today_in,
 };
-use crate::domain::invitation::Inviter;
 use crate::domain::organization;
 use crate::domain::preferences;
 use crate::domain::rules::{DomainError, RuleViolation};
@@ -31,7 +30,6 @@ use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell, ListQuery, Listing, Pager};
-use crate::web::users::inviter_language;
 
 pub const TABLE: &str = "external_users";
 pub const PER_PAGE: i64 = 50;
@@ -469,30 +467,14 @@ pub async fn invite(
             return new_page(&req, &state, &member, refused).await;
         }
     };
-    let organization_id = member.organization_id();
-    let actor = member.actor(now);
-    let settings = state.settings.clone();
-    let inviter_name = member.account.name.clone();
-    let language = inviter_language(&member);
-    let invited_zone = zone.clone();
+    let input = Invitation {
+        email,
+        expires_on,
+        time_zone: zone.clone(),
+    };
+    let (by, settings) = (member.acting(now), state.settings.clone());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                external_user::invite(
-                    conn,
-                    organization_id,
-                    &email,
-                    expires_on,
-                    &invited_zone,
-                    &Inviter {
-                        name: &inviter_name,
-                        language,
-                    },
-                    &settings,
-                    &actor,
-                )
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(external_users::invite(&by, &input, &settings, conn)))
         .await?;
     match outcome {
         Ok(_) => {
@@ -688,28 +670,12 @@ pub async fn resend(
     } else {
         None
     };
-    let organization_id = member.organization_id();
-    let actor = member.actor(now);
-    let settings = state.settings.clone();
-    let inviter_name = member.account.name.clone();
-    let language = inviter_language(&member);
-    let user_id = user.id;
+    let (by, settings, user_id) = (member.acting(now), state.settings.clone(), user.id);
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                external_user::resend(
-                    conn,
-                    organization_id,
-                    user_id,
-                    new_expiry,
-                    &Inviter {
-                        name: &inviter_name,
-                        language,
-                    },
-                    &settings,
-                    &actor,
-                )
-            }))
+            Ok::<_, AppError>(external_users::resend(
+                &by, user_id, new_expiry, &settings, conn,
+            ))
         })
         .await?;
     match outcome {
@@ -753,14 +719,12 @@ pub async fn edit(
             return expiry_form(&req, &state, &member, user, ExpiryForm::Edit, refusal).await;
         }
     };
-    let organization_id = member.organization_id();
-    let actor = member.actor(now);
-    let user_id = user.id;
+    let (by, user_id) = (member.acting(now), user.id);
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                external_user::change_expiry(conn, organization_id, user_id, expires_on, &actor)
-            }))
+            Ok::<_, AppError>(external_users::change_expiry(
+                &by, user_id, expires_on, conn,
+            ))
         })
         .await?;
     match outcome {
@@ -788,7 +752,7 @@ pub async fn suspend(
         &state,
         &member,
         *id,
-        external_user::suspend,
+        external_users::suspend,
         LIST,
         flash,
     )
@@ -807,7 +771,7 @@ pub async fn reactivate(
         &state,
         &member,
         *id,
-        external_user::reactivate,
+        external_users::reactivate,
         LIST,
         flash,
     )
@@ -854,7 +818,7 @@ pub async fn delete(
         &state,
         &member,
         *id,
-        external_user::delete,
+        external_users::delete,
         LIST,
         flash,
     )
@@ -961,14 +925,12 @@ pub async fn save_access(
     id: web::Path<i64>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
-    let (organization_id, id) = (member.organization_id(), id.into_inner());
+    let id = id.into_inner();
     let group_ids = form.ids("group")?;
     let api_ids = form.ids("api")?;
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     state
-        .write(move |conn| {
-            external_user::set_access(conn, organization_id, id, &group_ids, &api_ids, &actor)
-        })
+        .db(move |conn| external_users::set_access(&by, id, &group_ids, &api_ids, conn))
         .await?;
     Ok(back_to_list(&req, &state, "external-flash-access-saved"))
 }

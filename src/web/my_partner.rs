@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::access::ClientAdmin;
-use crate::db::write_transaction;
+use crate::app::client_tokens;
 use crate::domain::partner_token::{self, PartnerDetails};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::role::{self, Role};
@@ -157,18 +157,16 @@ struct PreviewPage {
 async fn preview_page(
     req: &HttpRequest,
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<ClientAdmin>,
     token: String,
     refused: Option<(String, Vec<i64>)>,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let typed = token.clone();
-    let (keys, now) = (token_limit_keys(member), state.now());
+    let (keys, by) = (token_limit_keys(member), member.acting(state.now()));
     let outcome = state
         .db(move |conn| {
-            let preview = match partner_token::with_token_limit(conn, &keys, now, |conn| {
-                partner_token::preview(conn, organization_id, &typed)
-            }) {
+            let preview = match client_tokens::preview(&by, &typed, &keys, conn) {
                 Ok(preview) => preview,
                 Err(err) => return Ok::<_, AppError>(Err(err)),
             };
@@ -214,19 +212,11 @@ pub async fn accept(
 ) -> Result<HttpResponse, AppError> {
     let token = fields.text("token").to_owned();
     let role_ids = fields.ids("role_id")?;
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let (typed, chosen) = (token.clone(), role_ids.clone());
     let keys = token_limit_keys(&member);
     let outcome = state
-        .db(move |conn| {
-            let now = actor.at;
-            Ok::<_, AppError>(partner_token::with_token_limit(conn, &keys, now, |conn| {
-                write_transaction(conn, |conn| {
-                    partner_token::accept(conn, organization_id, &typed, &chosen, &actor)
-                })
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(client_tokens::accept(&by, &typed, &chosen, &keys, conn)))
         .await?;
     match outcome {
         Ok(id) => Ok(htmx::see_other_with_flash(
@@ -335,15 +325,10 @@ pub async fn save_rules(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let role_ids = fields.ids("role_id")?;
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     let chosen = role_ids.clone();
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                partner_token::set_rules(conn, organization_id, id, &chosen, &actor)
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(client_tokens::set_rules(&by, id, &chosen, conn)))
         .await?;
     match outcome {
         Ok(dropped) => Ok(htmx::see_other_with_flash(
@@ -378,7 +363,7 @@ pub async fn suspend(
         &state,
         &member,
         id,
-        partner_token::suspend,
+        client_tokens::suspend,
         &partner_url(id),
         flash,
     )
@@ -398,7 +383,7 @@ pub async fn resume(
         &state,
         &member,
         id,
-        partner_token::resume,
+        client_tokens::resume,
         &partner_url(id),
         flash,
     )
@@ -475,7 +460,7 @@ pub async fn end(
         return end_page(&req, &state, &member, id, prompt).await;
     }
     let (back, flash) = (partner_url(id), "my-partner-flash-ended");
-    confirm::apply(&req, &state, &member, id, partner_token::end, &back, flash).await
+    confirm::apply(&req, &state, &member, id, client_tokens::end, &back, flash).await
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::domain::preferences;
 use crate::domain::role::{self, Role};
 use crate::domain::rules::{DomainError, DomainResult};
 use crate::error::AppError;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
@@ -60,16 +60,6 @@ pub const COLUMNS: [ColumnDef; 6] = [
         sortable: true,
     },
 ];
-
-/// The language of emails an admin sends: their own preference, else the page's.
-pub(crate) fn inviter_language(member: &CurrentMember) -> Lang {
-    member
-        .account
-        .language
-        .as_deref()
-        .and_then(Lang::from_tag)
-        .unwrap_or(member.ctx.lang)
-}
 
 // ---------------------------------------------------------------------------------------------
 // The list.
