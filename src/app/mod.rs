@@ -3,6 +3,7 @@
 //! lives above them.
 
 pub mod access;
+pub mod apis;
 pub mod client_tokens;
 pub mod environments;
 pub mod external_users;
@@ -10,6 +11,7 @@ pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod outbox_worker;
+pub mod partners;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;

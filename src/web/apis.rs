@@ -17,7 +17,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::access::Admin;
-use crate::db::write_transaction;
+use crate::app::apis::{self, GroupInput};
 use crate::domain::api_catalog::{
     self, ApiFields, ApiGroup, ApiOperation, DocumentChange, ListedApi, StoredDocument,
 };
@@ -620,7 +620,7 @@ pub async fn update_api(
 async fn save_api(
     req: &HttpRequest,
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<Admin>,
     id: Option<i64>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
@@ -679,34 +679,26 @@ async fn save_api(
 /// (a new document replaces the stored one; without one, "remove" removes it).
 async fn store_api(
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<Admin>,
     id: Option<i64>,
     fields: ApiFields,
     document: Option<StoredDocument>,
     remove_document: bool,
 ) -> Result<Result<i64, DomainError>, AppError> {
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     state
         .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| match id {
-                None => api_catalog::create_api(
-                    conn,
-                    organization_id,
-                    &fields,
-                    document.as_ref(),
-                    &actor,
-                ),
+            Ok::<_, AppError>(match id {
+                None => apis::create_api(&by, &fields, document.as_ref(), conn),
                 Some(id) => {
                     let change = match document {
                         Some(document) => DocumentChange::Replace(document),
                         None if remove_document => DocumentChange::Remove,
                         None => DocumentChange::Keep,
                     };
-                    api_catalog::update_api(conn, organization_id, id, &fields, &change, &actor)
-                        .map(|()| id)
+                    apis::update_api(&by, id, &fields, &change, conn).map(|()| id)
                 }
-            }))
+            })
         })
         .await
 }
@@ -792,20 +784,19 @@ impl Deletion {
     async fn apply(
         self,
         state: &AppState,
-        member: &CurrentMember,
+        member: &Guarded<Admin>,
     ) -> Result<(&'static str, &'static str), AppError> {
-        let organization_id = member.organization_id();
-        let actor = member.actor(state.now());
+        let by = member.acting(state.now());
         match self {
             Self::Api(id) => {
                 state
-                    .write(move |conn| api_catalog::delete_api(conn, organization_id, id, &actor))
+                    .db(move |conn| apis::delete_api(&by, id, conn))
                     .await?;
                 Ok(("/apis", "apis-flash-api-deleted"))
             }
             Self::Group(id) => {
                 state
-                    .write(move |conn| api_catalog::delete_group(conn, organization_id, id, &actor))
+                    .db(move |conn| apis::delete_group(&by, id, conn))
                     .await?;
                 Ok(("/apis#groups", "apis-flash-group-deleted"))
             }
@@ -917,7 +908,7 @@ async fn doomed_group(
 async fn delete_confirmed(
     req: &HttpRequest,
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<Admin>,
     deletion: Deletion,
     fields: &FormFields,
 ) -> Result<HttpResponse, AppError> {
@@ -1167,7 +1158,7 @@ pub async fn update_group(
 async fn save_group(
     req: &HttpRequest,
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<Admin>,
     id: Option<i64>,
     fields: &FormFields,
 ) -> Result<HttpResponse, AppError> {
@@ -1176,7 +1167,12 @@ async fn save_group(
     let errors = match checked {
         Err(errors) => errors,
         Ok((name, description)) => {
-            match store_group(state, member, id, name, description, form.api_ids.clone()).await? {
+            let input = GroupInput {
+                name,
+                description,
+                api_ids: form.api_ids.clone(),
+            };
+            match store_group(state, member, id, input).await? {
                 Ok(saved) => {
                     let flash = if id.is_some() {
                         "apis-flash-group-updated"
@@ -1213,36 +1209,17 @@ async fn save_group(
 /// Writes a checked group form: a new group (`id` None, answering its id) or the changes to one.
 async fn store_group(
     state: &AppState,
-    member: &CurrentMember,
+    member: &Guarded<Admin>,
     id: Option<i64>,
-    name: String,
-    description: String,
-    api_ids: Vec<i64>,
+    input: GroupInput,
 ) -> Result<Result<i64, DomainError>, AppError> {
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     state
         .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| match id {
-                None => api_catalog::create_group(
-                    conn,
-                    organization_id,
-                    &name,
-                    &description,
-                    &api_ids,
-                    &actor,
-                ),
-                Some(id) => api_catalog::update_group(
-                    conn,
-                    organization_id,
-                    id,
-                    &name,
-                    &description,
-                    &api_ids,
-                    &actor,
-                )
-                .map(|()| id),
-            }))
+            Ok::<_, AppError>(match id {
+                None => apis::create_group(&by, &input, conn),
+                Some(id) => apis::update_group(&by, id, &input, conn).map(|()| id),
+            })
         })
         .await
 }

@@ -15,18 +15,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::app::access::Owner;
-use crate::db::write_transaction;
+use crate::app::partners;
 use crate::domain::api_catalog;
-use crate::domain::invitation::Inviter;
 use crate::domain::partner_registry::{
     self, AdminChange, AdminErrors, DomainsProblem, Draft, DraftCheck, LinkedNames, LogoChange,
     PartnerSummary, Person,
 };
 use crate::domain::partnership::PartnershipStatus;
-use crate::domain::rules::{DomainError, DomainResult};
+use crate::domain::rules::DomainError;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::i18n::format::Viewer;
-use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
 use crate::web::apis::{EnvironmentApis, api_label, per_environment};
 use crate::web::confirm::{self, Prompt};
@@ -83,35 +82,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(confirm_deactivate),
         )
         .route("/partners/{id:\\d+}/deactivate", web::post().to(deactivate));
-}
-
-/// The owner as the signer of the invitation emails a change sends, owned so that it can go to
-/// the blocking pool.
-struct OwnerInviting {
-    name: String,
-    /// Their profile's language, else the page's.
-    language: Lang,
-}
-
-impl OwnerInviting {
-    fn of(member: &CurrentMember) -> Self {
-        Self {
-            name: member.account.name.clone(),
-            language: member
-                .account
-                .language
-                .as_deref()
-                .and_then(Lang::from_tag)
-                .unwrap_or(member.ctx.lang),
-        }
-    }
-
-    fn inviter(&self) -> Inviter<'_> {
-        Inviter {
-            name: &self.name,
-            language: self.language,
-        }
-    }
 }
 
 /// An image answer: the stored bytes with their stored type, cached by this browser only; 404
@@ -593,20 +563,11 @@ pub async fn save_info(
         }
         Err(key) => Err(key),
     };
-    let at = state.now();
+    let by = member.acting(state.now());
     match (name, info.logo) {
         (Ok(name), Ok(logo)) => {
             state
-                .write(move |conn| {
-                    partner_registry::save_draft_info(
-                        conn,
-                        organization_id,
-                        account_id,
-                        Some(&name),
-                        &logo,
-                        at,
-                    )
-                })
+                .db(move |conn| partners::save_draft_info(&by, Some(&name), &logo, conn))
                 .await?;
             Ok(htmx::see_other(&req, STEP_DOMAINS))
         }
@@ -614,22 +575,16 @@ pub async fn save_info(
             // A good new logo is kept in the draft, so it need not be chosen again.
             let keep = matches!(logo, Ok(LogoChange::Replace(..)));
             let logo_error = refusal_text(t, &logo);
+            if let Ok(logo) = logo
+                && keep
+            {
+                let by = by.clone();
+                state
+                    .db(move |conn| partners::save_draft_info(&by, None, &logo, conn))
+                    .await?;
+            }
             let draft = state
-                .write(move |conn| {
-                    if let Ok(logo) = logo.as_ref()
-                        && keep
-                    {
-                        partner_registry::save_draft_info(
-                            conn,
-                            organization_id,
-                            account_id,
-                            None,
-                            logo,
-                            at,
-                        )?;
-                    }
-                    partner_registry::find_draft(conn, organization_id, account_id)
-                })
+                .db(move |conn| partner_registry::find_draft(conn, organization_id, account_id))
                 .await?;
             let mut page = wizard_page(
                 1,
@@ -661,9 +616,9 @@ pub async fn save_domains(
     let typed = form.text("domains").to_owned();
     match partner_registry::parse_domains(&typed) {
         Ok(domains) => {
-            let (id, at) = (draft.id, state.now());
+            let by = member.acting(state.now());
             state
-                .write(move |conn| partner_registry::save_draft_domains(conn, id, &domains, at))
+                .db(move |conn| partners::save_draft_domains(&by, &domains, conn))
                 .await?;
             Ok(htmx::see_other(&req, STEP_ADMIN))
         }
@@ -696,18 +651,9 @@ pub async fn save_admin(
     let (first_name, last_name, email) = typed_admin(&form);
     match partner_registry::parse_admin(&first_name, &last_name, &email, &draft.domain_list()) {
         Ok(admin) => {
-            let (id, at) = (draft.id, state.now());
+            let by = member.acting(state.now());
             state
-                .write(move |conn| {
-                    partner_registry::save_draft_admin(
-                        conn,
-                        id,
-                        &admin.first_name,
-                        &admin.last_name,
-                        admin.email.as_str(),
-                        at,
-                    )
-                })
+                .db(move |conn| partners::save_draft_admin(&by, &admin, conn))
                 .await?;
             Ok(htmx::see_other(&req, STEP_REVIEW))
         }
@@ -733,9 +679,9 @@ pub async fn cancel(
     state: web::Data<AppState>,
     member: Guarded<Owner>,
 ) -> Result<HttpResponse, AppError> {
-    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let by = member.acting(state.now());
     state
-        .write(move |conn| partner_registry::delete_drafts(conn, organization_id, account_id))
+        .db(move |conn| partners::cancel_registration(&by, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -762,24 +708,9 @@ pub async fn add_partner(
     state: web::Data<AppState>,
     member: Guarded<Owner>,
 ) -> Result<HttpResponse, AppError> {
-    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
-    let actor = member.actor(state.now());
-    let settings = state.settings.clone();
-    let inviting = OwnerInviting::of(&member);
+    let (by, settings) = (member.acting(state.now()), state.settings.clone());
     let outcome = state
-        .db(move |conn| {
-            Ok::<_, AppError>(write_transaction(conn, |conn| {
-                partner_registry::register(
-                    conn,
-                    organization_id,
-                    account_id,
-                    settings.max_partners,
-                    &inviting.inviter(),
-                    &settings,
-                    &actor,
-                )
-            }))
-        })
+        .db(move |conn| Ok::<_, AppError>(partners::register(&by, &settings, conn)))
         .await?;
     match outcome {
         // No draft (cancelled, or added already in another tab): start over.
@@ -1023,21 +954,11 @@ pub async fn update_info(
     let t = member.ctx.tr();
     let (name_error, logo_error) = match (info.name, info.logo) {
         (Ok(name), Ok(logo)) => {
-            let organization_id = member.organization_id();
-            let actor = member.actor(state.now());
+            let by = member.acting(state.now());
             let had_logo = matches!(logo, LogoChange::Replace(..));
             let outcome = state
                 .db(move |conn| {
-                    Ok::<_, AppError>(write_transaction(conn, |conn| {
-                        partner_registry::update_info(
-                            conn,
-                            organization_id,
-                            id,
-                            &name,
-                            &logo,
-                            &actor,
-                        )
-                    }))
+                    Ok::<_, AppError>(partners::update_info(&by, id, &name, &logo, conn))
                 })
                 .await?;
             match outcome {
@@ -1084,7 +1005,6 @@ pub async fn update_domains(
     let id = id.into_inner();
     writable_partner(&state, &member, id).await?;
     let t = member.ctx.tr();
-    let organization_id = member.organization_id();
     let typed = form.text("domains").to_owned();
     let error = match partner_registry::parse_domains(&typed) {
         Ok(domains) => {
@@ -1104,17 +1024,9 @@ pub async fn update_domains(
             if let Some(domain) = in_use.first() {
                 t.t1("partners-domain-in-use", "domain", domain.as_str())
             } else {
-                let actor = member.actor(state.now());
+                let by = member.acting(state.now());
                 state
-                    .write(move |conn| {
-                        partner_registry::update_domains(
-                            conn,
-                            organization_id,
-                            id,
-                            &domains,
-                            &actor,
-                        )
-                    })
+                    .db(move |conn| partners::update_domains(&by, id, &domains, conn))
                     .await?;
                 return Ok(htmx::see_other_with_flash(
                     &req,
@@ -1148,26 +1060,10 @@ pub async fn change_admin(
         match partner_registry::parse_admin(&first_name, &last_name, &email, &partner.domains) {
             Err(errors) => errors,
             Ok(admin) => {
-                let organization_id = member.organization_id();
-                let actor = member.actor(state.now());
-                let settings = state.settings.clone();
-                let inviting = OwnerInviting::of(&member);
+                let (by, settings) = (member.acting(state.now()), state.settings.clone());
                 let outcome = state
                     .db(move |conn| {
-                        Ok::<_, AppError>(write_transaction(
-                            conn,
-                            |conn| -> DomainResult<AdminChange> {
-                                partner_registry::change_admin(
-                                    conn,
-                                    organization_id,
-                                    id,
-                                    &admin,
-                                    &inviting.inviter(),
-                                    &settings,
-                                    &actor,
-                                )
-                            },
-                        ))
+                        Ok::<_, AppError>(partners::change_admin(&by, id, &admin, &settings, conn))
                     })
                     .await?;
                 match outcome {
@@ -1214,21 +1110,9 @@ pub async fn resend_invitation(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     writable_partner(&state, &member, id).await?;
-    let organization_id = member.organization_id();
-    let actor = member.actor(state.now());
-    let settings = state.settings.clone();
-    let inviting = OwnerInviting::of(&member);
+    let (by, settings) = (member.acting(state.now()), state.settings.clone());
     state
-        .write(move |conn| {
-            partner_registry::resend_admin_invitation(
-                conn,
-                organization_id,
-                id,
-                &inviting.inviter(),
-                &settings,
-                &actor,
-            )
-        })
+        .db(move |conn| partners::resend_admin_invitation(&by, id, &settings, conn))
         .await?;
     state.outbox_wake.notify_one();
     Ok(htmx::see_other_with_flash(
@@ -1248,14 +1132,11 @@ pub async fn save_links(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     writable_partner(&state, &member, id).await?;
-    let organization_id = member.organization_id();
     let api_ids = form.ids("api")?;
     let group_ids = form.ids("group")?;
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     state
-        .write(move |conn| {
-            partner_registry::set_links(conn, organization_id, id, &api_ids, &group_ids, &actor)
-        })
+        .db(move |conn| partners::set_links(&by, id, &api_ids, &group_ids, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -1328,7 +1209,7 @@ pub async fn deactivate(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let partner = writable_partner(&state, &member, id).await?;
-    let (organization_id, partner_id) = (member.organization_id(), partner.id);
+    let partner_id = partner.id;
     let linked = state
         .db(move |conn| partner_registry::linked_names(conn, partner_id))
         .await?;
@@ -1348,9 +1229,9 @@ pub async fn deactivate(
         let status = prompt.status();
         return deactivate_page(&req, &state, &member, partner, prompt, status).await;
     }
-    let actor = member.actor(state.now());
+    let by = member.acting(state.now());
     state
-        .write(move |conn| partner_registry::deactivate(conn, organization_id, id, &actor))
+        .db(move |conn| partners::deactivate(&by, id, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
