@@ -361,3 +361,25 @@ impl Me {
         }
     }
 }
+
+/// Someone who is not signed in (setting up, registering, asking for a reset): from where and
+/// when. It grants nothing; the commands it is for check their link or token themselves.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    ip: Option<String>,
+    at: PrimitiveDateTime,
+}
+
+impl Visitor {
+    pub fn new(ip: Option<String>, at: PrimitiveDateTime) -> Self {
+        Self { ip, at }
+    }
+
+    pub fn ip(&self) -> Option<String> {
+        self.ip.clone()
+    }
+
+    pub fn at(&self) -> PrimitiveDateTime {
+        self.at
+    }
+}

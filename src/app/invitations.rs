@@ -2,7 +2,7 @@
 
 use time::PrimitiveDateTime;
 
-use crate::db::DbConnection;
+use crate::db::{DbConnection, write_transaction};
 use crate::domain::audit::Actor;
 use crate::domain::invitation::{self, LinkProblem, OpenInvitation};
 use crate::domain::partner_registry;
@@ -11,7 +11,7 @@ use crate::domain::rules::DomainResult;
 /// The member becomes Active and the link is spent (for a person without an account yet,
 /// `registration` sets their name, password hash and language); when they are the pending admin
 /// of a registered partner's organization, they become its partner admin and the partnership
-/// starts. Run it in a write transaction.
+/// starts.
 pub fn accept(
     conn: &mut DbConnection,
     token: &str,
@@ -19,19 +19,21 @@ pub fn accept(
     actor_ip: Option<String>,
     now: PrimitiveDateTime,
 ) -> DomainResult<Result<OpenInvitation, LinkProblem>> {
-    let accepted = invitation::accept(conn, token, registration, actor_ip.clone(), now)?;
-    if let Ok(invitation) = &accepted {
-        let actor = Actor {
-            account_id: Some(invitation.account_id),
-            ip: actor_ip,
-            at: now,
-        };
-        partner_registry::on_member_accepted(
-            conn,
-            invitation.organization_id,
-            invitation.account_id,
-            &actor,
-        )?;
-    }
-    Ok(accepted)
+    write_transaction(conn, |conn| {
+        let accepted = invitation::accept(conn, token, registration, actor_ip.clone(), now)?;
+        if let Ok(invitation) = &accepted {
+            let actor = Actor {
+                account_id: Some(invitation.account_id),
+                ip: actor_ip,
+                at: now,
+            };
+            partner_registry::on_member_accepted(
+                conn,
+                invitation.organization_id,
+                invitation.account_id,
+                &actor,
+            )?;
+        }
+        Ok(accepted)
+    })
 }

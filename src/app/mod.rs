@@ -3,6 +3,7 @@
 //! lives above them.
 
 pub mod access;
+pub mod accounts;
 pub mod apis;
 pub mod client_tokens;
 pub mod environments;
@@ -12,6 +13,8 @@ pub mod members;
 pub mod organizations;
 pub mod outbox_worker;
 pub mod partners;
+pub mod passwords;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
+pub mod two_factor;

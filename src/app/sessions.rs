@@ -2,7 +2,7 @@
 
 use crate::app::access::Me;
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{organization, policy, session, two_factor};
+use crate::domain::{audit, organization, policy, session, two_factor};
 
 /// What switching organizations did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,5 +55,40 @@ pub fn switch_organization(
         } else {
             Switched::Done
         })
+    })
+}
+
+/// Signs out: the session is deleted.
+pub fn sign_out(me: &Me, conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    session::delete(conn, me.session_hash())
+}
+
+/// Ends another of the account's sessions, by its public handle; false when the account has no
+/// such other session.
+pub fn end_session(me: &Me, handle: &str, conn: &mut DbConnection) -> diesel::QueryResult<bool> {
+    write_transaction(conn, |conn| {
+        let ended = session::delete_by_handle(conn, me.account_id(), handle, me.session_hash())?;
+        if ended {
+            audit::record(
+                conn,
+                &me.actor()
+                    .event(None, "account.session-ended", Some(handle.to_owned())),
+            )?;
+        }
+        Ok(ended)
+    })
+}
+
+/// Ends every session of the account but this one.
+pub fn end_other_sessions(me: &Me, conn: &mut DbConnection) -> diesel::QueryResult<usize> {
+    write_transaction(conn, |conn| {
+        let ended = session::delete_others(conn, me.account_id(), me.session_hash())?;
+        if ended > 0 {
+            audit::record(
+                conn,
+                &me.actor().event(None, "account.other-sessions-ended", None),
+            )?;
+        }
+        Ok(ended)
     })
 }

@@ -194,3 +194,56 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
         })
         .await
 }
+
+/// What signing in with an email and a password did.
+#[derive(Debug, Clone)]
+pub enum SignInOutcome {
+    /// A wrong email or password, or a locked account or address: the same answer for each.
+    Refused,
+    /// The password was right but the account may not sign in (its access as an external user
+    /// ended): the message key, shown only now that the password is known to be right.
+    AccessEnded(&'static str),
+    /// Signed in: the new session's cookie value.
+    Started(String),
+}
+
+/// Where a sign-in comes from: the browser and the session it had (the `account_id` of
+/// `SessionStart` is filled in once the password is right).
+pub struct Client {
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub previous_session_hash: Option<String>,
+    pub trusted_device: Option<String>,
+}
+
+/// Signs in with an email and a password: the brute-force limits and the password
+/// (`authenticate`), whether the account may still sign in, then a fresh session.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: Client,
+) -> Result<SignInOutcome, AppError> {
+    let Some(account) = authenticate(state, email, password, client.ip.as_deref()).await? else {
+        return Ok(SignInOutcome::Refused);
+    };
+    let (account_id, now) = (account.id, state.now());
+    let refusal = state
+        .db(move |conn| access_refusal(conn, account_id, now))
+        .await?;
+    if let Some(key) = refusal {
+        return Ok(SignInOutcome::AccessEnded(key));
+    }
+    let cookie = start_session(
+        state,
+        SessionStart {
+            account_id,
+            user_agent: client.user_agent,
+            ip: client.ip,
+            previous_session_hash: client.previous_session_hash,
+            trusted_device: client.trusted_device,
+        },
+    )
+    .await?;
+    Ok(SignInOutcome::Started(cookie))
+}

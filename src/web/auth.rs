@@ -5,8 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::sign_in::{self, SessionStart};
-use crate::domain::session;
+use crate::app::access::Me;
+use crate::app::sessions;
+use crate::app::sign_in::{self, Client, SessionStart, SignInOutcome};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -69,48 +70,58 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let next = htmx::safe_next(form.next.as_deref());
-    let authenticated = sign_in::authenticate(
+    let outcome = sign_in::sign_in(
         &state,
         &form.email,
         &form.password,
-        ctx.client_ip.as_deref(),
+        client(&req, &state, &ctx),
     )
     .await?;
-    let Some(account) = authenticated else {
-        let page = SignInPage {
-            t: ctx.tr(),
-            shell: AuthShell::new(&RequestContext {
-                session_ended: None,
-                flash: None,
-                ..ctx
-            }),
-            email: form.email.trim().to_owned(),
-            next,
-            failed: true,
-            refusal: None,
-        };
-        return htmx::render_page(&page, StatusCode::UNAUTHORIZED);
+    let (failed, refusal, status) = match outcome {
+        SignInOutcome::Started(cookie) => {
+            return with_session(htmx::see_other(&req, &next), &state, cookie);
+        }
+        SignInOutcome::Refused => (true, None, StatusCode::UNAUTHORIZED),
+        SignInOutcome::AccessEnded(key) => (false, Some(ctx.tr().t(key)), StatusCode::FORBIDDEN),
     };
-    let (account_id, now) = (account.id, state.now());
-    let refusal = state
-        .db(move |conn| sign_in::access_refusal(conn, account_id, now))
-        .await?;
-    if let Some(key) = refusal {
-        let page = SignInPage {
-            t: ctx.tr(),
-            shell: AuthShell::new(&RequestContext {
-                session_ended: None,
-                flash: None,
-                ..ctx.clone()
-            }),
-            email: form.email.trim().to_owned(),
-            next,
-            failed: false,
-            refusal: Some(ctx.tr().t(key)),
-        };
-        return htmx::render_page(&page, StatusCode::FORBIDDEN);
+    let page = SignInPage {
+        t: ctx.tr(),
+        shell: AuthShell::new(&RequestContext {
+            session_ended: None,
+            flash: None,
+            ..ctx.clone()
+        }),
+        email: form.email.trim().to_owned(),
+        next,
+        failed,
+        refusal,
+    };
+    htmx::render_page(&page, status)
+}
+
+/// The browser a sign-in comes from: its user agent, address, the session it had and its
+/// trusted-device cookie.
+fn client(req: &HttpRequest, state: &AppState, ctx: &RequestContext) -> Client {
+    Client {
+        user_agent: user_agent(req),
+        ip: ctx.client_ip.clone(),
+        previous_session_hash: ctx.signed_in.as_ref().map(|s| s.session_hash.clone()),
+        trusted_device: req
+            .cookie(&CookieKind::TrustedDevice.name(&state.settings))
+            .map(|cookie| cookie.value().to_owned()),
     }
-    signed_in_redirect(&req, &state, &ctx, account.id, &next, None).await
+}
+
+/// Sets the new session's cookie on a response.
+fn with_session(
+    mut response: HttpResponse,
+    state: &AppState,
+    cookie: String,
+) -> Result<HttpResponse, AppError> {
+    response
+        .add_cookie(&CookieKind::Session.build(&state.settings, cookie))
+        .map_err(|err| AppError::Internal(err.to_string()))?;
+    Ok(response)
 }
 
 /// Starts a fresh session for the account (ending the one the browser had), sets its cookie and
@@ -123,27 +134,23 @@ pub async fn signed_in_redirect(
     location: &str,
     flash: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
+    let client = client(req, state, ctx);
     let cookie = sign_in::start_session(
         state,
         SessionStart {
             account_id,
-            user_agent: user_agent(req),
-            ip: ctx.client_ip.clone(),
-            previous_session_hash: ctx.signed_in.as_ref().map(|s| s.session_hash.clone()),
-            trusted_device: req
-                .cookie(&CookieKind::TrustedDevice.name(&state.settings))
-                .map(|cookie| cookie.value().to_owned()),
+            user_agent: client.user_agent,
+            ip: client.ip,
+            previous_session_hash: client.previous_session_hash,
+            trusted_device: client.trusted_device,
         },
     )
     .await?;
-    let mut response = match flash {
+    let response = match flash {
         Some(key) => htmx::see_other_with_flash(req, &state.settings, location, key),
         None => htmx::see_other(req, location),
     };
-    response
-        .add_cookie(&CookieKind::Session.build(&state.settings, cookie))
-        .map_err(|err| AppError::Internal(err.to_string()))?;
-    Ok(response)
+    with_session(response, state, cookie)
 }
 
 pub async fn sign_out(
@@ -151,11 +158,9 @@ pub async fn sign_out(
     state: web::Data<AppState>,
     ctx: RequestContext,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(signed_in) = ctx.signed_in {
-        let session_hash = signed_in.session_hash.clone();
-        state
-            .db(move |conn| session::delete(conn, &session_hash))
-            .await?;
+    if let Some(signed_in) = &ctx.signed_in {
+        let me = Me::of(signed_in, ctx.client_ip.clone(), state.now());
+        state.db(move |conn| sessions::sign_out(&me, conn)).await?;
     }
     let mut response =
         htmx::see_other_with_flash(&req, &state.settings, "/sign-in", "flash-signed-out");

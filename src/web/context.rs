@@ -7,7 +7,7 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 
-use crate::app::access::{Acting, Area, Capabilities, Guard, Me, SignedIn};
+use crate::app::access::{Acting, Area, Capabilities, Guard, Me, SignedIn, Visitor};
 use crate::domain::organization::MemberContext;
 use crate::error::AppError;
 use crate::i18n::format::Viewer;
@@ -30,6 +30,11 @@ pub struct RequestContext {
 impl RequestContext {
     pub fn tr(&self) -> Tr {
         Tr(self.lang)
+    }
+
+    /// Someone not signed in, for a command made at `at` (setup, registration, reset).
+    pub fn visitor(&self, at: time::PrimitiveDateTime) -> Visitor {
+        Visitor::new(self.client_ip.clone(), at)
     }
 
     /// Who reads the page: their language and time zone (their profile's, else UTC).

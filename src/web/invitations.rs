@@ -192,7 +192,7 @@ pub async fn accept(
     let (ip, now, language) = (ctx.client_ip.clone(), state.now(), ctx.lang.tag());
     let accept_token = token.clone();
     let outcome = state
-        .write(move |conn| {
+        .db(move |conn| {
             let registration = registration
                 .as_ref()
                 .map(|(name, hash)| (name.as_str(), hash.as_str(), language));

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::accounts;
 use crate::crypto::password::NewPassword;
 use crate::domain::account::EmailAddress;
 use crate::domain::password_reset::{self, ResetError};
@@ -83,9 +84,11 @@ pub async fn request_reset(
             return htmx::render_page(&page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let (settings, ip, now) = (state.settings.clone(), ctx.client_ip.clone(), state.now());
+    let (settings, visitor) = (state.settings.clone(), ctx.visitor(state.now()));
     let queued = state
-        .db(move |conn| password_reset::request(conn, &email, &settings, ip, now).map_err(internal))
+        .db(move |conn| {
+            accounts::request_password_reset(&visitor, &email, &settings, conn).map_err(internal)
+        })
         .await?;
     if queued {
         state.outbox_wake.notify_one();
@@ -192,7 +195,7 @@ pub async fn reset_password(
     // Nor may it be one of the account's recent passwords.
     if let Some(account_id) = account_id
         && let Some(count) =
-            password_expired::reused(&state, account_id, rules.history, &password).await?
+            crate::app::passwords::reused(&state, account_id, rules.history, &password).await?
     {
         let page = ResetPage {
             t,
@@ -204,9 +207,9 @@ pub async fn reset_password(
         return htmx::render_page(&page, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let hash = state.hasher.hash(&password).await?;
-    let (ip, now) = (ctx.client_ip.clone(), state.now());
+    let visitor = ctx.visitor(state.now());
     let changed = state
-        .db(move |conn| password_reset::complete(conn, &token, &hash, ip, now))
+        .db(move |conn| accounts::reset_password(&visitor, &token, &hash, conn))
         .await?;
     if changed.is_none() {
         return invalid_link(&ctx);

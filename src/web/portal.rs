@@ -7,6 +7,7 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::accounts;
 use crate::crypto::password::NewPassword;
 use crate::domain::api_catalog::{ApiOperation, ListedApi};
 use crate::domain::external_access::expiry_instant;
@@ -467,12 +468,12 @@ pub async fn register(
         None => None,
     };
     let (name, company) = (name.clone(), company.clone());
-    let (ip, now, language) = (ctx.client_ip.clone(), state.now(), ctx.lang.tag());
+    let (visitor, language) = (ctx.visitor(state.now()), ctx.lang.tag());
     let accept_token = token.clone();
     let outcome = state
-        .write(move |conn| {
-            external_registration::accept(
-                conn,
+        .db(move |conn| {
+            accounts::register_external_user(
+                &visitor,
                 &accept_token,
                 &Registration {
                     name: &name,
@@ -481,8 +482,7 @@ pub async fn register(
                     language,
                     password_hash: password_hash.as_deref(),
                 },
-                ip,
-                now,
+                conn,
             )
         })
         .await?;

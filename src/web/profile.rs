@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::{accounts, passwords, sessions};
 use crate::domain::account;
-use crate::domain::audit::{self, Actor};
 use crate::domain::organization;
 use crate::domain::profile::{self, DEFAULT_TIME_ZONE, ProfileDetails};
 use crate::domain::session::{self, SessionSummary};
@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::web::context::CurrentAccount;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
-use crate::web::password_expired::{PasswordForm, apply_change, check_change};
+use crate::web::password_expired::{PasswordForm, change_errors};
 
 pub struct LanguageChoice {
     pub tag: &'static str,
@@ -223,14 +223,6 @@ async fn profile_page(
     htmx::render_with_status(req, status, &page, |page| page.as_content())
 }
 
-fn actor(current: &CurrentAccount, state: &AppState) -> Actor {
-    Actor {
-        account_id: Some(current.account.account_id),
-        ip: current.ctx.client_ip.clone(),
-        at: state.now(),
-    }
-}
-
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -295,9 +287,9 @@ pub async fn save_details(
         language,
         time_zone,
     };
-    let (account_id, actor) = (current.account.account_id, actor(&current, &state));
+    let me = current.me(state.now());
     state
-        .write(move |conn| profile::update_details(conn, account_id, &details, &actor))
+        .db(move |conn| accounts::save_profile(&me, &details, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,
@@ -313,29 +305,27 @@ pub async fn change_password(
     current: CurrentAccount,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    // The current password, the strictest policy among the account's organizations, and the
-    // password history: the same checks as the expired-password page.
-    let new_hash = match check_change(&state, &current, &form).await? {
-        Ok(hash) => hash,
-        Err(errors) => {
-            let errors = Errors {
-                current_password: errors.current_password,
-                password: errors.password,
-                confirmation: errors.confirmation,
-                ..Errors::default()
-            };
-            return profile_page(
-                &req,
-                &state,
-                &current,
-                None,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    apply_change(&state, &current, new_hash).await?;
+    // The same checks as the expired-password page: the current password, the strictest policy
+    // among the account's organizations, and the password history.
+    let me = current.me(state.now());
+    if let Err(problems) = passwords::change(&state, &me, &form.change()).await? {
+        let errors = change_errors(current.ctx.tr(), &problems);
+        let errors = Errors {
+            current_password: errors.current_password,
+            password: errors.password,
+            confirmation: errors.confirmation,
+            ..Errors::default()
+        };
+        return profile_page(
+            &req,
+            &state,
+            &current,
+            None,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     Ok(htmx::see_other_with_flash(
         &req,
         &state.settings,
@@ -362,20 +352,9 @@ pub async fn sign_out_session(
     if !is_handle(&handle) {
         return Err(AppError::NotFound);
     }
-    let account_id = current.account.account_id;
-    let keep = current.account.session_hash.clone();
-    let actor = actor(&current, &state);
+    let me = current.me(state.now());
     let ended = state
-        .write(move |conn| {
-            let ended = session::delete_by_handle(conn, account_id, &handle, &keep)?;
-            if ended {
-                audit::record(
-                    conn,
-                    &actor.event(None, "account.session-ended", Some(handle)),
-                )?;
-            }
-            Ok::<_, diesel::result::Error>(ended)
-        })
+        .db(move |conn| sessions::end_session(&me, &handle, conn))
         .await?;
     if !ended {
         // Not one of this account's other sessions: the same answer as for no session at all.
@@ -394,20 +373,9 @@ pub async fn sign_out_others(
     state: web::Data<AppState>,
     current: CurrentAccount,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = current.account.account_id;
-    let keep = current.account.session_hash.clone();
-    let actor = actor(&current, &state);
+    let me = current.me(state.now());
     state
-        .write(move |conn| {
-            let ended = session::delete_others(conn, account_id, &keep)?;
-            if ended > 0 {
-                audit::record(
-                    conn,
-                    &actor.event(None, "account.other-sessions-ended", None),
-                )?;
-            }
-            Ok::<_, diesel::result::Error>(())
-        })
+        .db(move |conn| sessions::end_other_sessions(&me, conn))
         .await?;
     Ok(htmx::see_other_with_flash(
         &req,

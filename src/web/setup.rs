@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::accounts;
 use crate::crypto::password::NewPassword;
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::organization;
@@ -141,13 +142,13 @@ pub async fn complete_setup(
     }
 
     let password_hash = state.hasher.hash(&password).await?;
-    let now = state.now();
+    let visitor = ctx.visitor(state.now());
     let language = ctx.lang.tag();
     let setup_token = token.clone();
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(setup::complete(
-                conn,
+            Ok::<_, AppError>(accounts::complete_setup(
+                &visitor,
                 &setup_token,
                 &FirstAdmin {
                     organization_name: &organization_name,
@@ -156,7 +157,7 @@ pub async fn complete_setup(
                     password_hash: &password_hash,
                     language: Some(language),
                 },
-                now,
+                conn,
             ))
         })
         .await?;

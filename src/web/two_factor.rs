@@ -13,11 +13,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::{DbConnection, write_transaction};
-use crate::domain::policy::{self, TwoFactorMode};
-use crate::domain::session;
-use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
-use crate::domain::two_factor::{self, CodeRequest, Occasion, Recipient, Verification};
+use crate::app::two_factor::{self, Entered};
+use crate::domain::two_factor::{CodeRequest, Occasion, Recipient, Verification};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -76,19 +73,6 @@ fn too_soon_page(
     htmx::render_page(&page, status)
 }
 
-fn keys(current: &CurrentAccount) -> ThrottleKeys {
-    ThrottleKeys::identity(
-        ThrottleKey::account(current.account.account_id),
-        current.ctx.client_ip.as_deref(),
-    )
-}
-
-/// Deletes the session and its codes: the person starts over with the password.
-fn end_pending_sign_in(conn: &mut DbConnection, session_hash: &str) -> diesel::QueryResult<()> {
-    two_factor::forget_codes(conn, session_hash)?;
-    session::delete(conn, session_hash)
-}
-
 /// The one answer for every limit reached: back to sign-in, without saying which limit.
 fn start_over(req: &HttpRequest, state: &AppState) -> Result<HttpResponse, AppError> {
     let mut response =
@@ -99,46 +83,28 @@ fn start_over(req: &HttpRequest, state: &AppState) -> Result<HttpResponse, AppEr
     Ok(response)
 }
 
-/// Asks for a code (the lock, the cap and the cooldown decide); a locked or exhausted pending
-/// sign-in is ended here. `None` when it ended.
+/// Asks for a code (the lock, the cap and the cooldown decide); `None` when the pending sign-in
+/// ended.
 async fn request_code(
     state: &AppState,
     current: &CurrentAccount,
     organization_id: i64,
     occasion: Occasion,
 ) -> Result<Option<CodeRequest>, AppError> {
-    let session_hash = current.account.session_hash.clone();
     let (email, name, language) = (
         current.account.email.clone(),
         current.account.name.clone(),
         current.account.language.clone(),
     );
-    let keys = keys(current);
-    let settings = state.settings.clone();
-    let now = state.now();
+    let (me, settings) = (current.me(state.now()), state.settings.clone());
     let outcome = state
-        .write(move |conn| {
-            let outcome = if throttle::is_locked(conn, &keys, now)? {
-                CodeRequest::Exhausted
-            } else {
-                two_factor::request_code(
-                    conn,
-                    &session_hash,
-                    organization_id,
-                    &Recipient {
-                        email: &email,
-                        name: &name,
-                        language: language.as_deref(),
-                    },
-                    occasion,
-                    &settings,
-                    now,
-                )?
+        .db(move |conn| {
+            let recipient = Recipient {
+                email: &email,
+                name: &name,
+                language: language.as_deref(),
             };
-            if outcome == CodeRequest::Exhausted {
-                end_pending_sign_in(conn, &session_hash)?;
-            }
-            Ok::<_, diesel::result::Error>(outcome)
+            two_factor::request_code(&me, organization_id, &recipient, occasion, &settings, conn)
         })
         .await?;
     match outcome {
@@ -196,9 +162,6 @@ pub struct CodeForm {
     code: String,
 }
 
-/// The right code's new session cookie, and the trusted-device cookie value and its days.
-type Renewed = (String, Option<(String, i32)>);
-
 pub async fn verify(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -209,73 +172,23 @@ pub async fn verify(
         return Ok(htmx::see_other(&req, "/"));
     };
     let t = current.ctx.tr();
-    let session_hash = current.account.session_hash.clone();
-    let account_id = current.account.account_id;
-    let keys = keys(&current);
-    let code = form.code.clone();
-    let now = state.now();
+    let (me, code) = (current.me(state.now()), form.code.clone());
     let trusted_cookie = req
         .cookie(&CookieKind::TrustedDevice.name(&state.settings))
         .map(|cookie| cookie.value().to_owned());
-    let outcome = state
+    let entered = state
         .db(move |conn| {
-            // Counted as a failure before the code is compared, like a sign-in password, so
-            // parallel guesses cannot pass the account's limit.
-            if let Admission::Locked { .. } = throttle::admit(conn, &keys, now)? {
-                write_transaction(conn, |conn| end_pending_sign_in(conn, &session_hash))?;
-                return Ok::<_, diesel::result::Error>(None);
-            }
-            write_transaction(conn, |conn| {
-                let outcome = two_factor::verify(conn, &session_hash, organization_id, &code, now)?;
-                let renewed: Option<Renewed> = match outcome {
-                    Verification::Verified => {
-                        let cookie =
-                            session::renew_after_two_factor(conn, &session_hash, organization_id)?;
-                        let policy = policy::load(conn, organization_id)?;
-                        let trusted = match policy.two_factor_mode {
-                            TwoFactorMode::Periodic => Some((
-                                two_factor::trust_device(
-                                    conn,
-                                    account_id,
-                                    organization_id,
-                                    policy.two_factor_days,
-                                    trusted_cookie.as_deref(),
-                                    now,
-                                )?,
-                                policy.two_factor_days,
-                            )),
-                            _ => None,
-                        };
-                        // The sign-in is complete: the account's failures are forgotten.
-                        throttle::release(conn, &keys)?;
-                        throttle::reset(conn, &keys.subject)?;
-                        Some((cookie, trusted))
-                    }
-                    Verification::Voided { exhausted: true } => {
-                        end_pending_sign_in(conn, &session_hash)?;
-                        None
-                    }
-                    // Nothing was compared: the reserved attempt is given back.
-                    other if !other.compared() => {
-                        throttle::release(conn, &keys)?;
-                        None
-                    }
-                    _ => None,
-                };
-                Ok(Some((outcome, renewed)))
-            })
+            two_factor::enter_code(&me, organization_id, &code, trusted_cookie.as_deref(), conn)
         })
         .await?;
-    let Some((outcome, renewed)) = outcome else {
-        return start_over(&req, &state);
-    };
-    match (outcome, renewed) {
-        (Verification::Verified, Some((cookie, trusted))) => {
+    let outcome = match entered {
+        Entered::StartOver => return start_over(&req, &state),
+        Entered::Verified(renewed) => {
             let mut response = htmx::see_other(&req, "/");
             response
-                .add_cookie(&CookieKind::Session.build(&state.settings, cookie))
+                .add_cookie(&CookieKind::Session.build(&state.settings, renewed.session_cookie))
                 .map_err(|err| AppError::Internal(err.to_string()))?;
-            if let Some((value, days)) = trusted {
+            if let Some((value, days)) = renewed.trusted_device {
                 response
                     .add_cookie(&CookieKind::TrustedDevice.build_for_days(
                         &state.settings,
@@ -284,16 +197,18 @@ pub async fn verify(
                     ))
                     .map_err(|err| AppError::Internal(err.to_string()))?;
             }
-            Ok(response)
+            return Ok(response);
         }
-        (Verification::Voided { exhausted: true }, _) => start_over(&req, &state),
-        (Verification::Wrong { remaining }, _) => page(
+        Entered::Refused(outcome) => outcome,
+    };
+    match outcome {
+        Verification::Wrong { remaining } => page(
             &current,
             t.t1("two-factor-wrong", "count", i64::from(remaining)),
             false,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        (Verification::Expired, _) => page(
+        Verification::Expired => page(
             &current,
             t.t("two-factor-expired"),
             true,

@@ -1,0 +1,133 @@
+//! Changing one's own password (the profile and the expired-password page): the current
+//! password, the strictest rules among the account's organizations, the confirmation and the
+//! password history. Hashing runs on the blocking pool, never on the async executor.
+
+use crate::app::access::Me;
+use crate::app::accounts;
+use crate::crypto::password::NewPassword;
+use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
+use crate::domain::{account, password_history, policy};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A password change as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub password: String,
+    pub confirmation: String,
+}
+
+/// Why the new password was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewPasswordProblem {
+    /// A rule (length, special characters): its message key.
+    Rule(&'static str),
+    /// One of the last `count` passwords of the account.
+    Reused(i32),
+}
+
+/// What was wrong with each field; nothing set means the change was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeProblems {
+    /// The message key for the current password.
+    pub current_password: Option<&'static str>,
+    pub password: Option<NewPasswordProblem>,
+    /// The confirmation differs from the new password.
+    pub confirmation: bool,
+}
+
+/// Checks and makes a password change of the signed-in account (see `accounts::set_password`).
+///
+/// The current password is a proof of identity like a sign-in: the attempt counts toward the
+/// account's (and the address's) sign-in lock before it is checked, and while either is locked it
+/// is not checked at all, so holding someone's session does not let one guess their password. It
+/// is checked even when the new password is refused, so a typo in both is reported at once.
+pub async fn change(
+    state: &AppState,
+    me: &Me,
+    input: &PasswordChange,
+) -> Result<Result<(), ChangeProblems>, AppError> {
+    let account_id = me.account_id();
+    let keys = ThrottleKeys::identity(ThrottleKey::account(account_id), me.ip());
+    let typed = !input.current_password.is_empty();
+    let (admission_keys, now) = (keys.clone(), me.at());
+    let (stored_hash, rules, admission) = state
+        .db(move |conn| {
+            let admission = if typed {
+                Some(throttle::admit(conn, &admission_keys, now)?)
+            } else {
+                None
+            };
+            Ok::<_, diesel::result::Error>((
+                account::password_hash(conn, account_id)?,
+                policy::password_rules_for_account(conn, account_id)?,
+                admission,
+            ))
+        })
+        .await?;
+    let current_problem = match admission {
+        None => Some("profile-current-password-required"),
+        Some(Admission::Locked { .. }) => Some("profile-current-password-locked"),
+        Some(Admission::Admitted) => {
+            let matches = state
+                .hasher
+                .verify(&input.current_password, stored_hash.as_deref())
+                .await;
+            if matches {
+                state
+                    .write(move |conn| throttle::release(conn, &keys))
+                    .await?;
+                None
+            } else {
+                Some("profile-current-password-wrong")
+            }
+        }
+    };
+    let password = NewPassword::parse_with(&input.password, rules);
+    let mismatch = password.is_ok() && input.password != input.confirmation;
+    let password = match password {
+        Ok(password) if current_problem.is_none() && !mismatch => password,
+        result => {
+            return Ok(Err(ChangeProblems {
+                current_password: current_problem,
+                password: result
+                    .err()
+                    .map(|err| NewPasswordProblem::Rule(err.message_key())),
+                confirmation: mismatch,
+            }));
+        }
+    };
+    if let Some(count) = reused(state, account_id, rules.history, &password).await? {
+        return Ok(Err(ChangeProblems {
+            password: Some(NewPasswordProblem::Reused(count)),
+            ..ChangeProblems::default()
+        }));
+    }
+    let new_hash = state.hasher.hash(&password).await?;
+    let me = me.clone();
+    state
+        .db(move |conn| accounts::set_password(&me, &new_hash, conn))
+        .await?;
+    Ok(Ok(()))
+}
+
+/// When the password is one of the account's last `history` ones: `Some(history)`.
+pub async fn reused(
+    state: &AppState,
+    account_id: i64,
+    history: i32,
+    password: &NewPassword,
+) -> Result<Option<i32>, AppError> {
+    if history <= 0 {
+        return Ok(None);
+    }
+    let hashes = state
+        .db(move |conn| password_history::recent(conn, account_id, history))
+        .await?;
+    Ok(state
+        .hasher
+        .matches_any(password.expose(), hashes)
+        .await
+        .then_some(history))
+}
