@@ -38,13 +38,6 @@ pub fn update_api(
     })
 }
 
-/// Deletes an API (from its groups, external users' access and partners' links too).
-pub fn delete_api(by: &Acting<Admin>, api_id: i64, conn: &mut DbConnection) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        api_catalog::delete_api(conn, by.organization_id(), api_id, &by.actor()).map(|_| ())
-    })
-}
-
 /// A group's name, description and member APIs.
 #[derive(Debug, Clone)]
 pub struct GroupInput {
@@ -89,12 +82,9 @@ pub fn update_group(
     })
 }
 
-pub fn delete_group(
-    by: &Acting<Admin>,
-    group_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        api_catalog::delete_group(conn, by.organization_id(), group_id, &by.actor()).map(|_| ())
-    })
+row_commands! {
+    Admin:
+    /// Deletes an API (from its groups, external users' access and partners' links too).
+    delete_api => api_catalog::delete_api;
+    delete_group => api_catalog::delete_group;
 }

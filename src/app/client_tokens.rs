@@ -70,38 +70,6 @@ pub fn revoke_user(
     })
 }
 
-/// Switches a token off: its partner users act in the client no more until it is activated.
-pub fn deactivate(
-    by: &Acting<PartnerAdmin>,
-    token_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        partner_token::deactivate(conn, by.organization_id(), token_id, &by.actor())
-    })
-}
-
-pub fn activate(
-    by: &Acting<PartnerAdmin>,
-    token_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        partner_token::activate(conn, by.organization_id(), token_id, &by.actor())
-    })
-}
-
-/// Deletes a token (and, with it, the partnership it started).
-pub fn delete(
-    by: &Acting<PartnerAdmin>,
-    token_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        partner_token::delete(conn, by.organization_id(), token_id, &by.actor())
-    })
-}
-
 // ---------------------------------------------------------------------------------------------
 // The client's side.
 
@@ -153,33 +121,19 @@ pub fn set_rules(
     })
 }
 
-pub fn suspend(
-    by: &Acting<ClientAdmin>,
-    partnership_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        partner_token::suspend(conn, by.organization_id(), partnership_id, &by.actor())
-    })
+row_commands! {
+    PartnerAdmin:
+    /// Switches a token off: its partner users act in the client no more until it is activated.
+    deactivate => partner_token::deactivate;
+    activate => partner_token::activate;
+    /// Deletes a token (and, with it, the partnership it started).
+    delete => partner_token::delete;
 }
 
-pub fn resume(
-    by: &Acting<ClientAdmin>,
-    partnership_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        partner_token::resume(conn, by.organization_id(), partnership_id, &by.actor())
-    })
-}
-
-/// Ends the partnership for good: every grant goes.
-pub fn end(
-    by: &Acting<ClientAdmin>,
-    partnership_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        partner_token::end(conn, by.organization_id(), partnership_id, &by.actor())
-    })
+row_commands! {
+    ClientAdmin:
+    suspend => partner_token::suspend;
+    resume => partner_token::resume;
+    /// Ends the partnership for good: every grant goes.
+    end => partner_token::end;
 }

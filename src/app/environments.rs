@@ -29,13 +29,8 @@ pub fn rename(
     })
 }
 
-/// Deletes an environment with every role's access to it and its APIs.
-pub fn delete(
-    by: &Acting<Admin>,
-    environment_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        environment::delete(conn, by.organization_id(), environment_id, &by.actor())
-    })
+row_commands! {
+    Admin:
+    /// Deletes an environment with every role's access to it and its APIs.
+    delete => environment::delete;
 }

@@ -78,38 +78,6 @@ pub fn change_expiry(
     })
 }
 
-/// Suspends an Active external user: their sessions end at the next request.
-pub fn suspend(
-    by: &Acting<Admin>,
-    external_user_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        external_user::suspend(conn, by.organization_id(), external_user_id, &by.actor())
-    })
-}
-
-pub fn reactivate(
-    by: &Acting<Admin>,
-    external_user_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        external_user::reactivate(conn, by.organization_id(), external_user_id, &by.actor())
-    })
-}
-
-/// Deletes an external user (their account too when it has nothing else).
-pub fn delete(
-    by: &Acting<Admin>,
-    external_user_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        external_user::delete(conn, by.organization_id(), external_user_id, &by.actor())
-    })
-}
-
 /// Replaces what an external user may reach: whole API groups, and single APIs.
 pub fn set_access(
     by: &Acting<Admin>,
@@ -128,4 +96,13 @@ pub fn set_access(
             &by.actor(),
         )
     })
+}
+
+row_commands! {
+    Admin:
+    /// Suspends an Active external user: their sessions end at the next request.
+    suspend => external_user::suspend;
+    reactivate => external_user::reactivate;
+    /// Deletes an external user (their account too when it has nothing else).
+    delete => external_user::delete;
 }

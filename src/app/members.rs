@@ -80,28 +80,6 @@ pub fn resend_invitation(
     })
 }
 
-/// Withdraws a Pending member's invitation; they leave the organization.
-pub fn revoke_invitation(
-    by: &Acting<Admin>,
-    membership_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        invitation::revoke(conn, by.organization_id(), membership_id, &by.actor())
-    })
-}
-
-/// Brings an Inactive member back to Active.
-pub fn reactivate(
-    by: &Acting<Admin>,
-    membership_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        membership::reactivate(conn, by.organization_id(), membership_id, &by.actor())
-    })
-}
-
 /// Gives a member more roles.
 pub fn assign_roles(
     by: &Acting<Admin>,
@@ -179,9 +157,12 @@ pub fn unassign_role(
     })
 }
 
-/// Removes a member from the organization (never the last active Administrator).
-pub fn remove(by: &Acting<Admin>, membership_id: i64, conn: &mut DbConnection) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        membership::remove(conn, by.organization_id(), membership_id, &by.actor())
-    })
+row_commands! {
+    Admin:
+    /// Withdraws a Pending member's invitation; they leave the organization.
+    revoke_invitation => invitation::revoke;
+    /// Brings an Inactive member back to Active.
+    reactivate => membership::reactivate;
+    /// Removes a member from the organization (never the last active Administrator).
+    remove => membership::remove;
 }

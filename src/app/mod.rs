@@ -1,6 +1,31 @@
 //! The application layer: who is asking (`access`), and what they may do, as one command per
 //! action. Every entry point (pages, the JSON API, the CLI) calls these; nothing about an action
 //! lives above them.
+//!
+//! A command is `fn(by, input.., conn) -> Result<Outcome, Error>`: `by` is the caller's guard with
+//! the request's facts (`access::Acting<G>`, `access::Me`, `access::Visitor`), and the command
+//! opens its own write transaction, so its rules, rows, audit event and queued mail commit
+//! together or not at all.
+
+/// Commands that change one row of the organization found by its id, each with the domain
+/// function that does it: `name(by, id, conn)` runs `domain(conn, organization, id, actor)` in a
+/// write transaction. Another organization's id is not found.
+macro_rules! row_commands {
+    ($guard:ident: $($(#[$doc:meta])* $name:ident => $domain:path;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(
+            by: &$crate::app::access::Acting<$guard>,
+            id: i64,
+            conn: &mut $crate::db::DbConnection,
+        ) -> $crate::domain::rules::DomainResult<()> {
+            $crate::db::write_transaction(conn, |conn| {
+                $domain(conn, by.organization_id(), id, &by.actor())
+                    .map(|_| ())
+                    .map_err(Into::into)
+            })
+        }
+    )*};
+}
 
 pub mod access;
 pub mod accounts;

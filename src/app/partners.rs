@@ -199,13 +199,8 @@ pub fn set_links(
     })
 }
 
-/// Deactivates the partner for good: its organization gives its members nothing.
-pub fn deactivate(
-    by: &Acting<Owner>,
-    partnership_id: i64,
-    conn: &mut DbConnection,
-) -> DomainResult<()> {
-    write_transaction(conn, |conn| {
-        partner_registry::deactivate(conn, by.organization_id(), partnership_id, &by.actor())
-    })
+row_commands! {
+    Owner:
+    /// Deactivates the partner for good: its organization gives its members nothing.
+    deactivate => partner_registry::deactivate;
 }

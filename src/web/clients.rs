@@ -9,7 +9,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::app::access::{ClientAdmin, Guard, PartnerAdmin};
+use crate::app::access::{ClientAdmin, PartnerAdmin};
 use crate::app::client_tokens;
 use crate::domain::partner_token::{self, AllowedRole, AuthorizedUser, Candidate, TokenDetails};
 use crate::domain::partnership::PartnershipStatus;
@@ -17,7 +17,7 @@ use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::confirm::{self, Prompt, status_of};
+use crate::web::confirm::{self, OnRefusal, Prompt, one_click, status_of};
 use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
@@ -55,8 +55,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/clients/{id}/deactivate",
             web::get().to(confirm_deactivate),
         )
-        .route("/clients/{id}/deactivate", web::post().to(deactivate))
-        .route("/clients/{id}/activate", web::post().to(activate))
+        .route(
+            "/clients/{id}/deactivate",
+            web::post().to(one_click(
+                client_tokens::deactivate,
+                client_url,
+                "clients-flash-deactivated",
+                OnRefusal::GoBack,
+            )),
+        )
+        .route(
+            "/clients/{id}/activate",
+            web::post().to(one_click(
+                client_tokens::activate,
+                client_url,
+                "clients-flash-activated",
+                OnRefusal::GoBack,
+            )),
+        )
         .route("/clients/{id}/delete", web::get().to(confirm_delete))
         .route("/clients/{id}/delete", web::post().to(delete));
 }
@@ -74,41 +90,6 @@ pub(crate) fn status_view(status: PartnershipStatus) -> (&'static str, &'static 
 
 fn client_url(id: i64) -> String {
     format!("/clients/{id}")
-}
-
-/// One click that moves a token or partnership to another status, on either side
-/// (`change(conn, organization, id, actor)`: deactivate and activate here, suspend and resume on
-/// My Partner), in one write transaction. Then back to `back` with `flash`; when the status no
-/// longer allows it (another admin got there first), back with the rule's message rather than
-/// an error page.
-pub(crate) async fn switch<G: Guard>(
-    req: &HttpRequest,
-    state: &AppState,
-    member: &Guarded<G>,
-    id: i64,
-    command: confirm::Command<G>,
-    back: &str,
-    flash: &str,
-) -> Result<HttpResponse, AppError> {
-    let by = member.acting(state.now());
-    let outcome = state
-        .db(move |conn| Ok::<_, AppError>(command(&by, id, conn)))
-        .await?;
-    match outcome {
-        Ok(()) => Ok(htmx::see_other_with_flash(
-            req,
-            &state.settings,
-            back,
-            flash,
-        )),
-        Err(DomainError::Rule(violation)) => Ok(htmx::see_other_with_error(
-            req,
-            &state.settings,
-            back,
-            violation.message_key(),
-        )),
-        Err(other) => Err(other.into()),
-    }
 }
 
 /// One of this partner organization's tokens (another's id is not found).
@@ -653,46 +634,6 @@ pub async fn confirm_deactivate(
         shell: shell(&state, &member, NavPage::Clients).await?,
     };
     htmx::render(&req, &page, |page| page.as_content())
-}
-
-pub async fn deactivate(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    member: Guarded<PartnerAdmin>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let flash = "clients-flash-deactivated";
-    switch(
-        &req,
-        &state,
-        &member,
-        id,
-        client_tokens::deactivate,
-        &client_url(id),
-        flash,
-    )
-    .await
-}
-
-pub async fn activate(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    member: Guarded<PartnerAdmin>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let flash = "clients-flash-activated";
-    switch(
-        &req,
-        &state,
-        &member,
-        id,
-        client_tokens::activate,
-        &client_url(id),
-        flash,
-    )
-    .await
 }
 
 #[derive(Template)]

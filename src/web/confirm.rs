@@ -5,11 +5,12 @@
 //! the field and the confirmation dialogs). Once confirmed, `apply` makes the change.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::future::LocalBoxFuture;
 
 use crate::app::access::{Acting, Guard};
 use crate::db::DbConnection;
-use crate::domain::rules::DomainResult;
+use crate::domain::rules::{DomainError, DomainResult};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -89,6 +90,56 @@ pub async fn apply<G: Guard>(
         back,
         flash,
     ))
+}
+
+/// What a one-click change does when a rule refuses it (the row is no longer in a state that
+/// allows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnRefusal {
+    /// The 409 page that explains the rule.
+    Explain,
+    /// Back where the click came from, with the rule's message.
+    GoBack,
+}
+
+type OneClickFuture = LocalBoxFuture<'static, Result<HttpResponse, AppError>>;
+
+/// The handler of a one-click change on one row (`POST /users/external/{id}/suspend`): the guard
+/// `G`, then `command` on the row, then back to `back(id)` with `flash`.
+pub fn one_click<G: Guard>(
+    command: Command<G>,
+    back: fn(i64) -> String,
+    flash: &'static str,
+    on_refusal: OnRefusal,
+) -> impl Fn(HttpRequest, web::Data<AppState>, Guarded<G>, web::Path<i64>) -> OneClickFuture
++ Clone
++ 'static {
+    move |req, state, member, id| {
+        Box::pin(async move {
+            let (id, by) = (id.into_inner(), member.acting(state.now()));
+            let outcome = state
+                .db(move |conn| Ok::<_, AppError>(command(&by, id, conn)))
+                .await?;
+            let back = back(id);
+            match outcome {
+                Ok(()) => Ok(htmx::see_other_with_flash(
+                    &req,
+                    &state.settings,
+                    &back,
+                    flash,
+                )),
+                Err(DomainError::Rule(violation)) if on_refusal == OnRefusal::GoBack => {
+                    Ok(htmx::see_other_with_error(
+                        &req,
+                        &state.settings,
+                        &back,
+                        violation.message_key(),
+                    ))
+                }
+                Err(other) => Err(other.into()),
+            }
+        })
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use crate::i18n::Tr;
 use crate::i18n::format::{self, Viewer};
 use crate::state::AppState;
 use crate::time_zone::local_time;
-use crate::web::confirm::{self, status_of};
+use crate::web::confirm::{OnRefusal, one_click, status_of};
 use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
@@ -90,13 +90,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/users/external/{id}/resend", web::post().to(resend))
         .route("/users/external/{id}/edit", web::get().to(edit_page))
         .route("/users/external/{id}/edit", web::post().to(edit))
-        .route("/users/external/{id}/suspend", web::post().to(suspend))
+        .route(
+            "/users/external/{id}/suspend",
+            web::post().to(one_click(
+                external_users::suspend,
+                |_| LIST.to_owned(),
+                "external-flash-suspended",
+                OnRefusal::Explain,
+            )),
+        )
         .route(
             "/users/external/{id}/reactivate",
-            web::post().to(reactivate),
+            web::post().to(one_click(
+                external_users::reactivate,
+                |_| LIST.to_owned(),
+                "external-flash-reactivated",
+                OnRefusal::Explain,
+            )),
         )
         .route("/users/external/{id}/delete", web::get().to(confirm_delete))
-        .route("/users/external/{id}/delete", web::post().to(delete));
+        .route(
+            "/users/external/{id}/delete",
+            web::post().to(one_click(
+                external_users::delete,
+                |_| LIST.to_owned(),
+                "external-flash-deleted",
+                OnRefusal::Explain,
+            )),
+        );
 }
 
 /// The inviting admin's time zone, which an invitee's expiry is read in until they register.
@@ -740,44 +761,6 @@ pub async fn edit(
 // ---------------------------------------------------------------------------------------------
 // Suspend and reactivate: one click each.
 
-pub async fn suspend(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    member: Guarded<Admin>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let flash = "external-flash-suspended";
-    confirm::apply(
-        &req,
-        &state,
-        &member,
-        *id,
-        external_users::suspend,
-        LIST,
-        flash,
-    )
-    .await
-}
-
-pub async fn reactivate(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    member: Guarded<Admin>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let flash = "external-flash-reactivated";
-    confirm::apply(
-        &req,
-        &state,
-        &member,
-        *id,
-        external_users::reactivate,
-        LIST,
-        flash,
-    )
-    .await
-}
-
 // ---------------------------------------------------------------------------------------------
 // Deleting, after a confirmation.
 
@@ -804,25 +787,6 @@ pub async fn confirm_delete(
         shell: Shell::new(&member, organizations, NavPage::Users),
     };
     htmx::render(&req, &page, |page| page.as_content())
-}
-
-pub async fn delete(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    member: Guarded<Admin>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let flash = "external-flash-deleted";
-    confirm::apply(
-        &req,
-        &state,
-        &member,
-        *id,
-        external_users::delete,
-        LIST,
-        flash,
-    )
-    .await
 }
 
 // ---------------------------------------------------------------------------------------------

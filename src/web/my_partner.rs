@@ -19,8 +19,8 @@ use crate::domain::throttle::ThrottleKeys;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::clients::{RoleChoice, UserRow, status_view, switch};
-use crate::web::confirm::{self, Prompt, status_of};
+use crate::web::clients::{RoleChoice, UserRow, status_view};
+use crate::web::confirm::{self, OnRefusal, Prompt, one_click, status_of};
 use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
@@ -36,8 +36,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/my-partner/accept", web::post().to(accept))
         .route("/my-partner/{id}", web::get().to(detail))
         .route("/my-partner/{id}/rules", web::post().to(save_rules))
-        .route("/my-partner/{id}/suspend", web::post().to(suspend))
-        .route("/my-partner/{id}/resume", web::post().to(resume))
+        .route(
+            "/my-partner/{id}/suspend",
+            web::post().to(one_click(
+                client_tokens::suspend,
+                partner_url,
+                "my-partner-flash-suspended",
+                OnRefusal::GoBack,
+            )),
+        )
+        .route(
+            "/my-partner/{id}/resume",
+            web::post().to(one_click(
+                client_tokens::resume,
+                partner_url,
+                "my-partner-flash-resumed",
+                OnRefusal::GoBack,
+            )),
+        )
         .route("/my-partner/{id}/end", web::get().to(confirm_end))
         .route("/my-partner/{id}/end", web::post().to(end));
 }
@@ -347,47 +363,6 @@ pub async fn save_rules(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-/// Suspend and resume: one click each; a refusal goes back to the partner with its message.
-pub async fn suspend(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    member: Guarded<ClientAdmin>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let flash = "my-partner-flash-suspended";
-    switch(
-        &req,
-        &state,
-        &member,
-        id,
-        client_tokens::suspend,
-        &partner_url(id),
-        flash,
-    )
-    .await
-}
-
-pub async fn resume(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    member: Guarded<ClientAdmin>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let flash = "my-partner-flash-resumed";
-    switch(
-        &req,
-        &state,
-        &member,
-        id,
-        client_tokens::resume,
-        &partner_url(id),
-        flash,
-    )
-    .await
 }
 
 // ---------------------------------------------------------------------------------------------
