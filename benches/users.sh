@@ -90,12 +90,23 @@ session_cookie=$(awk '$6 == "gh_session" { print "gh_session=" $7 }' "$work/sess
 rows=$(curl -s -H "Cookie: $session_cookie" "$BASE/users" | grep -c '<tr>' || true)
 echo "machine: $(nproc) cores; members: $MEMBERS; rows on the first page (with header): $rows"
 
+# The server's CPU time (user + system, in clock ticks) so far. Divided by the requests served it
+# gives the CPU cost of one request, which varies far less between runs than throughput does on a
+# shared machine.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
 measure() {
-  local label=$1 path=$2
+  local label=$1 path=$2 before after output requests
   echo
   echo "== $label: GET $path =="
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $session_cookie" "$BASE$path" \
-    | grep -E 'Requests/sec|50%|90%|99%|Non-2xx'
+  before=$(cpu_ticks)
+  output=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $session_cookie" "$BASE$path")
+  after=$(cpu_ticks)
+  grep -E 'Requests/sec|50%|90%|99%|Non-2xx' <<<"$output"
+  requests=$(grep -oE '^ *[0-9]+ requests in' <<<"$output" | grep -oE '[0-9]+')
+  awk -v t=$((after - before)) -v n="$requests" -v hz="$ticks_per_second" \
+    'BEGIN { printf "Server CPU per request: %.3f ms\n", 1000 * t / hz / n }'
 }
 measure "first page, by email" "/users"
 measure "page 1,000 (offset 49,950)" "/users?sort=email&dir=asc&page=1000"
