@@ -85,6 +85,6 @@ pub fn update_group(
 row_commands! {
     Admin:
     /// Deletes an API (from its groups, external users' access and partners' links too).
-    delete_api => api_catalog::delete_api;
-    delete_group => api_catalog::delete_group;
+    delete_api(i64) => api_catalog::delete_api;
+    delete_group(i64) => api_catalog::delete_group;
 }

@@ -4,6 +4,7 @@
 
 use crate::app::access::{Acting, ClientAdmin, PartnerAdmin};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::partner_token::{self, Preview};
 use crate::domain::rules::DomainResult;
 use crate::domain::throttle::ThrottleKeys;
@@ -24,7 +25,7 @@ pub fn issue(by: &Acting<PartnerAdmin>, conn: &mut DbConnection) -> DomainResult
 pub fn authorize(
     by: &Acting<PartnerAdmin>,
     token_id: i64,
-    grants: &[(i64, i64)],
+    grants: &[(MembershipId, RoleId)],
     conn: &mut DbConnection,
 ) -> DomainResult<usize> {
     write_transaction(conn, |conn| {
@@ -36,8 +37,8 @@ pub fn authorize(
 pub fn set_user_roles(
     by: &Acting<PartnerAdmin>,
     token_id: i64,
-    membership_id: i64,
-    role_ids: &[i64],
+    membership_id: MembershipId,
+    role_ids: &[RoleId],
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
     write_transaction(conn, |conn| {
@@ -56,7 +57,7 @@ pub fn set_user_roles(
 pub fn revoke_user(
     by: &Acting<PartnerAdmin>,
     token_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
     write_transaction(conn, |conn| {
@@ -91,7 +92,7 @@ pub fn preview(
 pub fn accept(
     by: &Acting<ClientAdmin>,
     token: &str,
-    role_ids: &[i64],
+    role_ids: &[RoleId],
     limit: &ThrottleKeys,
     conn: &mut DbConnection,
 ) -> DomainResult<i64> {
@@ -107,7 +108,7 @@ pub fn accept(
 pub fn set_rules(
     by: &Acting<ClientAdmin>,
     partnership_id: i64,
-    role_ids: &[i64],
+    role_ids: &[RoleId],
     conn: &mut DbConnection,
 ) -> DomainResult<usize> {
     write_transaction(conn, |conn| {
@@ -124,16 +125,16 @@ pub fn set_rules(
 row_commands! {
     PartnerAdmin:
     /// Switches a token off: its partner users act in the client no more until it is activated.
-    deactivate => partner_token::deactivate;
-    activate => partner_token::activate;
+    deactivate(i64) => partner_token::deactivate;
+    activate(i64) => partner_token::activate;
     /// Deletes a token (and, with it, the partnership it started).
-    delete => partner_token::delete;
+    delete(i64) => partner_token::delete;
 }
 
 row_commands! {
     ClientAdmin:
-    suspend => partner_token::suspend;
-    resume => partner_token::resume;
+    suspend(i64) => partner_token::suspend;
+    resume(i64) => partner_token::resume;
     /// Ends the partnership for good: every grant goes.
-    end => partner_token::end;
+    end(i64) => partner_token::end;
 }

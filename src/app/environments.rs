@@ -3,10 +3,15 @@
 use crate::app::access::{Acting, Admin};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::environment;
+use crate::domain::ids::EnvironmentId;
 use crate::domain::rules::DomainResult;
 
 /// Creates an environment (a name checked by `environment::parse_name`); returns its id.
-pub fn create(by: &Acting<Admin>, name: &str, conn: &mut DbConnection) -> DomainResult<i64> {
+pub fn create(
+    by: &Acting<Admin>,
+    name: &str,
+    conn: &mut DbConnection,
+) -> DomainResult<EnvironmentId> {
     write_transaction(conn, |conn| {
         environment::create(conn, by.organization_id(), name, &by.actor())
     })
@@ -14,7 +19,7 @@ pub fn create(by: &Acting<Admin>, name: &str, conn: &mut DbConnection) -> Domain
 
 pub fn rename(
     by: &Acting<Admin>,
-    environment_id: i64,
+    environment_id: EnvironmentId,
     name: &str,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
@@ -32,5 +37,5 @@ pub fn rename(
 row_commands! {
     Admin:
     /// Deletes an environment with every role's access to it and its APIs.
-    delete => environment::delete;
+    delete(EnvironmentId) => environment::delete;
 }

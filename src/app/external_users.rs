@@ -101,8 +101,8 @@ pub fn set_access(
 row_commands! {
     Admin:
     /// Suspends an Active external user: their sessions end at the next request.
-    suspend => external_user::suspend;
-    reactivate => external_user::reactivate;
+    suspend(i64) => external_user::suspend;
+    reactivate(i64) => external_user::reactivate;
     /// Deletes an external user (their account too when it has nothing else).
-    delete => external_user::delete;
+    delete(i64) => external_user::delete;
 }

@@ -6,6 +6,7 @@ use crate::app::roles::RoleInput;
 use crate::config::Settings;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::EmailAddress;
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::invitation;
 use crate::domain::membership::{self, Added, Unassigned};
 use crate::domain::role;
@@ -15,7 +16,7 @@ use crate::domain::rules::DomainResult;
 #[derive(Debug, Clone)]
 pub struct NewMember {
     pub email: EmailAddress,
-    pub role_ids: Vec<i64>,
+    pub role_ids: Vec<RoleId>,
 }
 
 /// Adds a person with roles. Someone without an account (or who never registered) becomes a
@@ -64,7 +65,7 @@ pub fn add(
 /// Sends a Pending member a new invitation (the old link stops working).
 pub fn resend_invitation(
     by: &Acting<Admin>,
-    membership_id: i64,
+    membership_id: MembershipId,
     settings: &Settings,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
@@ -83,8 +84,8 @@ pub fn resend_invitation(
 /// Gives a member more roles.
 pub fn assign_roles(
     by: &Acting<Admin>,
-    membership_id: i64,
-    role_ids: &[i64],
+    membership_id: MembershipId,
+    role_ids: &[RoleId],
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
     write_transaction(conn, |conn| {
@@ -101,10 +102,10 @@ pub fn assign_roles(
 /// Creates a role and gives it to the member, in one step.
 pub fn create_and_assign_role(
     by: &Acting<Admin>,
-    membership_id: i64,
+    membership_id: MembershipId,
     input: &RoleInput,
     conn: &mut DbConnection,
-) -> DomainResult<i64> {
+) -> DomainResult<RoleId> {
     write_transaction(conn, |conn| {
         let (organization_id, actor) = (by.organization_id(), by.actor());
         let role_id = role::create(
@@ -122,8 +123,8 @@ pub fn create_and_assign_role(
 /// Switches one of the member's assignments off or on.
 pub fn set_assignment_active(
     by: &Acting<Admin>,
-    membership_id: i64,
-    role_id: i64,
+    membership_id: MembershipId,
+    role_id: RoleId,
     active: bool,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
@@ -142,8 +143,8 @@ pub fn set_assignment_active(
 /// Takes a role from the member (without roles, they leave the organization).
 pub fn unassign_role(
     by: &Acting<Admin>,
-    membership_id: i64,
-    role_id: i64,
+    membership_id: MembershipId,
+    role_id: RoleId,
     conn: &mut DbConnection,
 ) -> DomainResult<Unassigned> {
     write_transaction(conn, |conn| {
@@ -160,9 +161,9 @@ pub fn unassign_role(
 row_commands! {
     Admin:
     /// Withdraws a Pending member's invitation; they leave the organization.
-    revoke_invitation => invitation::revoke;
+    revoke_invitation(MembershipId) => invitation::revoke;
     /// Brings an Inactive member back to Active.
-    reactivate => membership::reactivate;
+    reactivate(MembershipId) => membership::reactivate;
     /// Removes a member from the organization (never the last active Administrator).
-    remove => membership::remove;
+    remove(MembershipId) => membership::remove;
 }

@@ -8,14 +8,14 @@
 //! together or not at all.
 
 /// Commands that change one row of the organization found by its id, each with the domain
-/// function that does it: `name(by, id, conn)` runs `domain(conn, organization, id, actor)` in a
+/// function that does it: `name(by, id, conn)` (the id of the type in parentheses) runs `domain(conn, organization, id, actor)` in a
 /// write transaction. Another organization's id is not found.
 macro_rules! row_commands {
-    ($guard:ident: $($(#[$doc:meta])* $name:ident => $domain:path;)*) => {$(
+    ($guard:ident: $($(#[$doc:meta])* $name:ident($id:ty) => $domain:path;)*) => {$(
         $(#[$doc])*
         pub fn $name(
             by: &$crate::app::access::Acting<$guard>,
-            id: i64,
+            id: $id,
             conn: &mut $crate::db::DbConnection,
         ) -> $crate::domain::rules::DomainResult<()> {
             $crate::db::write_transaction(conn, |conn| {

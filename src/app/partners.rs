@@ -202,5 +202,5 @@ pub fn set_links(
 row_commands! {
     Owner:
     /// Deactivates the partner for good: its organization gives its members nothing.
-    deactivate => partner_registry::deactivate;
+    deactivate(i64) => partner_registry::deactivate;
 }

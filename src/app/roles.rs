@@ -3,6 +3,7 @@
 use crate::app::access::{Acting, Admin};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::environment::{self, EnvAccessSet};
+use crate::domain::ids::{EnvironmentId, MembershipId, RoleId};
 use crate::domain::membership::{self, Unassigned};
 use crate::domain::permission::PermissionSet;
 use crate::domain::role;
@@ -16,7 +17,11 @@ pub struct RoleInput {
 }
 
 /// Creates a role; returns its id.
-pub fn create(by: &Acting<Admin>, input: &RoleInput, conn: &mut DbConnection) -> DomainResult<i64> {
+pub fn create(
+    by: &Acting<Admin>,
+    input: &RoleInput,
+    conn: &mut DbConnection,
+) -> DomainResult<RoleId> {
     write_transaction(conn, |conn| {
         role::create(
             conn,
@@ -30,7 +35,7 @@ pub fn create(by: &Acting<Admin>, input: &RoleInput, conn: &mut DbConnection) ->
 
 pub fn update(
     by: &Acting<Admin>,
-    role_id: i64,
+    role_id: RoleId,
     input: &RoleInput,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
@@ -49,7 +54,7 @@ pub fn update(
 /// Switches a role off (its holders keep their assignments, without its rights) or back on.
 pub fn set_active(
     by: &Acting<Admin>,
-    role_id: i64,
+    role_id: RoleId,
     active: bool,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
@@ -59,7 +64,7 @@ pub fn set_active(
 }
 
 /// Removes a role; returns how many members it removed (those for whom it was the last role).
-pub fn remove(by: &Acting<Admin>, role_id: i64, conn: &mut DbConnection) -> DomainResult<usize> {
+pub fn remove(by: &Acting<Admin>, role_id: RoleId, conn: &mut DbConnection) -> DomainResult<usize> {
     write_transaction(conn, |conn| {
         role::remove(conn, by.organization_id(), role_id, &by.actor())
     })
@@ -68,8 +73,8 @@ pub fn remove(by: &Acting<Admin>, role_id: i64, conn: &mut DbConnection) -> Doma
 /// Gives an active role to members; returns how many were given it.
 pub fn assign_members(
     by: &Acting<Admin>,
-    role_id: i64,
-    membership_ids: &[i64],
+    role_id: RoleId,
+    membership_ids: &[MembershipId],
     conn: &mut DbConnection,
 ) -> DomainResult<usize> {
     write_transaction(conn, |conn| {
@@ -93,8 +98,8 @@ pub fn assign_members(
 /// Switches one member's assignment of the role off or on.
 pub fn set_assignment_active(
     by: &Acting<Admin>,
-    role_id: i64,
-    membership_id: i64,
+    role_id: RoleId,
+    membership_id: MembershipId,
     active: bool,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
@@ -114,8 +119,8 @@ pub fn set_assignment_active(
 /// Takes the role from a member (a member without roles leaves the organization).
 pub fn unassign(
     by: &Acting<Admin>,
-    role_id: i64,
-    membership_id: i64,
+    role_id: RoleId,
+    membership_id: MembershipId,
     conn: &mut DbConnection,
 ) -> DomainResult<Unassigned> {
     write_transaction(conn, |conn| {
@@ -133,8 +138,8 @@ pub fn unassign(
 /// Sets what the role may do in one environment.
 pub fn set_environment_access(
     by: &Acting<Admin>,
-    role_id: i64,
-    environment_id: i64,
+    role_id: RoleId,
+    environment_id: EnvironmentId,
     access: EnvAccessSet,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {

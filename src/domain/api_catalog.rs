@@ -14,6 +14,7 @@ use crate::db::schema::{
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::environment;
+use crate::domain::ids::EnvironmentId;
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
 /// An API without its document (which can be large and is only read for download).
@@ -22,7 +23,7 @@ use crate::domain::rules::{DomainError, DomainResult, refuse};
 pub struct Api {
     pub id: i64,
     pub organization_id: i64,
-    pub environment_id: i64,
+    pub environment_id: EnvironmentId,
     pub name: String,
     pub version: String,
     pub description: String,
@@ -281,7 +282,7 @@ pub fn parse_base_url(candidate: &str) -> Result<String, &'static str> {
 /// An API as the form gives it, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiFields {
-    pub environment_id: i64,
+    pub environment_id: EnvironmentId,
     pub name: String,
     pub version: String,
     pub description: String,
@@ -311,7 +312,7 @@ fn api_target(name: &str, version: &str, environment: &str) -> String {
 /// Whether another API of the environment has this name (any case) and version.
 pub fn api_name_taken(
     conn: &mut DbConnection,
-    environment_id: i64,
+    environment_id: EnvironmentId,
     name: &str,
     version: &str,
     except: Option<i64>,

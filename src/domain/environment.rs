@@ -6,6 +6,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::db::schema::{environments, role_environment_access, roles};
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::{EnvironmentId, RoleId};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
 /// What a role may do in an environment. A bit set, like permissions.
@@ -91,7 +92,7 @@ impl EnvAccessSet {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = environments)]
 pub struct Environment {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub organization_id: i64,
     pub name: String,
     pub name_folded: String,
@@ -118,7 +119,11 @@ pub fn list(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<En
         .load(conn)
 }
 
-pub fn find(conn: &mut DbConnection, organization_id: i64, id: i64) -> DomainResult<Environment> {
+pub fn find(
+    conn: &mut DbConnection,
+    organization_id: i64,
+    id: EnvironmentId,
+) -> DomainResult<Environment> {
     environments::table
         .filter(environments::organization_id.eq(organization_id))
         .filter(environments::id.eq(id))
@@ -132,7 +137,7 @@ fn name_taken(
     conn: &mut DbConnection,
     organization_id: i64,
     folded: &str,
-    except: Option<i64>,
+    except: Option<EnvironmentId>,
 ) -> QueryResult<bool> {
     let mut query = environments::table
         .filter(environments::organization_id.eq(organization_id))
@@ -150,7 +155,7 @@ pub fn create(
     organization_id: i64,
     name: &str,
     actor: &Actor,
-) -> DomainResult<i64> {
+) -> DomainResult<EnvironmentId> {
     let folded = name.to_lowercase();
     if name_taken(conn, organization_id, &folded, None)? {
         return refuse("environment-name-taken");
@@ -178,7 +183,7 @@ pub fn create(
 pub fn rename(
     conn: &mut DbConnection,
     organization_id: i64,
-    id: i64,
+    id: EnvironmentId,
     name: &str,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -207,7 +212,7 @@ pub fn rename(
 pub fn delete(
     conn: &mut DbConnection,
     organization_id: i64,
-    id: i64,
+    id: EnvironmentId,
     actor: &Actor,
 ) -> DomainResult<()> {
     let environment = find(conn, organization_id, id)?;
@@ -226,8 +231,8 @@ pub fn delete(
 /// One role's access to one environment, for the environments page and the role panel.
 #[derive(Debug, Clone, Queryable)]
 pub struct RoleAccess {
-    pub environment_id: i64,
-    pub role_id: i64,
+    pub environment_id: EnvironmentId,
+    pub role_id: RoleId,
     pub role_name: String,
     pub role_active: bool,
     pub access: i32,
@@ -258,9 +263,9 @@ pub fn access_in_organization(
 /// The access a role has to each environment it reaches.
 pub fn access_of_role(
     conn: &mut DbConnection,
-    role_id: i64,
-) -> QueryResult<Vec<(i64, EnvAccessSet)>> {
-    let rows: Vec<(i64, i32)> = role_environment_access::table
+    role_id: RoleId,
+) -> QueryResult<Vec<(EnvironmentId, EnvAccessSet)>> {
+    let rows: Vec<(EnvironmentId, i32)> = role_environment_access::table
         .filter(role_environment_access::role_id.eq(role_id))
         .select((
             role_environment_access::environment_id,
@@ -277,8 +282,8 @@ pub fn access_of_role(
 pub fn set_role_access(
     conn: &mut DbConnection,
     organization_id: i64,
-    role_id: i64,
-    environment_id: i64,
+    role_id: RoleId,
+    environment_id: EnvironmentId,
     access: EnvAccessSet,
     actor: &Actor,
 ) -> DomainResult<()> {

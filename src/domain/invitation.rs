@@ -9,6 +9,7 @@ use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, invitations, memberships, organizations};
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::MembershipId;
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::outbox::{self, OutgoingEmail};
@@ -36,7 +37,7 @@ fn recipient(
 pub fn send(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     inviter: &Inviter<'_>,
     settings: &Settings,
     actor: &Actor,
@@ -85,7 +86,7 @@ pub fn send(
 pub fn resend(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     inviter: &Inviter<'_>,
     settings: &Settings,
     actor: &Actor,
@@ -114,7 +115,7 @@ pub fn resend(
 pub fn revoke(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     actor: &Actor,
 ) -> DomainResult<()> {
     let member = membership::find(conn, organization_id, membership_id)?;
@@ -170,7 +171,7 @@ pub fn notify_access_granted(
 /// What an invitation link leads to.
 #[derive(Debug, Clone)]
 pub struct OpenInvitation {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub organization_id: i64,
     pub organization_name: String,
     pub account_id: i64,
@@ -189,7 +190,7 @@ pub enum LinkProblem {
 }
 
 type InvitationRow = (
-    i64,
+    MembershipId,
     PrimitiveDateTime,
     Option<PrimitiveDateTime>,
     i64,

@@ -14,6 +14,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
@@ -71,7 +72,7 @@ pub struct DirectoryQuery {
 
 #[derive(Debug, Clone)]
 pub struct AssignedRole {
-    pub role_id: i64,
+    pub role_id: RoleId,
     pub name: String,
     /// The assignment's switch.
     pub active: bool,
@@ -82,7 +83,7 @@ pub struct AssignedRole {
 
 #[derive(Debug, Clone)]
 pub struct MemberRow {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub account_id: i64,
     pub email: String,
     pub name: String,
@@ -148,9 +149,9 @@ fn members_with_word(
     conn: &mut DbConnection,
     organization_id: i64,
     word: &str,
-) -> QueryResult<Option<Vec<i64>>> {
+) -> QueryResult<Option<Vec<MembershipId>>> {
     let upper = format!("{word}{}", char::MAX);
-    let ids: Vec<i64> = member_search_terms::table
+    let ids: Vec<MembershipId> = member_search_terms::table
         .filter(member_search_terms::organization_id.eq(organization_id))
         .filter(member_search_terms::term.ge(word))
         .filter(member_search_terms::term.lt(upper))
@@ -164,7 +165,7 @@ fn members_with_word(
 }
 
 type DirectoryRow = (
-    i64,
+    MembershipId,
     i64,
     String,
     String,
@@ -189,7 +190,7 @@ pub fn directory(
     let searching = !words.is_empty();
     // The rarest word decides the plan: few matches are fetched by id through the word index;
     // otherwise every word is tested on the rows met while walking the sort index.
-    let mut candidates: Option<Vec<i64>> = None;
+    let mut candidates: Option<Vec<MembershipId>> = None;
     for word in &words {
         if let Some(ids) = members_with_word(conn, organization_id, word)? {
             candidates = Some(match candidates {
@@ -222,7 +223,7 @@ pub fn directory(
         (SortColumn::MemberSince, true) => select.order((m::created_at.desc(), m::id.desc())),
     };
     let per_page = query.per_page.clamp(1, 500);
-    let mut ids: Vec<i64> = select
+    let mut ids: Vec<MembershipId> = select
         .offset(query.page.max(0) * per_page)
         .limit(per_page + 1)
         .load(conn)?;
@@ -281,25 +282,26 @@ pub fn directory(
 /// The roles of several members, by role name, in one query.
 pub fn assigned_roles(
     conn: &mut DbConnection,
-    membership_ids: &[i64],
-) -> QueryResult<HashMap<i64, Vec<AssignedRole>>> {
-    let rows: Vec<(i64, i64, String, bool, bool, Option<String>)> = role_assignments::table
-        .inner_join(roles::table)
-        .filter(role_assignments::membership_id.eq_any(membership_ids))
-        .order((
-            role_assignments::membership_id.asc(),
-            roles::name_folded.asc(),
-        ))
-        .select((
-            role_assignments::membership_id,
-            roles::id,
-            roles::name,
-            role_assignments::active,
-            roles::active,
-            roles::builtin,
-        ))
-        .load(conn)?;
-    let mut by_member: HashMap<i64, Vec<AssignedRole>> = HashMap::new();
+    membership_ids: &[MembershipId],
+) -> QueryResult<HashMap<MembershipId, Vec<AssignedRole>>> {
+    let rows: Vec<(MembershipId, RoleId, String, bool, bool, Option<String>)> =
+        role_assignments::table
+            .inner_join(roles::table)
+            .filter(role_assignments::membership_id.eq_any(membership_ids))
+            .order((
+                role_assignments::membership_id.asc(),
+                roles::name_folded.asc(),
+            ))
+            .select((
+                role_assignments::membership_id,
+                roles::id,
+                roles::name,
+                role_assignments::active,
+                roles::active,
+                roles::builtin,
+            ))
+            .load(conn)?;
+    let mut by_member: HashMap<MembershipId, Vec<AssignedRole>> = HashMap::new();
     for (membership_id, role_id, name, active, role_active, builtin) in rows {
         by_member
             .entry(membership_id)
@@ -317,15 +319,15 @@ pub fn assigned_roles(
 
 /// Which memberships to bring the directory copies up to date for.
 pub enum DirectoryScope<'a> {
-    Memberships(&'a [i64]),
-    Role(i64),
+    Memberships(&'a [MembershipId]),
+    Role(RoleId),
     Account(i64),
 }
 
 /// Recomputes the copied sort and search keys (email, folded name, role names) of the
 /// memberships in scope from their sources. Called in the transaction of every change to them.
 pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> QueryResult<()> {
-    let ids: Vec<i64> = match scope {
+    let ids: Vec<MembershipId> = match scope {
         DirectoryScope::Memberships(ids) => ids.to_vec(),
         DirectoryScope::Role(role_id) => role_assignments::table
             .filter(role_assignments::role_id.eq(role_id))
@@ -338,7 +340,7 @@ pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> 
     };
     // Bounded IN lists: SQLite and PostgreSQL both cap bind parameters per statement.
     for chunk in ids.chunks(500) {
-        let people: Vec<(i64, i64, String, String)> = memberships::table
+        let people: Vec<(MembershipId, i64, String, String)> = memberships::table
             .inner_join(accounts::table)
             .filter(memberships::id.eq_any(chunk))
             .select((
@@ -348,7 +350,7 @@ pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> 
                 accounts::name,
             ))
             .load(conn)?;
-        let role_names: Vec<(i64, String, String)> = role_assignments::table
+        let role_names: Vec<(MembershipId, String, String)> = role_assignments::table
             .inner_join(roles::table)
             .filter(role_assignments::membership_id.eq_any(chunk))
             .order((
@@ -361,7 +363,7 @@ pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> 
                 roles::name_folded,
             ))
             .load(conn)?;
-        let mut labels: HashMap<i64, (Vec<String>, Vec<String>)> = HashMap::new();
+        let mut labels: HashMap<MembershipId, (Vec<String>, Vec<String>)> = HashMap::new();
         for (membership_id, name, folded) in role_names {
             let entry = labels.entry(membership_id).or_default();
             entry.0.push(name);
@@ -434,7 +436,7 @@ pub fn record_sign_in(
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Member {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub account_id: i64,
     pub email: String,
     pub name: String,
@@ -445,22 +447,23 @@ pub struct Member {
 pub fn find(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
 ) -> DomainResult<Member> {
-    let row: Option<(i64, i64, String, String, String, Option<String>)> = memberships::table
-        .inner_join(accounts::table)
-        .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::id.eq(membership_id))
-        .select((
-            memberships::id,
-            memberships::account_id,
-            accounts::email,
-            accounts::name,
-            memberships::status,
-            accounts::password_hash,
-        ))
-        .first(conn)
-        .optional()?;
+    let row: Option<(MembershipId, i64, String, String, String, Option<String>)> =
+        memberships::table
+            .inner_join(accounts::table)
+            .filter(memberships::organization_id.eq(organization_id))
+            .filter(memberships::id.eq(membership_id))
+            .select((
+                memberships::id,
+                memberships::account_id,
+                accounts::email,
+                accounts::name,
+                memberships::status,
+                accounts::password_hash,
+            ))
+            .first(conn)
+            .optional()?;
     let (membership_id, account_id, email, name, status, password_hash) =
         row.ok_or(DomainError::NotFound)?;
     Ok(Member {
@@ -474,7 +477,10 @@ pub fn find(
 }
 
 /// Active members holding an active assignment of the built-in Administrator role.
-fn active_administrators(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<i64>> {
+fn active_administrators(
+    conn: &mut DbConnection,
+    organization_id: i64,
+) -> QueryResult<Vec<MembershipId>> {
     memberships::table
         .inner_join(role_assignments::table.inner_join(roles::table))
         .filter(memberships::organization_id.eq(organization_id))
@@ -489,7 +495,7 @@ fn active_administrators(conn: &mut DbConnection, organization_id: i64) -> Query
 fn keep_an_administrator(
     conn: &mut DbConnection,
     organization_id: i64,
-    losing: i64,
+    losing: MembershipId,
 ) -> DomainResult<()> {
     let administrators = active_administrators(conn, organization_id)?;
     if administrators.contains(&losing) && administrators.len() == 1 {
@@ -498,7 +504,7 @@ fn keep_an_administrator(
     Ok(())
 }
 
-fn is_administrator_role(conn: &mut DbConnection, role_id: i64) -> QueryResult<bool> {
+fn is_administrator_role(conn: &mut DbConnection, role_id: RoleId) -> QueryResult<bool> {
     let builtin: Option<Option<String>> = roles::table
         .find(role_id)
         .select(roles::builtin)
@@ -511,12 +517,12 @@ fn is_administrator_role(conn: &mut DbConnection, role_id: i64) -> QueryResult<b
 fn checked_roles(
     conn: &mut DbConnection,
     organization_id: i64,
-    role_ids: &[i64],
-) -> DomainResult<Vec<i64>> {
+    role_ids: &[RoleId],
+) -> DomainResult<Vec<RoleId>> {
     if role_ids.is_empty() {
         return refuse("member-needs-role");
     }
-    let found: Vec<i64> = roles::table
+    let found: Vec<RoleId> = roles::table
         .filter(roles::organization_id.eq(organization_id))
         .filter(roles::id.eq_any(role_ids))
         .filter(roles::active.eq(true))
@@ -535,11 +541,11 @@ fn checked_roles(
 
 fn insert_assignments(
     conn: &mut DbConnection,
-    membership_id: i64,
-    role_ids: &[i64],
+    membership_id: MembershipId,
+    role_ids: &[RoleId],
     at: PrimitiveDateTime,
 ) -> QueryResult<()> {
-    let existing: Vec<i64> = role_assignments::table
+    let existing: Vec<RoleId> = role_assignments::table
         .filter(role_assignments::membership_id.eq(membership_id))
         .select(role_assignments::role_id)
         .load(conn)?;
@@ -560,9 +566,15 @@ fn insert_assignments(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Added {
     /// A new person, or one who never registered: Pending, with an invitation to send.
-    Invited { membership_id: i64, account_id: i64 },
+    Invited {
+        membership_id: MembershipId,
+        account_id: i64,
+    },
     /// Someone with an account already: Active at once, with an "access granted" email to send.
-    Granted { membership_id: i64, account_id: i64 },
+    Granted {
+        membership_id: MembershipId,
+        account_id: i64,
+    },
 }
 
 /// Adds a person by email with one or more active roles.
@@ -570,7 +582,7 @@ pub fn add(
     conn: &mut DbConnection,
     organization_id: i64,
     email: &EmailAddress,
-    role_ids: &[i64],
+    role_ids: &[RoleId],
     language: Option<&str>,
     actor: &Actor,
 ) -> DomainResult<Added> {
@@ -619,7 +631,7 @@ pub fn add(
     } else {
         MembershipStatus::Pending
     };
-    let membership_id: i64 = diesel::insert_into(memberships::table)
+    let membership_id: MembershipId = diesel::insert_into(memberships::table)
         .values((
             memberships::organization_id.eq(organization_id),
             memberships::account_id.eq(account.id),
@@ -659,7 +671,7 @@ pub fn add(
 pub(crate) fn delete_membership(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     actor: &Actor,
     action: &str,
 ) -> DomainResult<()> {
@@ -687,7 +699,7 @@ pub(crate) fn delete_membership(
 pub fn remove(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     actor: &Actor,
 ) -> DomainResult<()> {
     find(conn, organization_id, membership_id)?;
@@ -705,8 +717,8 @@ pub fn remove(
 pub fn assign(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
-    role_ids: &[i64],
+    membership_id: MembershipId,
+    role_ids: &[RoleId],
     actor: &Actor,
 ) -> DomainResult<()> {
     let member = find(conn, organization_id, membership_id)?;
@@ -729,7 +741,7 @@ fn audit_roles(
     actor: &Actor,
     action: &str,
     email: &str,
-    role_ids: &[i64],
+    role_ids: &[RoleId],
 ) -> DomainResult<()> {
     let names: Vec<String> = roles::table
         .filter(roles::id.eq_any(role_ids))
@@ -744,8 +756,8 @@ fn audit_roles(
 
 fn assignment_exists(
     conn: &mut DbConnection,
-    membership_id: i64,
-    role_id: i64,
+    membership_id: MembershipId,
+    role_id: RoleId,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         role_assignments::table.find((membership_id, role_id)),
@@ -757,8 +769,8 @@ fn assignment_exists(
 pub fn set_assignment_active(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
-    role_id: i64,
+    membership_id: MembershipId,
+    role_id: RoleId,
     active: bool,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -791,7 +803,7 @@ pub fn set_assignment_active(
 pub fn reactivate(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     actor: &Actor,
 ) -> DomainResult<()> {
     let member = find(conn, organization_id, membership_id)?;
@@ -826,8 +838,8 @@ pub enum Unassigned {
 pub fn unassign(
     conn: &mut DbConnection,
     organization_id: i64,
-    membership_id: i64,
-    role_id: i64,
+    membership_id: MembershipId,
+    role_id: RoleId,
     actor: &Actor,
 ) -> DomainResult<Unassigned> {
     let member = find(conn, organization_id, membership_id)?;
@@ -867,8 +879,8 @@ pub fn unassign(
 /// Members of the organization who hold a role, with the assignment's switch, by email.
 pub fn holders_of_role(
     conn: &mut DbConnection,
-    role_id: i64,
-) -> QueryResult<Vec<(i64, String, String, bool)>> {
+    role_id: RoleId,
+) -> QueryResult<Vec<(MembershipId, String, String, bool)>> {
     memberships::table
         .inner_join(role_assignments::table)
         .inner_join(accounts::table)
@@ -887,9 +899,9 @@ pub fn holders_of_role(
 pub fn non_holders_of_role(
     conn: &mut DbConnection,
     organization_id: i64,
-    role_id: i64,
+    role_id: RoleId,
     limit: i64,
-) -> QueryResult<Vec<(i64, String, String)>> {
+) -> QueryResult<Vec<(MembershipId, String, String)>> {
     memberships::table
         .inner_join(accounts::table)
         .filter(memberships::organization_id.eq(organization_id))
@@ -908,12 +920,12 @@ pub fn non_holders_of_role(
 pub fn assign_role_to_members(
     conn: &mut DbConnection,
     organization_id: i64,
-    role_id: i64,
-    membership_ids: &[i64],
+    role_id: RoleId,
+    membership_ids: &[MembershipId],
     actor: &Actor,
 ) -> DomainResult<usize> {
     checked_roles(conn, organization_id, &[role_id])?;
-    let members: Vec<(i64, String)> = memberships::table
+    let members: Vec<(MembershipId, String)> = memberships::table
         .filter(memberships::organization_id.eq(organization_id))
         .filter(memberships::id.eq_any(membership_ids))
         .select((memberships::id, memberships::email))
@@ -932,7 +944,7 @@ pub fn assign_role_to_members(
             &[role_id],
         )?;
     }
-    let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<MembershipId> = members.iter().map(|(id, _)| *id).collect();
     refresh_directory(conn, DirectoryScope::Memberships(&ids))?;
     Ok(members.len())
 }

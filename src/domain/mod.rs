@@ -7,6 +7,7 @@ pub mod environment;
 pub mod external_access;
 pub mod external_registration;
 pub mod external_user;
+pub mod ids;
 pub mod invitation;
 pub mod kinds;
 pub mod membership;

@@ -9,6 +9,7 @@ use crate::db::schema::{
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::environment::EnvAccessSet;
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::kinds::{BuiltinRole, KIND_PARTNER, MembershipStatus};
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::PermissionSet;
@@ -58,9 +59,9 @@ pub fn create_with_owner(
         created_at: now,
     };
 
-    let mut administrator_role_id = 0;
+    let mut administrator_role_id = RoleId::new(0);
     for builtin in [BuiltinRole::Administrator, BuiltinRole::User] {
-        let role_id: i64 = diesel::insert_into(roles::table)
+        let role_id: RoleId = diesel::insert_into(roles::table)
             .values((
                 roles::organization_id.eq(organization.id),
                 roles::name.eq(builtin.name()),
@@ -77,7 +78,7 @@ pub fn create_with_owner(
         }
     }
 
-    let membership_id: i64 = diesel::insert_into(memberships::table)
+    let membership_id: MembershipId = diesel::insert_into(memberships::table)
         .values((
             memberships::organization_id.eq(organization.id),
             memberships::account_id.eq(owner_account_id),
@@ -222,7 +223,7 @@ pub struct MemberContext {
     /// The union of the access the member's active roles have to any environment.
     pub environment_access: EnvAccessSet,
     /// The member's active roles (active assignments of active roles).
-    pub role_ids: Vec<i64>,
+    pub role_ids: Vec<RoleId>,
     /// The organization's IP allow-list (empty allows any address).
     pub ip_allow_list: Vec<String>,
     /// Whether the organization asks for a second step at all (spares the check when it is off).
@@ -281,7 +282,7 @@ pub fn member_context(
     else {
         return partner_user_context(conn, account_id, organization_id);
     };
-    let grants: Vec<(i64, i32)> = role_assignments::table
+    let grants: Vec<(RoleId, i32)> = role_assignments::table
         .inner_join(roles::table)
         .filter(role_assignments::membership_id.eq(membership_id))
         .filter(role_assignments::active.eq(true))
@@ -291,7 +292,7 @@ pub fn member_context(
     let permissions = grants.iter().fold(PermissionSet::EMPTY, |set, (_, bits)| {
         set.union(PermissionSet::from_bits(*bits))
     });
-    let role_ids: Vec<i64> = grants.iter().map(|(id, _)| *id).collect();
+    let role_ids: Vec<RoleId> = grants.iter().map(|(id, _)| *id).collect();
     let environment_access = environment_access_of(conn, &role_ids)?;
     let policy = crate::domain::policy::load(conn, organization_id)?;
     Ok(Some(MemberContext {
@@ -345,7 +346,10 @@ fn partner_user_context(
     }))
 }
 
-fn environment_access_of(conn: &mut DbConnection, role_ids: &[i64]) -> QueryResult<EnvAccessSet> {
+fn environment_access_of(
+    conn: &mut DbConnection,
+    role_ids: &[RoleId],
+) -> QueryResult<EnvAccessSet> {
     Ok(role_environment_access::table
         .filter(role_environment_access::role_id.eq_any(role_ids))
         .select(role_environment_access::access)

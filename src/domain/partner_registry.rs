@@ -20,6 +20,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::EmailAddress;
 use crate::domain::audit::Actor;
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::invitation::{self, Inviter};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::membership::{self, Added, DirectoryScope};
@@ -670,7 +671,7 @@ fn builtin_role_id(
     conn: &mut DbConnection,
     organization_id: i64,
     builtin: BuiltinRole,
-) -> QueryResult<i64> {
+) -> QueryResult<RoleId> {
     roles::table
         .filter(roles::organization_id.eq(organization_id))
         .filter(roles::builtin.eq(builtin.as_str()))
@@ -679,7 +680,7 @@ fn builtin_role_id(
 }
 
 /// The partner organization's Admin role.
-pub fn admin_role_id(conn: &mut DbConnection, partner_organization_id: i64) -> QueryResult<i64> {
+pub fn admin_role_id(conn: &mut DbConnection, partner_organization_id: i64) -> QueryResult<RoleId> {
     builtin_role_id(conn, partner_organization_id, BuiltinRole::Administrator)
 }
 
@@ -875,7 +876,7 @@ fn invite_admin(
 ) -> DomainResult<bool> {
     let partner_organization_id = partnership.partner_organization_id;
     let admin_role = admin_role_id(conn, partner_organization_id)?;
-    let existing: Option<(i64, i64, String)> = memberships::table
+    let existing: Option<(MembershipId, i64, String)> = memberships::table
         .inner_join(accounts::table)
         .filter(memberships::organization_id.eq(partner_organization_id))
         .filter(accounts::email.eq(admin.email.as_str()))
@@ -1153,7 +1154,7 @@ pub fn change_admin(
     if let Some(pending) = pending
         && email_of(conn, pending)? != admin.email.as_str()
     {
-        let waiting: Option<i64> = memberships::table
+        let waiting: Option<MembershipId> = memberships::table
             .filter(memberships::organization_id.eq(partnership.partner_organization_id))
             .filter(memberships::account_id.eq(pending))
             .filter(memberships::status.eq(MembershipStatus::Pending.as_str()))
@@ -1202,7 +1203,7 @@ pub fn resend_admin_invitation(
         .find(id)
         .select(partner_profiles::pending_admin_account_id)
         .first(conn)?;
-    let waiting: Option<i64> = match pending {
+    let waiting: Option<MembershipId> = match pending {
         Some(account_id) => memberships::table
             .filter(memberships::organization_id.eq(partnership.partner_organization_id))
             .filter(memberships::account_id.eq(account_id))

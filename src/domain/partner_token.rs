@@ -23,6 +23,7 @@ use crate::db::schema::{
     roles,
 };
 use crate::domain::audit::Actor;
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::partnership::{
     self as shared, Origin, Partnership, PartnershipStatus, is_partner_organization,
@@ -186,7 +187,7 @@ fn switch(
 /// A role among a partnership's rules.
 #[derive(Debug, Clone)]
 pub struct AllowedRole {
-    pub id: i64,
+    pub id: RoleId,
     pub name: String,
     pub active: bool,
 }
@@ -194,7 +195,7 @@ pub struct AllowedRole {
 /// A partner user authorized in the client, with the client roles granted to them.
 #[derive(Debug, Clone)]
 pub struct AuthorizedUser {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub name: String,
     pub email: String,
     /// Their membership in the partner organization is active (otherwise the grants give
@@ -210,7 +211,7 @@ pub fn rules_of(conn: &mut DbConnection, partnership_id: i64) -> QueryResult<Vec
         .filter(partnership_roles::partnership_id.eq(partnership_id))
         .order((roles::name_folded.asc(), roles::id.asc()))
         .select((roles::id, roles::name, roles::active))
-        .load::<(i64, String, bool)>(conn)?
+        .load::<(RoleId, String, bool)>(conn)?
         .into_iter()
         .map(|(id, name, active)| AllowedRole { id, name, active })
         .collect())
@@ -221,7 +222,7 @@ pub fn authorized_users(
     conn: &mut DbConnection,
     partnership_id: i64,
 ) -> QueryResult<Vec<AuthorizedUser>> {
-    type Row = (i64, String, String, String, i64, String, bool);
+    type Row = (MembershipId, String, String, String, RoleId, String, bool);
     let rows: Vec<Row> = partnership_grants::table
         .inner_join(memberships::table.inner_join(accounts::table))
         .inner_join(roles::table)
@@ -426,7 +427,7 @@ pub fn details_for_partner(
 /// A member of the partner organization who could be authorized.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub name: String,
     pub email: String,
 }
@@ -450,7 +451,7 @@ pub fn candidates(
         .order((accounts::email.asc(), memberships::id.asc()))
         .limit(limit)
         .select((memberships::id, accounts::name, accounts::email))
-        .load::<(i64, String, String)>(conn)?
+        .load::<(MembershipId, String, String)>(conn)?
         .into_iter()
         .map(|(membership_id, name, email)| Candidate {
             membership_id,
@@ -477,7 +478,7 @@ fn grantable(
 }
 
 /// The ids of the roles in a partnership's rules.
-fn rule_ids(conn: &mut DbConnection, partnership_id: i64) -> QueryResult<Vec<i64>> {
+fn rule_ids(conn: &mut DbConnection, partnership_id: i64) -> QueryResult<Vec<RoleId>> {
     partnership_roles::table
         .filter(partnership_roles::partnership_id.eq(partnership_id))
         .select(partnership_roles::role_id)
@@ -488,7 +489,7 @@ fn rule_ids(conn: &mut DbConnection, partnership_id: i64) -> QueryResult<Vec<i64
 fn check_allowed(
     conn: &mut DbConnection,
     partnership_id: i64,
-    role_ids: &[i64],
+    role_ids: &[RoleId],
 ) -> DomainResult<()> {
     let allowed = rule_ids(conn, partnership_id)?;
     if role_ids.iter().all(|id| allowed.contains(id)) {
@@ -502,7 +503,7 @@ fn check_allowed(
 fn partner_member_email(
     conn: &mut DbConnection,
     partner_organization_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     active_only: bool,
 ) -> DomainResult<String> {
     let (email, status): (String, String) = memberships::table
@@ -522,8 +523,8 @@ fn partner_member_email(
 fn granted_role_ids(
     conn: &mut DbConnection,
     partnership_id: i64,
-    membership_id: i64,
-) -> QueryResult<Vec<i64>> {
+    membership_id: MembershipId,
+) -> QueryResult<Vec<RoleId>> {
     partnership_grants::table
         .filter(partnership_grants::partnership_id.eq(partnership_id))
         .filter(partnership_grants::membership_id.eq(membership_id))
@@ -535,7 +536,7 @@ fn granted_role_ids(
 fn delete_grants(
     conn: &mut DbConnection,
     partnership_id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
 ) -> QueryResult<usize> {
     diesel::delete(
         partnership_grants::table
@@ -545,7 +546,7 @@ fn delete_grants(
     .execute(conn)
 }
 
-fn role_names(conn: &mut DbConnection, role_ids: &[i64]) -> QueryResult<String> {
+fn role_names(conn: &mut DbConnection, role_ids: &[RoleId]) -> QueryResult<String> {
     let names: Vec<String> = roles::table
         .filter(roles::id.eq_any(role_ids))
         .order((roles::name_folded.asc(), roles::id.asc()))
@@ -557,8 +558,8 @@ fn role_names(conn: &mut DbConnection, role_ids: &[i64]) -> QueryResult<String> 
 fn insert_grants(
     conn: &mut DbConnection,
     partnership_id: i64,
-    membership_id: i64,
-    role_ids: &[i64],
+    membership_id: MembershipId,
+    role_ids: &[RoleId],
     at: PrimitiveDateTime,
 ) -> QueryResult<()> {
     for role_id in role_ids {
@@ -581,11 +582,11 @@ pub fn authorize(
     conn: &mut DbConnection,
     partner_organization_id: i64,
     id: i64,
-    grants: &[(i64, i64)],
+    grants: &[(MembershipId, RoleId)],
     actor: &Actor,
 ) -> DomainResult<usize> {
     let partnership = grantable(conn, partner_organization_id, id)?;
-    let mut by_member: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut by_member: BTreeMap<MembershipId, Vec<RoleId>> = BTreeMap::new();
     for (membership_id, role_id) in grants {
         let roles = by_member.entry(*membership_id).or_default();
         if !roles.contains(role_id) {
@@ -595,13 +596,13 @@ pub fn authorize(
     if by_member.is_empty() {
         return refuse("clients-authorize-none");
     }
-    let all_roles: Vec<i64> = by_member.values().flatten().copied().collect();
+    let all_roles: Vec<RoleId> = by_member.values().flatten().copied().collect();
     check_allowed(conn, id, &all_roles)?;
     let mut changed = 0;
     for (membership_id, role_ids) in by_member {
         let email = partner_member_email(conn, partner_organization_id, membership_id, true)?;
         let before = granted_role_ids(conn, id, membership_id)?;
-        let new: Vec<i64> = role_ids
+        let new: Vec<RoleId> = role_ids
             .into_iter()
             .filter(|role_id| !before.contains(role_id))
             .collect();
@@ -627,8 +628,8 @@ pub fn set_user_roles(
     conn: &mut DbConnection,
     partner_organization_id: i64,
     id: i64,
-    membership_id: i64,
-    role_ids: &[i64],
+    membership_id: MembershipId,
+    role_ids: &[RoleId],
     actor: &Actor,
 ) -> DomainResult<()> {
     let partnership = grantable(conn, partner_organization_id, id)?;
@@ -661,7 +662,7 @@ pub fn revoke_user(
     conn: &mut DbConnection,
     partner_organization_id: i64,
     id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
     actor: &Actor,
 ) -> DomainResult<()> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
@@ -857,11 +858,11 @@ pub fn preview(
 fn check_client_roles(
     conn: &mut DbConnection,
     client_organization_id: i64,
-    role_ids: &[i64],
-    already: &[i64],
+    role_ids: &[RoleId],
+    already: &[RoleId],
 ) -> DomainResult<()> {
     for chunk in role_ids.chunks(500) {
-        let found: Vec<(i64, bool)> = roles::table
+        let found: Vec<(RoleId, bool)> = roles::table
             .filter(roles::organization_id.eq(client_organization_id))
             .filter(roles::id.eq_any(chunk))
             .select((roles::id, roles::active))
@@ -877,14 +878,14 @@ fn check_client_roles(
     Ok(())
 }
 
-fn sorted(role_ids: &[i64]) -> Vec<i64> {
+fn sorted(role_ids: &[RoleId]) -> Vec<RoleId> {
     let mut role_ids = role_ids.to_vec();
     role_ids.sort_unstable();
     role_ids.dedup();
     role_ids
 }
 
-fn insert_rules(conn: &mut DbConnection, id: i64, role_ids: &[i64]) -> QueryResult<()> {
+fn insert_rules(conn: &mut DbConnection, id: i64, role_ids: &[RoleId]) -> QueryResult<()> {
     for role_id in role_ids {
         diesel::insert_into(partnership_roles::table)
             .values((
@@ -902,7 +903,7 @@ pub fn accept(
     conn: &mut DbConnection,
     client_organization_id: i64,
     token: &str,
-    role_ids: &[i64],
+    role_ids: &[RoleId],
     actor: &Actor,
 ) -> DomainResult<i64> {
     let found = lookup(conn, client_organization_id, token)?;
@@ -1016,7 +1017,7 @@ pub fn set_rules(
     conn: &mut DbConnection,
     client_organization_id: i64,
     id: i64,
-    role_ids: &[i64],
+    role_ids: &[RoleId],
     actor: &Actor,
 ) -> DomainResult<usize> {
     let partnership = find_for_client(conn, client_organization_id, id)?;

@@ -15,6 +15,7 @@ use crate::db::schema::{
     partnerships, roles,
 };
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::RoleId;
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::permission::PermissionSet;
 use crate::domain::rules::{DomainError, DomainResult};
@@ -244,13 +245,13 @@ pub fn record_in_both(
 /// the partner organization is not deactivated and their membership there is active.
 #[derive(Debug, Clone)]
 pub struct PartnerAccess {
-    pub role_ids: Vec<i64>,
+    pub role_ids: Vec<RoleId>,
     pub permissions: PermissionSet,
     /// The partners the access comes through, by name ("via Acme").
     pub partner_names: Vec<String>,
 }
 
-type GrantRow = (i64, i64, i32);
+type GrantRow = (i64, RoleId, i32);
 
 pub fn partner_access(
     conn: &mut DbConnection,
@@ -281,7 +282,7 @@ pub fn partner_access(
     if rows.is_empty() {
         return Ok(None);
     }
-    let mut role_ids: Vec<i64> = rows.iter().map(|(_, role_id, _)| *role_id).collect();
+    let mut role_ids: Vec<RoleId> = rows.iter().map(|(_, role_id, _)| *role_id).collect();
     role_ids.sort_unstable();
     role_ids.dedup();
     let permissions = rows.iter().fold(PermissionSet::EMPTY, |set, (_, _, bits)| {

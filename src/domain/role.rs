@@ -9,6 +9,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations, role_assignments, roles};
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
@@ -16,7 +17,7 @@ use crate::domain::rules::{DomainError, DomainResult, refuse};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = roles)]
 pub struct Role {
-    pub id: i64,
+    pub id: RoleId,
     pub organization_id: i64,
     pub name: String,
     pub name_folded: String,
@@ -69,7 +70,7 @@ pub fn parse_permissions(
     Ok(PermissionSet::of(&chosen))
 }
 
-pub fn find(conn: &mut DbConnection, organization_id: i64, id: i64) -> DomainResult<Role> {
+pub fn find(conn: &mut DbConnection, organization_id: i64, id: RoleId) -> DomainResult<Role> {
     roles::table
         .filter(roles::organization_id.eq(organization_id))
         .filter(roles::id.eq(id))
@@ -92,8 +93,8 @@ pub fn list(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<Ro
 pub fn member_counts(
     conn: &mut DbConnection,
     organization_id: i64,
-) -> QueryResult<HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = role_assignments::table
+) -> QueryResult<HashMap<RoleId, i64>> {
+    let rows: Vec<(RoleId, i64)> = role_assignments::table
         .inner_join(roles::table)
         .filter(roles::organization_id.eq(organization_id))
         .group_by(role_assignments::role_id)
@@ -106,7 +107,7 @@ fn name_taken(
     conn: &mut DbConnection,
     organization_id: i64,
     folded: &str,
-    except: Option<i64>,
+    except: Option<RoleId>,
 ) -> QueryResult<bool> {
     let mut query = roles::table
         .filter(roles::organization_id.eq(organization_id))
@@ -139,7 +140,7 @@ pub fn create(
     name: &str,
     permissions: PermissionSet,
     actor: &Actor,
-) -> DomainResult<i64> {
+) -> DomainResult<RoleId> {
     refuse_fixed_roles(conn, organization_id)?;
     let folded = name.to_lowercase();
     if name_taken(conn, organization_id, &folded, None)? {
@@ -170,7 +171,7 @@ fn permission_list(permissions: PermissionSet) -> String {
         .join(", ")
 }
 
-fn editable(conn: &mut DbConnection, organization_id: i64, id: i64) -> DomainResult<Role> {
+fn editable(conn: &mut DbConnection, organization_id: i64, id: RoleId) -> DomainResult<Role> {
     let role = find(conn, organization_id, id)?;
     refuse_fixed_roles(conn, organization_id)?;
     if role.is_builtin() {
@@ -183,7 +184,7 @@ fn editable(conn: &mut DbConnection, organization_id: i64, id: i64) -> DomainRes
 pub fn update(
     conn: &mut DbConnection,
     organization_id: i64,
-    id: i64,
+    id: RoleId,
     name: &str,
     permissions: PermissionSet,
     actor: &Actor,
@@ -218,7 +219,7 @@ pub fn update(
 pub fn set_active(
     conn: &mut DbConnection,
     organization_id: i64,
-    id: i64,
+    id: RoleId,
     active: bool,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -243,18 +244,18 @@ pub fn set_active(
 pub fn remove(
     conn: &mut DbConnection,
     organization_id: i64,
-    id: i64,
+    id: RoleId,
     actor: &Actor,
 ) -> DomainResult<usize> {
     let role = editable(conn, organization_id, id)?;
-    let holders: Vec<i64> = role_assignments::table
+    let holders: Vec<MembershipId> = role_assignments::table
         .filter(role_assignments::role_id.eq(id))
         .select(role_assignments::membership_id)
         .load(conn)?;
     diesel::delete(roles::table.find(id)).execute(conn)?;
     let mut left = 0;
     for chunk in holders.chunks(500) {
-        let orphans: Vec<i64> = memberships::table
+        let orphans: Vec<MembershipId> = memberships::table
             .filter(memberships::id.eq_any(chunk))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 role_assignments::table.filter(role_assignments::membership_id.eq(memberships::id)),
@@ -271,7 +272,7 @@ pub fn remove(
             )?;
         }
         left += orphans.len();
-        let remaining: Vec<i64> = chunk
+        let remaining: Vec<MembershipId> = chunk
             .iter()
             .copied()
             .filter(|m| !orphans.contains(m))
@@ -289,9 +290,9 @@ pub fn remove(
 pub fn neighbours(
     conn: &mut DbConnection,
     organization_id: i64,
-    id: i64,
-) -> QueryResult<(Option<i64>, Option<i64>)> {
-    let ids: Vec<i64> = roles::table
+    id: RoleId,
+) -> QueryResult<(Option<RoleId>, Option<RoleId>)> {
+    let ids: Vec<RoleId> = roles::table
         .filter(roles::organization_id.eq(organization_id))
         .order((roles::name_folded.asc(), roles::id.asc()))
         .select(roles::id)

@@ -22,6 +22,7 @@ use crate::domain::api_catalog::{
     self, ApiFields, ApiGroup, ApiOperation, DocumentChange, ListedApi, StoredDocument,
 };
 use crate::domain::environment::{self, Environment};
+use crate::domain::ids::EnvironmentId;
 use crate::domain::openapi::{self, MAX_DOCUMENT_BYTES, OpenApiError};
 use crate::domain::organization;
 use crate::domain::rules::DomainError;
@@ -76,7 +77,7 @@ pub fn api_label(api: &api_catalog::Api) -> String {
 
 /// The APIs of one environment (a fieldset of checkboxes on the forms that pick APIs).
 pub struct EnvironmentApis<T> {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub name: String,
     pub apis: Vec<T>,
 }
@@ -120,7 +121,7 @@ pub struct ApiRow {
 }
 
 pub struct EnvironmentSection {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub name: String,
     pub apis: Vec<ApiRow>,
 }
@@ -209,7 +210,7 @@ pub async fn catalog(
         .await?;
     let groups = group_rows(groups, members, &apis);
     let api_count = apis.len();
-    let mut by_environment: HashMap<i64, Vec<ApiRow>> = HashMap::new();
+    let mut by_environment: HashMap<EnvironmentId, Vec<ApiRow>> = HashMap::new();
     for listed in apis {
         let api = listed.api;
         let operations = operations.remove(&api.id).unwrap_or_default();
@@ -285,7 +286,7 @@ impl ApiForm {
         }
     }
 
-    fn environment_id(&self) -> Result<Option<i64>, AppError> {
+    fn environment_id(&self) -> Result<Option<EnvironmentId>, AppError> {
         if self.environment_id.is_empty() {
             Ok(None)
         } else {
@@ -323,7 +324,7 @@ impl ApiErrors {
 }
 
 pub struct EnvironmentChoice {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub name: String,
     pub selected: bool,
 }
@@ -508,7 +509,7 @@ fn document_error(t: Tr, err: &OpenApiError) -> String {
 async fn check_api_form(
     t: Tr,
     form: &ApiForm,
-    environment_id: Option<i64>,
+    environment_id: Option<EnvironmentId>,
     file: Option<UploadedFile>,
 ) -> Result<Result<(ApiFields, Option<StoredDocument>), ApiErrors>, AppError> {
     let mut errors = ApiErrors::default();
@@ -565,7 +566,7 @@ async fn check_api_form(
     }
     Ok(Ok((
         ApiFields {
-            environment_id: environment_id.unwrap_or_default(),
+            environment_id: environment_id.expect("refused above without one"),
             name,
             version,
             description,
@@ -579,7 +580,7 @@ async fn check_api_form(
 async fn check_environment(
     state: &AppState,
     member: &CurrentMember,
-    environment_id: Option<i64>,
+    environment_id: Option<EnvironmentId>,
 ) -> Result<(), AppError> {
     if let Some(environment_id) = environment_id {
         let organization_id = member.organization_id();

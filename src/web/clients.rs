@@ -11,6 +11,7 @@ use askama::Template;
 
 use crate::app::access::{ClientAdmin, PartnerAdmin};
 use crate::app::client_tokens;
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::partner_token::{self, AllowedRole, AuthorizedUser, Candidate, TokenDetails};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::rules::DomainError;
@@ -230,7 +231,7 @@ pub async fn create(
 
 /// A partner user authorized in a client, as both sides' pages list them.
 pub struct UserRow {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub name: String,
     pub email: String,
     pub active: bool,
@@ -251,7 +252,7 @@ impl From<AuthorizedUser> for UserRow {
 
 /// One row of the "authorize users" form: a member, and a box per allowed role.
 pub struct CandidateRow {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub name: String,
     pub email: String,
 }
@@ -285,10 +286,10 @@ struct DetailPage {
 impl DetailPage {
     pub fn is_ticked(
         &self,
-        membership_id: impl std::borrow::Borrow<i64>,
-        role_id: impl std::borrow::Borrow<i64>,
+        membership_id: impl std::fmt::Display,
+        role_id: impl std::fmt::Display,
     ) -> bool {
-        let value = format!("{}:{}", membership_id.borrow(), role_id.borrow());
+        let value = format!("{membership_id}:{role_id}");
         self.ticked.contains(&value)
     }
 }
@@ -368,7 +369,7 @@ pub async fn detail(
 }
 
 /// `grant=<membership id>:<role id>` pairs; anything else answers 400.
-fn parse_grants(fields: &FormFields) -> Result<Vec<(i64, i64)>, AppError> {
+fn parse_grants(fields: &FormFields) -> Result<Vec<(MembershipId, RoleId)>, AppError> {
     fields
         .all("grant")
         .iter()
@@ -418,7 +419,7 @@ pub async fn authorize(
 
 /// A role's box in a form of roles (an authorized user's here, the rules on My Partner).
 pub struct RoleChoice {
-    pub id: i64,
+    pub id: RoleId,
     pub name: String,
     pub active: bool,
     pub checked: bool,
@@ -426,7 +427,7 @@ pub struct RoleChoice {
 
 impl RoleChoice {
     /// A role's box, ticked when the role is among `chosen`.
-    pub fn new(id: i64, name: String, active: bool, chosen: &[i64]) -> Self {
+    pub fn new(id: RoleId, name: String, active: bool, chosen: &[RoleId]) -> Self {
         Self {
             checked: chosen.contains(&id),
             id,
@@ -453,7 +454,7 @@ async fn load_user(
     state: &AppState,
     member: &CurrentMember,
     id: i64,
-    membership_id: i64,
+    membership_id: MembershipId,
 ) -> Result<(TokenDetails, AuthorizedUser), AppError> {
     let details = load_details(state, member, id).await?;
     let user = details
@@ -471,8 +472,8 @@ async fn user_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    (id, membership_id): (i64, i64),
-    refused: Option<(String, Vec<i64>)>,
+    (id, membership_id): (i64, MembershipId),
+    refused: Option<(String, Vec<RoleId>)>,
 ) -> Result<HttpResponse, AppError> {
     let (details, user) = load_user(state, member, id, membership_id).await?;
     let status = status_of(&refused);
@@ -502,7 +503,7 @@ pub async fn edit_user_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<PartnerAdmin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(i64, MembershipId)>,
 ) -> Result<HttpResponse, AppError> {
     user_page(&req, &state, &member, path.into_inner(), None).await
 }
@@ -511,7 +512,7 @@ pub async fn edit_user(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<PartnerAdmin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(i64, MembershipId)>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
@@ -558,7 +559,7 @@ pub async fn confirm_revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<PartnerAdmin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(i64, MembershipId)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
     let (details, user) = load_user(&state, &member, id, membership_id).await?;
@@ -576,7 +577,7 @@ pub async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<PartnerAdmin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(i64, MembershipId)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
     let by = member.acting(state.now());
@@ -708,7 +709,13 @@ mod tests {
             ("grant".into(), "3:7".into()),
             ("grant".into(), "4:8".into()),
         ]);
-        assert_eq!(parse_grants(&fields).unwrap(), vec![(3, 7), (4, 8)]);
+        assert_eq!(
+            parse_grants(&fields).unwrap(),
+            vec![
+                (MembershipId::new(3), RoleId::new(7)),
+                (MembershipId::new(4), RoleId::new(8))
+            ]
+        );
         let bad = FormFields::from_pairs(vec![("grant".into(), "3".into())]);
         assert!(parse_grants(&bad).is_err());
     }

@@ -10,6 +10,7 @@ use askama::Template;
 use crate::app::access::Admin;
 use crate::app::environments;
 use crate::domain::environment::{self, EnvAccessSet, RoleAccess};
+use crate::domain::ids::{EnvironmentId, RoleId};
 use crate::domain::organization;
 use crate::domain::rules::DomainError;
 use crate::error::AppError;
@@ -25,14 +26,14 @@ pub const DELETE_WORD: &str = "DELETE";
 
 /// One role that reaches an environment, and how.
 pub struct Reach {
-    pub role_id: i64,
+    pub role_id: RoleId,
     pub role_name: String,
     pub role_active: bool,
     pub access_keys: Vec<&'static str>,
 }
 
 pub struct EnvironmentRow {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub name: String,
     pub reach: Vec<Reach>,
     /// The rename form: what was typed and what was wrong, when it came back with an error.
@@ -58,14 +59,14 @@ enum Kept {
         error: String,
     },
     Rename {
-        id: i64,
+        id: EnvironmentId,
         name: String,
         error: String,
     },
 }
 
-fn reach_by_environment(accesses: Vec<RoleAccess>) -> HashMap<i64, Vec<Reach>> {
-    let mut by_environment: HashMap<i64, Vec<Reach>> = HashMap::new();
+fn reach_by_environment(accesses: Vec<RoleAccess>) -> HashMap<EnvironmentId, Vec<Reach>> {
+    let mut by_environment: HashMap<EnvironmentId, Vec<Reach>> = HashMap::new();
     for access in accesses {
         by_environment
             .entry(access.environment_id)
@@ -198,7 +199,7 @@ pub async fn rename(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<EnvironmentId>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -265,7 +266,7 @@ pub async fn rename(
 struct DeletePage {
     t: Tr,
     shell: Shell,
-    id: i64,
+    id: EnvironmentId,
     name: String,
     reach: Vec<Reach>,
     word: &'static str,
@@ -276,7 +277,7 @@ async fn delete_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    id: i64,
+    id: EnvironmentId,
     error: String,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -309,7 +310,7 @@ pub async fn confirm_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<EnvironmentId>,
 ) -> Result<HttpResponse, AppError> {
     delete_page(
         &req,
@@ -326,7 +327,7 @@ pub async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<EnvironmentId>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();

@@ -16,6 +16,7 @@ use crate::domain::external_access::ExternalStatus;
 use crate::domain::external_user::{
     self, Access, DirectoryQuery, ExternalUser, SortColumn, check_future, parse_expiry, today_in,
 };
+use crate::domain::ids::EnvironmentId;
 use crate::domain::organization;
 use crate::domain::preferences;
 use crate::domain::rules::{DomainError, RuleViolation};
@@ -800,7 +801,7 @@ pub struct Choice {
 }
 
 pub struct EnvironmentChoices {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub name: String,
     pub apis: Vec<Choice>,
 }

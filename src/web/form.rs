@@ -40,11 +40,13 @@ impl FormFields {
     }
 
     /// Every value of a repeated field that is an id; anything else answers 400.
-    pub fn ids(&self, name: &str) -> Result<Vec<i64>, AppError> {
+    /// Every value of the field as an id (`RoleId`, `MembershipId`, or a plain `i64`); anything
+    /// else is a bad request.
+    pub fn ids<T: std::str::FromStr>(&self, name: &str) -> Result<Vec<T>, AppError> {
         self.0
             .iter()
             .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.parse::<i64>().map_err(|_| AppError::BadRequest))
+            .map(|(_, value)| value.parse::<T>().map_err(|_| AppError::BadRequest))
             .collect()
     }
 

@@ -11,6 +11,7 @@ use askama::Template;
 
 use crate::app::access::ClientAdmin;
 use crate::app::client_tokens;
+use crate::domain::ids::RoleId;
 use crate::domain::partner_token::{self, PartnerDetails};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::role::{self, Role};
@@ -149,7 +150,7 @@ pub async fn list(
 // ---------------------------------------------------------------------------------------------
 // Entering a token: the preview (whose it is, and the rules), then accepting.
 
-fn role_choices(roles: Vec<Role>, chosen: &[i64], keep: &[i64]) -> Vec<RoleChoice> {
+fn role_choices(roles: Vec<Role>, chosen: &[RoleId], keep: &[RoleId]) -> Vec<RoleChoice> {
     roles
         .into_iter()
         .filter(|role| role.active || keep.contains(&role.id))
@@ -175,7 +176,7 @@ async fn preview_page(
     state: &AppState,
     member: &Guarded<ClientAdmin>,
     token: String,
-    refused: Option<(String, Vec<i64>)>,
+    refused: Option<(String, Vec<RoleId>)>,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let typed = token.clone();
@@ -282,7 +283,7 @@ async fn detail_page(
     state: &AppState,
     member: &CurrentMember,
     id: i64,
-    refused: Option<(String, Vec<i64>)>,
+    refused: Option<(String, Vec<RoleId>)>,
 ) -> Result<HttpResponse, AppError> {
     let organization_id = member.organization_id();
     let (details, roles): (PartnerDetails, Vec<Role>) = state
@@ -295,7 +296,7 @@ async fn detail_page(
     let partnership = &details.partnership;
     let current = partnership.status();
     let (status_key, status_badge) = status_view(current);
-    let in_rules: Vec<i64> = details.roles.iter().map(|role| role.id).collect();
+    let in_rules: Vec<RoleId> = details.roles.iter().map(|role| role.id).collect();
     let status = status_of(&refused);
     let (rules_error, chosen) = refused.unwrap_or_else(|| (String::new(), in_rules.clone()));
     let page = DetailPage {

@@ -12,6 +12,7 @@ use crate::app::access::Admin;
 use crate::app::roles::{self, RoleInput};
 use crate::db::DbConnection;
 use crate::domain::environment::{self, EnvAccess, EnvAccessSet};
+use crate::domain::ids::{EnvironmentId, MembershipId, RoleId};
 use crate::domain::membership::{self, Unassigned};
 use crate::domain::organization;
 use crate::domain::permission::{Permission, PermissionSet};
@@ -162,7 +163,7 @@ pub struct PermissionBadge {
 }
 
 pub struct RoleRow {
-    pub id: i64,
+    pub id: RoleId,
     pub name: String,
     pub builtin: bool,
     pub active: bool,
@@ -543,7 +544,7 @@ pub struct DetailQuery {
 }
 
 pub struct RoleView {
-    pub id: i64,
+    pub id: RoleId,
     pub name: String,
     pub builtin: bool,
     pub active: bool,
@@ -552,7 +553,7 @@ pub struct RoleView {
 }
 
 pub struct HolderRow {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub email: String,
     pub name: String,
     pub active: bool,
@@ -562,7 +563,7 @@ pub struct HolderRow {
 }
 
 pub struct Candidate {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub email: String,
     pub name: String,
 }
@@ -574,7 +575,7 @@ pub struct AccessSwitch {
 }
 
 pub struct EnvironmentAccessRow {
-    pub id: i64,
+    pub id: EnvironmentId,
     pub name: String,
     pub switches: Vec<AccessSwitch>,
 }
@@ -593,8 +594,8 @@ struct RolePage {
     shell: Shell,
     role: RoleView,
     tab: &'static str,
-    previous: Option<i64>,
-    next: Option<i64>,
+    previous: Option<RoleId>,
+    next: Option<RoleId>,
     form: RoleForm,
     errors: RoleErrors,
     choices: Vec<PermissionChoice>,
@@ -609,7 +610,7 @@ struct RolePage {
 
 struct Loaded {
     role: Role,
-    neighbours: (Option<i64>, Option<i64>),
+    neighbours: (Option<RoleId>, Option<RoleId>),
     members: i64,
     holders: Vec<HolderRow>,
     candidates: Vec<Candidate>,
@@ -621,7 +622,7 @@ fn load(
     conn: &mut DbConnection,
     organization_id: i64,
     own_email: &str,
-    id: i64,
+    id: RoleId,
     tab: Tab,
 ) -> DomainResult<Loaded> {
     let role = role::find(conn, organization_id, id)?;
@@ -639,8 +640,8 @@ fn load(
     loaded.members = holders.len() as i64;
     match tab {
         Tab::Members => {
-            let ids: Vec<i64> = holders.iter().map(|holder| holder.0).collect();
-            let mut role_counts: HashMap<i64, usize> = HashMap::new();
+            let ids: Vec<MembershipId> = holders.iter().map(|holder| holder.0).collect();
+            let mut role_counts: HashMap<MembershipId, usize> = HashMap::new();
             // Bounded IN lists: both databases cap the parameters of one statement.
             for chunk in ids.chunks(500) {
                 for (membership_id, roles) in membership::assigned_roles(conn, chunk)? {
@@ -672,7 +673,7 @@ fn load(
                 .collect();
         }
         Tab::Environments => {
-            let access: HashMap<i64, EnvAccessSet> =
+            let access: HashMap<EnvironmentId, EnvAccessSet> =
                 environment::access_of_role(conn, id)?.into_iter().collect();
             loaded.environments = environment::list(conn, organization_id)?
                 .into_iter()
@@ -709,7 +710,7 @@ async fn role_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    id: i64,
+    id: RoleId,
     tab: Tab,
     kept: Kept,
     status: StatusCode,
@@ -766,7 +767,7 @@ pub async fn detail(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<RoleId>,
     query: web::Query<DetailQuery>,
 ) -> Result<HttpResponse, AppError> {
     let tab = Tab::parse(query.tab.as_deref());
@@ -782,7 +783,7 @@ pub async fn detail(
     .await
 }
 
-fn role_url(id: i64, tab: Tab) -> String {
+fn role_url(id: RoleId, tab: Tab) -> String {
     match tab {
         Tab::Members => format!("/roles/{id}"),
         Tab::Environments => format!("/roles/{id}?tab=environments"),
@@ -793,7 +794,7 @@ pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<RoleId>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -857,7 +858,7 @@ pub async fn deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<RoleId>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -906,7 +907,7 @@ pub async fn reactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<RoleId>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let by = member.acting(state.now());
@@ -927,7 +928,7 @@ pub async fn remove(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<RoleId>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -982,7 +983,7 @@ pub async fn assign_members(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    id: web::Path<i64>,
+    id: web::Path<RoleId>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -1007,7 +1008,7 @@ pub async fn set_member_active(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RoleId, MembershipId)>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
@@ -1030,7 +1031,7 @@ pub async fn unassign_member(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RoleId, MembershipId)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, membership_id) = path.into_inner();
     let by = member.acting(state.now());
@@ -1052,7 +1053,7 @@ pub async fn set_environment_access(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(RoleId, EnvironmentId)>,
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let (id, environment_id) = path.into_inner();
@@ -1087,7 +1088,7 @@ mod tests {
 
     fn role(name: &str, permissions: &[Permission], active: bool) -> Role {
         Role {
-            id: 1,
+            id: RoleId::new(1),
             organization_id: 1,
             name: name.to_owned(),
             name_folded: name.to_lowercase(),

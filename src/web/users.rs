@@ -9,6 +9,7 @@ use crate::app::access::{Admin, UserReader};
 use crate::app::members::{self, NewMember};
 use crate::app::roles::RoleInput;
 use crate::domain::account::EmailAddress;
+use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, Added, DirectoryQuery, SortColumn, Unassigned};
 use crate::domain::organization;
@@ -71,7 +72,7 @@ pub struct RoleBadge {
 }
 
 pub struct UserRow {
-    pub membership_id: i64,
+    pub membership_id: MembershipId,
     pub email: String,
     pub name: String,
     pub roles: Vec<RoleBadge>,
@@ -209,7 +210,7 @@ struct NewUserPage {
 }
 
 pub struct RoleChoice {
-    pub id: i64,
+    pub id: RoleId,
     pub name: String,
     pub permissions: String,
     pub checked: bool,
@@ -229,7 +230,7 @@ struct NewUserForm {
     email: String,
     email_error: String,
     roles_error: String,
-    checked: Vec<i64>,
+    checked: Vec<RoleId>,
 }
 
 async fn new_user_page(
@@ -371,7 +372,7 @@ pub async fn resend_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
 ) -> Result<HttpResponse, AppError> {
     let membership_id = membership_id.into_inner();
     let (by, settings) = (member.acting(state.now()), state.settings.clone());
@@ -391,7 +392,7 @@ pub async fn revoke_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
 ) -> Result<HttpResponse, AppError> {
     let (by, membership_id) = (member.acting(state.now()), membership_id.into_inner());
     state
@@ -410,7 +411,7 @@ pub async fn reactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
 ) -> Result<HttpResponse, AppError> {
     let (by, membership_id) = (member.acting(state.now()), membership_id.into_inner());
     state
@@ -428,7 +429,7 @@ pub async fn reactivate(
 // The role panel of one member.
 
 pub struct PanelRole {
-    pub role_id: i64,
+    pub role_id: RoleId,
     pub name: String,
     pub permissions: String,
     pub active: bool,
@@ -440,7 +441,7 @@ pub struct PanelRole {
 struct RolePanelPage {
     t: Tr,
     shell: Shell,
-    membership_id: i64,
+    membership_id: MembershipId,
     email: String,
     name: String,
     assigned: Vec<PanelRole>,
@@ -464,7 +465,7 @@ async fn role_panel_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    membership_id: i64,
+    membership_id: MembershipId,
     new_role_name: String,
     new_role_error: String,
     status: StatusCode,
@@ -515,7 +516,7 @@ pub async fn role_panel(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
 ) -> Result<HttpResponse, AppError> {
     role_panel_page(
         &req,
@@ -529,7 +530,7 @@ pub async fn role_panel(
     .await
 }
 
-fn panel_url(membership_id: i64) -> String {
+fn panel_url(membership_id: MembershipId) -> String {
     format!("/users/{membership_id}/roles")
 }
 
@@ -537,7 +538,7 @@ fn panel_url(membership_id: i64) -> String {
 async fn panel_change<T: Send + 'static>(
     req: &HttpRequest,
     state: &AppState,
-    membership_id: i64,
+    membership_id: MembershipId,
     success_flash: &str,
     command: impl FnOnce(&mut crate::db::DbConnection) -> DomainResult<T> + Send + 'static,
 ) -> Result<(HttpResponse, Option<T>), AppError> {
@@ -562,7 +563,7 @@ pub async fn assign_roles(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let membership_id = membership_id.into_inner();
@@ -583,7 +584,7 @@ pub async fn set_assignment(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(MembershipId, RoleId)>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let (membership_id, role_id) = path.into_inner();
@@ -604,7 +605,7 @@ pub async fn unassign_role(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(MembershipId, RoleId)>,
 ) -> Result<HttpResponse, AppError> {
     let (membership_id, role_id) = path.into_inner();
     let by = member.acting(state.now());
@@ -631,7 +632,7 @@ pub async fn create_and_assign_role(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let membership_id = membership_id.into_inner();
@@ -701,7 +702,7 @@ pub const REMOVE_WORD: &str = "REMOVE";
 struct RemovePage {
     t: Tr,
     shell: Shell,
-    membership_id: i64,
+    membership_id: MembershipId,
     email: String,
     name: String,
     word: &'static str,
@@ -712,7 +713,7 @@ async fn remove_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
-    membership_id: i64,
+    membership_id: MembershipId,
     error: String,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -741,7 +742,7 @@ pub async fn confirm_remove(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
 ) -> Result<HttpResponse, AppError> {
     remove_page(
         &req,
@@ -758,7 +759,7 @@ pub async fn remove(
     req: HttpRequest,
     state: web::Data<AppState>,
     member: Guarded<Admin>,
-    membership_id: web::Path<i64>,
+    membership_id: web::Path<MembershipId>,
     form: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let membership_id = membership_id.into_inner();

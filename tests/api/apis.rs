@@ -229,7 +229,7 @@ fn api_row(page: &str, api_id: i64) -> &str {
 async fn add_api(
     app: &TestApp,
     client: &TestClient,
-    environment: i64,
+    environment: gatehouse::domain::ids::EnvironmentId,
     name: &str,
     version: &str,
     file: Option<(&str, &[u8])>,

@@ -7,6 +7,7 @@
 //! Add each new route here.
 
 use gatehouse::domain::environment::{EnvAccess, EnvAccessSet};
+use gatehouse::domain::ids::{EnvironmentId, MembershipId, RoleId};
 use gatehouse::domain::permission::Permission;
 use reqwest::StatusCode;
 
@@ -49,12 +50,12 @@ fn route(method: &'static str, path: String, audience: Audience, scoped: bool) -
 /// The ids the routes are filled with, all from the first organization.
 pub(crate) struct Ids {
     organization: i64,
-    member: i64,
+    member: MembershipId,
     /// A second plain member, for the last route once the first is gone.
-    spare: i64,
-    pending: i64,
-    role: i64,
-    environment: i64,
+    spare: MembershipId,
+    pending: MembershipId,
+    role: RoleId,
+    environment: EnvironmentId,
     delivery: i64,
     api: i64,
     /// An API in the catalog that the external user was not granted.
@@ -66,7 +67,7 @@ pub(crate) struct Ids {
     /// A client token this organization (a partner too) issued, accepted by a client.
     client_token: i64,
     /// The membership (here) of the partner user authorized by that token in its client.
-    token_user: i64,
+    token_user: MembershipId,
     /// A partnership with a partner whose token this organization accepted as a client.
     accepted_partner: i64,
 }
@@ -802,7 +803,7 @@ struct PortalIds {
 
 /// Two APIs with documents in the environment, a group, and a registered, Active external user
 /// (password `ADMIN_PASSWORD`) granted the first API only.
-fn catalog_and_external_user(app: &TestApp, org: i64, environment: i64) -> PortalIds {
+fn catalog_and_external_user(app: &TestApp, org: i64, environment: EnvironmentId) -> PortalIds {
     use diesel::prelude::*;
     use gatehouse::db::schema::{
         api_group_apis, api_groups, apis, external_user_apis, external_users,
@@ -899,7 +900,7 @@ const PARTNER_USER: &str = "pat@partner.example";
 struct PartnerIds {
     registered_partner: i64,
     client_token: i64,
-    token_user: i64,
+    token_user: MembershipId,
     accepted_partner: i64,
 }
 
@@ -909,7 +910,7 @@ struct PartnerIds {
 /// which authorized its member pat@partner.example with this organization's `operators` role.
 /// "Elsewhere" is a partner too, so its admin reaches the id lookups. A second, non-owner
 /// Administrator is added here.
-fn partnerships(app: &TestApp, org: i64, member: i64, operators: i64) -> PartnerIds {
+fn partnerships(app: &TestApp, org: i64, member: MembershipId, operators: RoleId) -> PartnerIds {
     use diesel::prelude::*;
     use gatehouse::db::schema::{organizations, partner_profiles, partnerships};
     use gatehouse::domain::{account, organization, partner_token, partnership};

@@ -23,7 +23,7 @@ fn environment_names(app: &TestApp) -> Vec<String> {
         .unwrap()
 }
 
-fn environment_named(app: &TestApp, name: &str) -> i64 {
+fn environment_named(app: &TestApp, name: &str) -> gatehouse::domain::ids::EnvironmentId {
     let mut conn = app.pool.get().unwrap();
     environments::table
         .filter(environments::name.eq(name))
@@ -33,7 +33,7 @@ fn environment_named(app: &TestApp, name: &str) -> i64 {
 }
 
 /// The table row of one environment on the page.
-fn row_of(page: &str, environment_id: i64) -> &str {
+fn row_of(page: &str, environment_id: gatehouse::domain::ids::EnvironmentId) -> &str {
     let start = page
         .find(&format!(r#"<tr id="environment-{environment_id}">"#))
         .unwrap_or_else(|| panic!("a row for environment {environment_id}"));

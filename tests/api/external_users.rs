@@ -219,7 +219,12 @@ struct Catalog {
     group: i64,
 }
 
-fn insert_api(app: &TestApp, organization_id: i64, environment_id: i64, name: &str) -> i64 {
+fn insert_api(
+    app: &TestApp,
+    organization_id: i64,
+    environment_id: gatehouse::domain::ids::EnvironmentId,
+    name: &str,
+) -> i64 {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
     diesel::insert_into(apis::table)
@@ -266,7 +271,11 @@ fn insert_group(app: &TestApp, organization_id: i64, name: &str, api_ids: &[i64]
     id
 }
 
-fn environment(app: &TestApp, organization_id: i64, name: &str) -> i64 {
+fn environment(
+    app: &TestApp,
+    organization_id: i64,
+    name: &str,
+) -> gatehouse::domain::ids::EnvironmentId {
     let mut conn = app.pool.get().unwrap();
     gatehouse::domain::environment::create(&mut conn, organization_id, name, &test_actor(app))
         .unwrap()

@@ -319,7 +319,7 @@ pub fn first_organization_id(app: &TestApp) -> i64 {
 }
 
 /// The id of a role of an organization, by name.
-pub fn role_id(app: &TestApp, organization_id: i64, name: &str) -> i64 {
+pub fn role_id(app: &TestApp, organization_id: i64, name: &str) -> gatehouse::domain::ids::RoleId {
     use diesel::prelude::*;
     use gatehouse::db::schema::roles;
     let mut conn = app.pool.get().unwrap();
@@ -342,7 +342,12 @@ pub fn test_actor(app: &TestApp) -> gatehouse::domain::audit::Actor {
 
 /// A registered, active member of the organization with the named roles (password
 /// `ADMIN_PASSWORD`), arranged through the domain layer. Returns the membership id.
-pub fn add_member(app: &TestApp, organization_id: i64, email: &str, role_names: &[&str]) -> i64 {
+pub fn add_member(
+    app: &TestApp,
+    organization_id: i64,
+    email: &str,
+    role_names: &[&str],
+) -> gatehouse::domain::ids::MembershipId {
     use gatehouse::clock::Clock;
     use gatehouse::domain::account::{self, EmailAddress, NewAccount};
     use gatehouse::domain::membership::{self, Added};
@@ -368,7 +373,7 @@ pub fn add_member(app: &TestApp, organization_id: i64, email: &str, role_names: 
         )
         .unwrap();
     }
-    let role_ids: Vec<i64> = role_names
+    let role_ids: Vec<_> = role_names
         .iter()
         .map(|name| role_id(app, organization_id, name))
         .collect();
@@ -393,7 +398,7 @@ pub fn create_role(
     organization_id: i64,
     name: &str,
     permissions: &[gatehouse::domain::permission::Permission],
-) -> i64 {
+) -> gatehouse::domain::ids::RoleId {
     use gatehouse::domain::permission::PermissionSet;
     let mut conn = app.pool.get().unwrap();
     gatehouse::domain::role::create(

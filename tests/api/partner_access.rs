@@ -19,7 +19,7 @@ struct Partnered {
     app: TestApp,
     client_org: i64,
     partnership: i64,
-    admins_role: i64,
+    admins_role: gatehouse::domain::ids::RoleId,
 }
 
 const PARTNER_USER: &str = "pat@partner.example";

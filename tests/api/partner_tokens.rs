@@ -8,6 +8,7 @@ use gatehouse::crypto::token::hash_token;
 use gatehouse::db::schema::{audit_events, partnership_grants, partnership_roles, partnerships};
 use gatehouse::domain::account::{self, NewAccount};
 use gatehouse::domain::audit::Actor;
+use gatehouse::domain::ids::{MembershipId, RoleId};
 use gatehouse::domain::organization;
 use gatehouse::domain::partnership;
 use gatehouse::domain::permission::Permission;
@@ -61,11 +62,11 @@ struct World {
     client: TestClient,
     client_org: i64,
     pat: TestClient,
-    pat_membership: i64,
+    pat_membership: MembershipId,
     /// Client roles: Support (Read), Operators (Admin), Auditors (Read, never in the rules).
-    support: i64,
-    operators: i64,
-    auditors: i64,
+    support: RoleId,
+    operators: RoleId,
+    auditors: RoleId,
 }
 
 async fn world() -> World {
@@ -113,9 +114,9 @@ async fn add_token(partner: &TestClient) -> String {
 }
 
 /// Clara enters the token and accepts it with the given rules; returns the partnership id.
-async fn accept(client: &TestClient, token: &str, role_ids: &[i64]) -> i64 {
+async fn accept(client: &TestClient, token: &str, role_ids: &[RoleId]) -> i64 {
     client.page("/my-partner").await;
-    let ids: Vec<String> = role_ids.iter().map(i64::to_string).collect();
+    let ids: Vec<String> = role_ids.iter().map(RoleId::to_string).collect();
     let mut fields = vec![("token", token)];
     fields.extend(ids.iter().map(|id| ("role_id", id.as_str())));
     let response = client.post_form("/my-partner/accept", &fields).await;
@@ -127,7 +128,11 @@ async fn accept(client: &TestClient, token: &str, role_ids: &[i64]) -> i64 {
         .unwrap()
 }
 
-async fn authorize(partner: &TestClient, id: i64, grants: &[(i64, i64)]) -> reqwest::Response {
+async fn authorize(
+    partner: &TestClient,
+    id: i64,
+    grants: &[(MembershipId, RoleId)],
+) -> reqwest::Response {
     partner.page(&format!("/clients/{id}")).await;
     let values: Vec<String> = grants.iter().map(|(m, r)| format!("{m}:{r}")).collect();
     let fields: Vec<(&str, &str)> = values.iter().map(|v| ("grant", v.as_str())).collect();
@@ -317,7 +322,7 @@ async fn a_token_goes_from_the_partner_to_the_client_and_gives_exactly_the_grant
     );
     {
         let mut conn = w.app.pool.get().unwrap();
-        let grants: Vec<i64> = partnership_grants::table
+        let grants: Vec<RoleId> = partnership_grants::table
             .filter(partnership_grants::partnership_id.eq(id))
             .select(partnership_grants::role_id)
             .load(&mut conn)

@@ -26,9 +26,13 @@ async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
     (app, admin, sink)
 }
 
-fn environment(app: &TestApp, organization_id: i64, name: &str) -> i64 {
+fn environment(
+    app: &TestApp,
+    organization_id: i64,
+    name: &str,
+) -> gatehouse::domain::ids::EnvironmentId {
     let mut conn = app.pool.get().unwrap();
-    let existing: Option<i64> = environments::table
+    let existing: Option<gatehouse::domain::ids::EnvironmentId> = environments::table
         .filter(environments::organization_id.eq(organization_id))
         .filter(environments::name.eq(name))
         .select(environments::id)

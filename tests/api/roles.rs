@@ -10,6 +10,7 @@ use gatehouse::db::schema::{
 use gatehouse::domain::account::{self, EmailAddress, NewAccount};
 use gatehouse::domain::audit::Actor;
 use gatehouse::domain::environment::{self, EnvAccess, EnvAccessSet};
+use gatehouse::domain::ids::{EnvironmentId, MembershipId, RoleId};
 use gatehouse::domain::membership::{self, Added};
 use gatehouse::domain::organization::{self, MemberContext};
 use gatehouse::domain::permission::{Permission, PermissionSet};
@@ -39,7 +40,7 @@ pub fn our_organization(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-pub fn role_named(app: &TestApp, name: &str) -> i64 {
+pub fn role_named(app: &TestApp, name: &str) -> RoleId {
     let mut conn = app.pool.get().unwrap();
     roles::table
         .filter(roles::organization_id.eq(our_organization(app)))
@@ -49,7 +50,7 @@ pub fn role_named(app: &TestApp, name: &str) -> i64 {
         .unwrap()
 }
 
-pub fn new_role(app: &TestApp, name: &str, permissions: &[Permission]) -> i64 {
+pub fn new_role(app: &TestApp, name: &str, permissions: &[Permission]) -> RoleId {
     let mut conn = app.pool.get().unwrap();
     role::create(
         &mut conn,
@@ -61,12 +62,12 @@ pub fn new_role(app: &TestApp, name: &str, permissions: &[Permission]) -> i64 {
     .unwrap()
 }
 
-pub fn new_environment(app: &TestApp, name: &str) -> i64 {
+pub fn new_environment(app: &TestApp, name: &str) -> EnvironmentId {
     let mut conn = app.pool.get().unwrap();
     environment::create(&mut conn, our_organization(app), name, &system_actor(app)).unwrap()
 }
 
-pub fn grant(app: &TestApp, role_id: i64, environment_id: i64, access: &[EnvAccess]) {
+pub fn grant(app: &TestApp, role_id: RoleId, environment_id: EnvironmentId, access: &[EnvAccess]) {
     let mut conn = app.pool.get().unwrap();
     environment::set_role_access(
         &mut conn,
@@ -80,7 +81,7 @@ pub fn grant(app: &TestApp, role_id: i64, environment_id: i64, access: &[EnvAcce
 }
 
 /// A person with a password who is an active member of our organization with these roles.
-pub fn add_member(app: &TestApp, email: &str, name: &str, role_ids: &[i64]) -> i64 {
+pub fn add_member(app: &TestApp, email: &str, name: &str, role_ids: &[RoleId]) -> MembershipId {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
     let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
@@ -112,7 +113,7 @@ pub fn add_member(app: &TestApp, email: &str, name: &str, role_ids: &[i64]) -> i
 }
 
 /// Someone invited who has not registered yet.
-pub fn invite(app: &TestApp, email: &str, role_ids: &[i64]) -> i64 {
+pub fn invite(app: &TestApp, email: &str, role_ids: &[RoleId]) -> MembershipId {
     let mut conn = app.pool.get().unwrap();
     match membership::add(
         &mut conn,
@@ -129,7 +130,7 @@ pub fn invite(app: &TestApp, email: &str, role_ids: &[i64]) -> i64 {
     }
 }
 
-pub fn membership_of(app: &TestApp, email: &str) -> Option<i64> {
+pub fn membership_of(app: &TestApp, email: &str) -> Option<MembershipId> {
     let mut conn = app.pool.get().unwrap();
     memberships::table
         .inner_join(accounts::table)
@@ -153,7 +154,7 @@ pub fn rights_of(app: &TestApp, email: &str) -> Option<MemberContext> {
 }
 
 /// (active, permissions, name) of a role, or None once it is gone.
-fn role_row(app: &TestApp, id: i64) -> Option<(bool, i32, String)> {
+fn role_row(app: &TestApp, id: RoleId) -> Option<(bool, i32, String)> {
     let mut conn = app.pool.get().unwrap();
     roles::table
         .find(id)
@@ -164,7 +165,7 @@ fn role_row(app: &TestApp, id: i64) -> Option<(bool, i32, String)> {
 }
 
 /// Whether the member's assignment of the role is switched on, or None when not assigned.
-fn assignment(app: &TestApp, membership_id: i64, role_id: i64) -> Option<bool> {
+fn assignment(app: &TestApp, membership_id: MembershipId, role_id: RoleId) -> Option<bool> {
     let mut conn = app.pool.get().unwrap();
     role_assignments::table
         .find((membership_id, role_id))
@@ -174,7 +175,7 @@ fn assignment(app: &TestApp, membership_id: i64, role_id: i64) -> Option<bool> {
         .unwrap()
 }
 
-pub fn access_rows_of_role(app: &TestApp, role_id: i64) -> Vec<(i64, i32)> {
+pub fn access_rows_of_role(app: &TestApp, role_id: RoleId) -> Vec<(EnvironmentId, i32)> {
     let mut conn = app.pool.get().unwrap();
     role_environment_access::table
         .filter(role_environment_access::role_id.eq(role_id))
@@ -1080,9 +1081,9 @@ async fn previous_and_next_step_through_roles_by_name() {
 
 /// Every roles route with its method, for a role and member of ours.
 fn role_routes(
-    role_id: i64,
-    membership_id: i64,
-    environment_id: i64,
+    role_id: RoleId,
+    membership_id: MembershipId,
+    environment_id: EnvironmentId,
 ) -> Vec<(&'static str, String)> {
     vec![
         ("GET", "/roles".to_owned()),
@@ -1111,7 +1112,7 @@ fn role_routes(
 }
 
 /// The fields a correct form would carry, so that only the caller's rights decide the answer.
-fn plausible_fields(path: &str, membership_id: i64) -> Vec<(&'static str, String)> {
+fn plausible_fields(path: &str, membership_id: MembershipId) -> Vec<(&'static str, String)> {
     if path.ends_with("/deactivate") {
         vec![("confirm", "DEACTIVATE".into())]
     } else if path.ends_with("/remove") {

@@ -17,10 +17,14 @@ async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
     (app, admin, sink)
 }
 
-async fn invite(admin: &TestClient, email: &str, role_ids: &[i64]) -> reqwest::Response {
+async fn invite(
+    admin: &TestClient,
+    email: &str,
+    role_ids: &[gatehouse::domain::ids::RoleId],
+) -> reqwest::Response {
     let (status, _) = admin.page("/users/new").await;
     assert_eq!(status, StatusCode::OK);
-    let ids: Vec<String> = role_ids.iter().map(i64::to_string).collect();
+    let ids: Vec<String> = role_ids.iter().map(ToString::to_string).collect();
     let mut fields: Vec<(&str, &str)> = vec![("email", email)];
     fields.extend(ids.iter().map(|id| ("role_id", id.as_str())));
     admin.post_form("/users", &fields).await
@@ -277,7 +281,7 @@ async fn expired_and_tampered_links_get_a_clear_page() {
     assert_eq!(late.status(), StatusCode::GONE);
 }
 
-fn membership_id_of(app: &TestApp, email: &str) -> i64 {
+fn membership_id_of(app: &TestApp, email: &str) -> gatehouse::domain::ids::MembershipId {
     use diesel::prelude::*;
     use gatehouse::db::schema::memberships;
     let mut conn = app.pool.get().unwrap();
