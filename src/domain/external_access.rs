@@ -12,6 +12,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, external_users};
+use crate::domain::stored::stored_enum;
 use crate::time_zone::{from_chrono, zone};
 
 /// The status an admin sees. Requested, Active and Suspended are stored; Expired is read from
@@ -33,15 +34,16 @@ impl ExternalStatus {
             Self::Expired => "expired",
         }
     }
+}
 
-    /// The stored value (never `expired`).
-    pub fn parse_stored(value: &str) -> Option<Self> {
-        match value {
-            "requested" => Some(Self::Requested),
-            "active" => Some(Self::Active),
-            "suspended" => Some(Self::Suspended),
-            _ => None,
-        }
+stored_enum! {
+    /// What is stored of an external user's status: Expired is never stored, it is read from the
+    /// date by `status_at`.
+    pub enum StoredExternalStatus {
+        /// Invited, not registered yet.
+        Requested = "requested",
+        Active = "active",
+        Suspended = "suspended",
     }
 }
 
@@ -81,17 +83,18 @@ pub fn effective_zone<'a>(
 
 /// The status an admin sees at `now`.
 pub fn status_at(
-    stored: ExternalStatus,
+    stored: StoredExternalStatus,
     expires_on: Option<Date>,
     zone_name: &str,
     now: PrimitiveDateTime,
 ) -> ExternalStatus {
     match stored {
-        ExternalStatus::Suspended => ExternalStatus::Suspended,
+        StoredExternalStatus::Suspended => ExternalStatus::Suspended,
         _ if expires_on.is_some_and(|date| now >= expiry_instant(date, zone_name)) => {
             ExternalStatus::Expired
         }
-        other => other,
+        StoredExternalStatus::Requested => ExternalStatus::Requested,
+        StoredExternalStatus::Active => ExternalStatus::Active,
     }
 }
 
@@ -113,7 +116,7 @@ pub enum Standing {
 pub struct Grant {
     pub external_user_id: i64,
     pub organization_id: i64,
-    pub stored_status: String,
+    pub stored_status: StoredExternalStatus,
     pub expires_on: Option<Date>,
     pub invited_time_zone: String,
     pub registered_at: Option<PrimitiveDateTime>,
@@ -130,9 +133,7 @@ impl Grant {
     }
 
     pub fn status_at(&self, now: PrimitiveDateTime) -> ExternalStatus {
-        let stored =
-            ExternalStatus::parse_stored(&self.stored_status).unwrap_or(ExternalStatus::Suspended);
-        status_at(stored, self.expires_on, self.zone(), now)
+        status_at(self.stored_status, self.expires_on, self.zone(), now)
     }
 }
 
@@ -239,23 +240,23 @@ mod tests {
         let before = datetime!(2026-12-01 02:58:59);
         let at = datetime!(2026-12-01 02:59);
         assert_eq!(
-            status_at(ExternalStatus::Active, on, zone, before),
+            status_at(StoredExternalStatus::Active, on, zone, before),
             ExternalStatus::Active
         );
         assert_eq!(
-            status_at(ExternalStatus::Active, on, zone, at),
+            status_at(StoredExternalStatus::Active, on, zone, at),
             ExternalStatus::Expired
         );
         assert_eq!(
-            status_at(ExternalStatus::Requested, on, zone, at),
+            status_at(StoredExternalStatus::Requested, on, zone, at),
             ExternalStatus::Expired
         );
         assert_eq!(
-            status_at(ExternalStatus::Suspended, on, zone, at),
+            status_at(StoredExternalStatus::Suspended, on, zone, at),
             ExternalStatus::Suspended
         );
         assert_eq!(
-            status_at(ExternalStatus::Active, None, zone, at),
+            status_at(StoredExternalStatus::Active, None, zone, at),
             ExternalStatus::Active
         );
     }

@@ -8,7 +8,9 @@ use crate::crypto::token::hash_token;
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, external_invitations, external_users, organizations};
 use crate::domain::audit::{self, Actor};
-use crate::domain::external_access::{ExternalStatus, effective_zone, status_at};
+use crate::domain::external_access::{
+    ExternalStatus, StoredExternalStatus, effective_zone, status_at,
+};
 use crate::domain::invitation::LinkProblem;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::rules::{DomainError, DomainResult};
@@ -38,22 +40,23 @@ pub enum RegistrationProblem {
     AccessEnded,
 }
 
-type RegistrationRow = (
-    PrimitiveDateTime,
-    Option<PrimitiveDateTime>,
-    i64,
-    i64,
-    String,
-    String,
-    Option<Date>,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
+#[derive(Queryable)]
+struct RegistrationRow {
+    link_expires_at: PrimitiveDateTime,
+    used_at: Option<PrimitiveDateTime>,
+    external_user_id: i64,
+    organization_id: i64,
+    status: StoredExternalStatus,
+    company: String,
+    expires_on: Option<Date>,
+    invited_time_zone: String,
+    organization_name: String,
+    account_id: i64,
+    email: String,
+    name: String,
+    account_time_zone: Option<String>,
+    password_hash: Option<String>,
+}
 
 pub fn open(
     conn: &mut DbConnection,
@@ -85,7 +88,7 @@ pub fn open(
         ))
         .first(conn)
         .optional()?;
-    let Some((
+    let Some(RegistrationRow {
         link_expires_at,
         used_at,
         external_user_id,
@@ -100,7 +103,7 @@ pub fn open(
         name,
         account_time_zone,
         password_hash,
-    )) = row
+    }) = row
     else {
         return Ok(Err(RegistrationProblem::Link(LinkProblem::Unknown)));
     };
@@ -111,11 +114,11 @@ pub fn open(
         return Ok(Err(RegistrationProblem::Link(LinkProblem::Expired)));
     }
     // Only a Requested row waits for registration; links of a row an admin moved on are spent.
-    if ExternalStatus::parse_stored(&status) != Some(ExternalStatus::Requested) {
+    if status != StoredExternalStatus::Requested {
         return Ok(Err(RegistrationProblem::Link(LinkProblem::Unknown)));
     }
     if status_at(
-        ExternalStatus::Requested,
+        StoredExternalStatus::Requested,
         expires_on,
         &invited_time_zone,
         now,
@@ -198,7 +201,7 @@ pub fn accept(
     }
     diesel::update(external_users::table.find(open.external_user_id))
         .set((
-            external_users::status.eq(ExternalStatus::Active.as_str()),
+            external_users::status.eq(StoredExternalStatus::Active),
             external_users::company.eq(registration.company),
             external_users::registered_at.eq(now),
         ))

@@ -22,7 +22,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
-use crate::domain::external_access::{self, ExternalStatus};
+use crate::domain::external_access::{self, ExternalStatus, StoredExternalStatus};
 use crate::domain::invitation::Inviter;
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership;
@@ -104,7 +104,7 @@ pub struct ExternalUser {
     pub name: String,
     pub company: String,
     /// `requested`, `active` or `suspended` (Expired is read from the date).
-    pub stored_status: String,
+    pub stored_status: StoredExternalStatus,
     pub expires_on: Option<Date>,
     pub invited_time_zone: String,
     pub registered_at: Option<PrimitiveDateTime>,
@@ -120,7 +120,7 @@ type UserTuple = (
         i64,
         String,
         String,
-        String,
+        StoredExternalStatus,
         Option<Date>,
         String,
         Option<PrimitiveDateTime>,
@@ -185,9 +185,7 @@ impl ExternalUser {
     }
 
     pub fn status_at(&self, now: PrimitiveDateTime) -> ExternalStatus {
-        let stored =
-            ExternalStatus::parse_stored(&self.stored_status).unwrap_or(ExternalStatus::Suspended);
-        external_access::status_at(stored, self.expires_on, self.zone(), now)
+        external_access::status_at(self.stored_status, self.expires_on, self.zone(), now)
     }
 
     /// When access ends (23:59 of the date in the person's zone), if it ever does.
@@ -576,7 +574,7 @@ pub fn invite(
         .values((
             external_users::organization_id.eq(organization_id),
             external_users::account_id.eq(account.id),
-            external_users::status.eq(ExternalStatus::Requested.as_str()),
+            external_users::status.eq(StoredExternalStatus::Requested),
             external_users::company.eq(""),
             external_users::access_expires_on.eq(expires_on),
             external_users::invited_time_zone.eq(invited_time_zone),
@@ -691,7 +689,7 @@ pub fn resend(
             }
             diesel::update(external_users::table.find(user.id))
                 .set((
-                    external_users::status.eq(ExternalStatus::Requested.as_str()),
+                    external_users::status.eq(StoredExternalStatus::Requested),
                     external_users::access_expires_on.eq(expires_on),
                 ))
                 .execute(conn)?;
@@ -700,7 +698,7 @@ pub fn resend(
                 expiry_detail(user.expires_on),
                 expiry_detail(expires_on)
             ));
-            user.stored_status = ExternalStatus::Requested.as_str().to_owned();
+            user.stored_status = StoredExternalStatus::Requested;
             user.expires_on = expires_on;
         }
         _ => return refuse("external-resend-not-allowed"),
@@ -760,7 +758,7 @@ pub fn suspend(
         return refuse("external-suspend-not-allowed");
     }
     diesel::update(external_users::table.find(user.id))
-        .set(external_users::status.eq(ExternalStatus::Suspended.as_str()))
+        .set(external_users::status.eq(StoredExternalStatus::Suspended))
         .execute(conn)?;
     end_sessions_without_access(conn, user.account_id, actor.at)?;
     audit::record(
@@ -787,12 +785,12 @@ pub fn reactivate(
         return refuse("external-reactivate-not-allowed");
     }
     let status = if user.registered_at.is_some() {
-        ExternalStatus::Active
+        StoredExternalStatus::Active
     } else {
-        ExternalStatus::Requested
+        StoredExternalStatus::Requested
     };
     diesel::update(external_users::table.find(user.id))
-        .set(external_users::status.eq(status.as_str()))
+        .set(external_users::status.eq(status))
         .execute(conn)?;
     audit::record(
         conn,
@@ -851,7 +849,7 @@ pub fn end_sessions_without_access(
     let member: bool = diesel::select(diesel::dsl::exists(
         memberships::table
             .filter(memberships::account_id.eq(account_id))
-            .filter(memberships::status.eq(MembershipStatus::Active.as_str())),
+            .filter(memberships::status.eq(MembershipStatus::Active)),
     ))
     .get_result(conn)?;
     if member || !external_access::active_grants(conn, account_id, now)?.is_empty() {

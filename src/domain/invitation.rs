@@ -43,7 +43,7 @@ pub fn send(
     actor: &Actor,
 ) -> DomainResult<()> {
     let member = membership::find(conn, organization_id, membership_id)?;
-    if member.status != MembershipStatus::Pending.as_str() {
+    if member.status != MembershipStatus::Pending {
         return refuse("invitation-not-pending");
     }
     let token = random_token();
@@ -119,7 +119,7 @@ pub fn revoke(
     actor: &Actor,
 ) -> DomainResult<()> {
     let member = membership::find(conn, organization_id, membership_id)?;
-    if member.status != MembershipStatus::Pending.as_str() {
+    if member.status != MembershipStatus::Pending {
         return refuse("invitation-not-pending");
     }
     membership::delete_membership(
@@ -288,7 +288,7 @@ pub fn accept(
         _ => return Err(DomainError::NotFound),
     }
     diesel::update(memberships::table.find(invitation.membership_id))
-        .set(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .set(memberships::status.eq(MembershipStatus::Active))
         .execute(conn)?;
     diesel::update(
         invitations::table.filter(invitations::membership_id.eq(invitation.membership_id)),

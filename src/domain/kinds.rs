@@ -4,43 +4,35 @@
 
 use crate::domain::permission::{Permission, PermissionSet};
 
-/// Organizations created by a partner registration: fixed roles (Admin and Member), and
-/// invitations only within the partner's registered email domains.
-pub const KIND_PARTNER: &str = "partner";
-pub const KIND_STANDARD: &str = "standard";
+use crate::domain::stored::stored_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MembershipStatus {
-    Active,
-    Pending,
-    Inactive,
-}
-
-impl MembershipStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Pending => "pending",
-            Self::Inactive => "inactive",
-        }
+stored_enum! {
+    pub enum OrganizationKind {
+        Standard = "standard",
+        /// Created by a partner registration: fixed roles (Admin and Member), and invitations
+        /// only within the partner's registered email domains.
+        Partner = "partner",
     }
 }
 
-/// The roles every organization is created with; they cannot be renamed, changed or removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BuiltinRole {
-    Administrator,
-    User,
+stored_enum! {
+    pub enum MembershipStatus {
+        Active = "active",
+        /// Invited, not registered yet.
+        Pending = "pending",
+        Inactive = "inactive",
+    }
+}
+
+stored_enum! {
+    /// The roles every organization is created with; they cannot be renamed, changed or removed.
+    pub enum BuiltinRole {
+        Administrator = "administrator",
+        User = "user",
+    }
 }
 
 impl BuiltinRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Administrator => "administrator",
-            Self::User => "user",
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Self::Administrator => "Administrator",

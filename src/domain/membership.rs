@@ -87,7 +87,7 @@ pub struct MemberRow {
     pub account_id: i64,
     pub email: String,
     pub name: String,
-    pub status: String,
+    pub status: MembershipStatus,
     pub last_sign_in_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub roles: Vec<AssignedRole>,
@@ -164,15 +164,16 @@ fn members_with_word(
     Ok((ids.len() as i64 <= SELECTIVE_MATCHES).then_some(ids))
 }
 
-type DirectoryRow = (
-    MembershipId,
-    i64,
-    String,
-    String,
-    String,
-    Option<PrimitiveDateTime>,
-    PrimitiveDateTime,
-);
+#[derive(Queryable)]
+struct DirectoryRow {
+    membership_id: MembershipId,
+    account_id: i64,
+    email: String,
+    name: String,
+    status: MembershipStatus,
+    last_sign_in_at: Option<PrimitiveDateTime>,
+    created_at: PrimitiveDateTime,
+}
 
 pub fn directory(
     conn: &mut DbConnection,
@@ -242,25 +243,23 @@ pub fn directory(
             m::created_at,
         ))
         .load(conn)?;
-    found.sort_by_key(|row| ids.iter().position(|id| *id == row.0));
+    found.sort_by_key(|row| ids.iter().position(|id| *id == row.membership_id));
 
     let mut roles_by_member = assigned_roles(conn, &ids)?;
     let rows = found
         .into_iter()
-        .map(
-            |(membership_id, account_id, email, name, status, last_sign_in_at, created_at)| {
-                MemberRow {
-                    roles: roles_by_member.remove(&membership_id).unwrap_or_default(),
-                    membership_id,
-                    account_id,
-                    email,
-                    name,
-                    status,
-                    last_sign_in_at,
-                    created_at,
-                }
-            },
-        )
+        .map(|row| MemberRow {
+            roles: roles_by_member
+                .remove(&row.membership_id)
+                .unwrap_or_default(),
+            membership_id: row.membership_id,
+            account_id: row.account_id,
+            email: row.email,
+            name: row.name,
+            status: row.status,
+            last_sign_in_at: row.last_sign_in_at,
+            created_at: row.created_at,
+        })
         .collect();
     let total = if searching {
         None
@@ -440,7 +439,7 @@ pub struct Member {
     pub account_id: i64,
     pub email: String,
     pub name: String,
-    pub status: String,
+    pub status: MembershipStatus,
     pub has_password: bool,
 }
 
@@ -449,21 +448,27 @@ pub fn find(
     organization_id: i64,
     membership_id: MembershipId,
 ) -> DomainResult<Member> {
-    let row: Option<(MembershipId, i64, String, String, String, Option<String>)> =
-        memberships::table
-            .inner_join(accounts::table)
-            .filter(memberships::organization_id.eq(organization_id))
-            .filter(memberships::id.eq(membership_id))
-            .select((
-                memberships::id,
-                memberships::account_id,
-                accounts::email,
-                accounts::name,
-                memberships::status,
-                accounts::password_hash,
-            ))
-            .first(conn)
-            .optional()?;
+    let row: Option<(
+        MembershipId,
+        i64,
+        String,
+        String,
+        MembershipStatus,
+        Option<String>,
+    )> = memberships::table
+        .inner_join(accounts::table)
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::id.eq(membership_id))
+        .select((
+            memberships::id,
+            memberships::account_id,
+            accounts::email,
+            accounts::name,
+            memberships::status,
+            accounts::password_hash,
+        ))
+        .first(conn)
+        .optional()?;
     let (membership_id, account_id, email, name, status, password_hash) =
         row.ok_or(DomainError::NotFound)?;
     Ok(Member {
@@ -484,9 +489,9 @@ fn active_administrators(
     memberships::table
         .inner_join(role_assignments::table.inner_join(roles::table))
         .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active))
         .filter(role_assignments::active.eq(true))
-        .filter(roles::builtin.eq(BuiltinRole::Administrator.as_str()))
+        .filter(roles::builtin.eq(BuiltinRole::Administrator))
         .select(memberships::id)
         .load(conn)
 }
@@ -505,12 +510,12 @@ fn keep_an_administrator(
 }
 
 fn is_administrator_role(conn: &mut DbConnection, role_id: RoleId) -> QueryResult<bool> {
-    let builtin: Option<Option<String>> = roles::table
+    let builtin: Option<Option<BuiltinRole>> = roles::table
         .find(role_id)
         .select(roles::builtin)
         .first(conn)
         .optional()?;
-    Ok(builtin.flatten().as_deref() == Some(BuiltinRole::Administrator.as_str()))
+    Ok(builtin.flatten() == Some(BuiltinRole::Administrator))
 }
 
 /// Roles that can be handed out: the organization's, active. Refuses an empty choice.
@@ -598,14 +603,14 @@ pub fn add(
     }
     let account = match account::find_by_email(conn, email)? {
         Some(account) => {
-            let already: Option<String> = memberships::table
+            let already: Option<MembershipStatus> = memberships::table
                 .filter(memberships::organization_id.eq(organization_id))
                 .filter(memberships::account_id.eq(account.id))
                 .select(memberships::status)
                 .first(conn)
                 .optional()?;
             if let Some(status) = already {
-                return refuse(if status == MembershipStatus::Pending.as_str() {
+                return refuse(if status == MembershipStatus::Pending {
                     "member-already-invited"
                 } else {
                     "member-already-exists"
@@ -635,7 +640,7 @@ pub fn add(
         .values((
             memberships::organization_id.eq(organization_id),
             memberships::account_id.eq(account.id),
-            memberships::status.eq(status.as_str()),
+            memberships::status.eq(status),
             memberships::created_at.eq(actor.at),
             memberships::last_sign_in_at.eq(account.last_sign_in_at),
         ))
@@ -807,12 +812,12 @@ pub fn reactivate(
     actor: &Actor,
 ) -> DomainResult<()> {
     let member = find(conn, organization_id, membership_id)?;
-    if member.status != MembershipStatus::Inactive.as_str() {
+    if member.status != MembershipStatus::Inactive {
         return refuse("member-not-inactive");
     }
     diesel::update(memberships::table.find(membership_id))
         .set((
-            memberships::status.eq(MembershipStatus::Active.as_str()),
+            memberships::status.eq(MembershipStatus::Active),
             memberships::reactivated_at.eq(actor.at),
         ))
         .execute(conn)?;

@@ -28,5 +28,6 @@ pub mod role;
 pub mod rules;
 pub mod session;
 pub mod setup;
+pub mod stored;
 pub mod throttle;
 pub mod two_factor;

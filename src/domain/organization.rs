@@ -10,7 +10,7 @@ use crate::db::schema::{
 use crate::domain::audit::{self, Actor};
 use crate::domain::environment::EnvAccessSet;
 use crate::domain::ids::{MembershipId, RoleId};
-use crate::domain::kinds::{BuiltinRole, KIND_PARTNER, MembershipStatus};
+use crate::domain::kinds::{BuiltinRole, MembershipStatus, OrganizationKind};
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::PermissionSet;
 
@@ -67,7 +67,7 @@ pub fn create_with_owner(
                 roles::name.eq(builtin.name()),
                 roles::name_folded.eq(builtin.name().to_lowercase()),
                 roles::permissions.eq(builtin.permissions().bits()),
-                roles::builtin.eq(builtin.as_str()),
+                roles::builtin.eq(builtin),
                 roles::active.eq(true),
                 roles::created_at.eq(now),
             ))
@@ -82,7 +82,7 @@ pub fn create_with_owner(
         .values((
             memberships::organization_id.eq(organization.id),
             memberships::account_id.eq(owner_account_id),
-            memberships::status.eq(MembershipStatus::Active.as_str()),
+            memberships::status.eq(MembershipStatus::Active),
             memberships::created_at.eq(now),
         ))
         .returning(memberships::id)
@@ -121,7 +121,7 @@ pub fn create_partner_organization(
     let id: i64 = diesel::insert_into(organizations::table)
         .values((
             organizations::name.eq(name),
-            organizations::kind.eq(KIND_PARTNER),
+            organizations::kind.eq(OrganizationKind::Partner),
             organizations::created_at.eq(now),
         ))
         .returning(organizations::id)
@@ -136,7 +136,7 @@ pub fn create_partner_organization(
                 roles::name.eq(role_name),
                 roles::name_folded.eq(role_name.to_lowercase()),
                 roles::permissions.eq(builtin.permissions().bits()),
-                roles::builtin.eq(builtin.as_str()),
+                roles::builtin.eq(builtin),
                 roles::active.eq(true),
                 roles::created_at.eq(now),
             ))
@@ -172,7 +172,7 @@ fn memberships_of_account(
     Ok(organizations::table
         .inner_join(memberships::table)
         .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active))
         .filter(organizations::deactivated_at.is_null())
         .order((organizations::name.asc(), organizations::id.asc()))
         .select((organizations::id, organizations::name))
@@ -261,12 +261,19 @@ pub fn member_context(
     account_id: i64,
     organization_id: i64,
 ) -> QueryResult<Option<MemberContext>> {
-    type Row = (i64, String, Option<i64>, bool, String);
-    let membership: Option<Row> = memberships::table
+    #[derive(Queryable)]
+    struct Standing {
+        membership_id: i64,
+        organization_name: String,
+        owner_account_id: Option<i64>,
+        partner_enabled: bool,
+        kind: OrganizationKind,
+    }
+    let standing: Option<Standing> = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::account_id.eq(account_id))
         .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active))
         .filter(organizations::deactivated_at.is_null())
         .select((
             memberships::id,
@@ -277,8 +284,13 @@ pub fn member_context(
         ))
         .first(conn)
         .optional()?;
-    let Some((membership_id, organization_name, owner_account_id, partner_enabled, kind)) =
-        membership
+    let Some(Standing {
+        membership_id,
+        organization_name,
+        owner_account_id,
+        partner_enabled,
+        kind,
+    }) = standing
     else {
         return partner_user_context(conn, account_id, organization_id);
     };
@@ -305,8 +317,8 @@ pub fn member_context(
         two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
         ip_allow_list: policy.ip_allow_list,
         via_partner: None,
-        is_partner_organization: partner_enabled || kind == KIND_PARTNER,
-        is_registered_partner: kind == KIND_PARTNER,
+        is_partner_organization: partner_enabled || kind == OrganizationKind::Partner,
+        is_registered_partner: kind == OrganizationKind::Partner,
     }))
 }
 
@@ -321,14 +333,15 @@ fn partner_user_context(
     else {
         return Ok(None);
     };
-    let (organization_name, partner_enabled, kind): (String, bool, String) = organizations::table
-        .find(organization_id)
-        .select((
-            organizations::name,
-            organizations::partner_enabled,
-            organizations::kind,
-        ))
-        .first(conn)?;
+    let (organization_name, partner_enabled, kind): (String, bool, OrganizationKind) =
+        organizations::table
+            .find(organization_id)
+            .select((
+                organizations::name,
+                organizations::partner_enabled,
+                organizations::kind,
+            ))
+            .first(conn)?;
     let environment_access = environment_access_of(conn, &access.role_ids)?;
     let policy = crate::domain::policy::load(conn, organization_id)?;
     Ok(Some(MemberContext {
@@ -341,8 +354,8 @@ fn partner_user_context(
         two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
         ip_allow_list: policy.ip_allow_list,
         via_partner: Some(access.partner_names.join(", ")),
-        is_partner_organization: partner_enabled || kind == KIND_PARTNER,
-        is_registered_partner: kind == KIND_PARTNER,
+        is_partner_organization: partner_enabled || kind == OrganizationKind::Partner,
+        is_registered_partner: kind == OrganizationKind::Partner,
     }))
 }
 

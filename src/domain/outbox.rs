@@ -7,30 +7,16 @@ use time::{Duration, PrimitiveDateTime};
 use crate::crypto::token::random_token;
 use crate::db::schema::outbox_messages;
 use crate::db::{self, DbConnection};
+use crate::domain::stored::stored_enum;
 use crate::mail::RenderedEmail;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryStatus {
-    Pending,
-    Sent,
-    Failed,
-}
-
-impl DeliveryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Self {
-        match value {
-            "sent" => Self::Sent,
-            "failed" => Self::Failed,
-            _ => Self::Pending,
-        }
+stored_enum! {
+    pub enum DeliveryStatus {
+        /// Waiting for its next attempt (or its first).
+        Pending = "pending",
+        Sent = "sent",
+        /// Given up on at its deadline; an admin may send it again.
+        Failed = "failed",
     }
 }
 
@@ -77,7 +63,7 @@ pub fn enqueue(
             outbox_messages::text_body.eq(&email.content.text),
             outbox_messages::html_body.eq(&email.content.html),
             outbox_messages::message_id.eq(message_id),
-            outbox_messages::status.eq(DeliveryStatus::Pending.as_str()),
+            outbox_messages::status.eq(DeliveryStatus::Pending),
             outbox_messages::attempts.eq(0),
             outbox_messages::next_attempt_at.eq(now),
             outbox_messages::deadline_at.eq(email.deadline),
@@ -98,7 +84,7 @@ pub struct OutboxMessage {
     pub text_body: String,
     pub html_body: String,
     pub message_id: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: PrimitiveDateTime,
     pub deadline_at: PrimitiveDateTime,
@@ -148,7 +134,7 @@ pub fn record_attempt(
         AttemptOutcome::Sent => {
             diesel::update(row)
                 .set((
-                    outbox_messages::status.eq(DeliveryStatus::Sent.as_str()),
+                    outbox_messages::status.eq(DeliveryStatus::Sent),
                     outbox_messages::attempts.eq(attempts),
                     outbox_messages::sent_at.eq(now),
                     outbox_messages::last_error.eq(None::<String>),
@@ -173,7 +159,7 @@ pub fn record_attempt(
         AttemptOutcome::TemporaryFailure(error) | AttemptOutcome::PermanentFailure(error) => {
             diesel::update(row)
                 .set((
-                    outbox_messages::status.eq(DeliveryStatus::Failed.as_str()),
+                    outbox_messages::status.eq(DeliveryStatus::Failed),
                     outbox_messages::attempts.eq(attempts),
                     outbox_messages::last_error.eq(truncate(&error)),
                     outbox_messages::claimed_until.eq(None::<PrimitiveDateTime>),
@@ -218,10 +204,10 @@ pub fn send_again(
         outbox_messages::table
             .filter(outbox_messages::id.eq(message_id))
             .filter(outbox_messages::organization_id.eq(organization_id))
-            .filter(outbox_messages::status.eq(DeliveryStatus::Failed.as_str())),
+            .filter(outbox_messages::status.eq(DeliveryStatus::Failed)),
     )
     .set((
-        outbox_messages::status.eq(DeliveryStatus::Pending.as_str()),
+        outbox_messages::status.eq(DeliveryStatus::Pending),
         outbox_messages::next_attempt_at.eq(now),
         outbox_messages::deadline_at.eq(now + Duration::days(1)),
         outbox_messages::claimed_until.eq(None::<PrimitiveDateTime>),

@@ -446,8 +446,8 @@ pub fn check_draft(draft: &Draft) -> DraftCheck {
 pub fn registered_count(conn: &mut DbConnection, client_organization_id: i64) -> QueryResult<i64> {
     partnerships::table
         .filter(partnerships::client_organization_id.eq(client_organization_id))
-        .filter(partnerships::origin.eq(Origin::Registration.as_str()))
-        .filter(partnerships::status.ne(PartnershipStatus::Ended.as_str()))
+        .filter(partnerships::origin.eq(Origin::Registration))
+        .filter(partnerships::status.ne(PartnershipStatus::Ended))
         .count()
         .get_result(conn)
 }
@@ -471,7 +471,7 @@ pub fn name_taken(
     let names: Vec<(i64, String)> = partner_profiles::table
         .inner_join(partnerships::table)
         .filter(partnerships::client_organization_id.eq(client_organization_id))
-        .filter(partnerships::status.ne(PartnershipStatus::Ended.as_str()))
+        .filter(partnerships::status.ne(PartnershipStatus::Ended))
         .select((partnerships::id, partner_profiles::name))
         .load(conn)?;
     let folded = name.to_lowercase();
@@ -578,7 +578,7 @@ fn profile_rows(
     let mut query = partnerships::table
         .inner_join(partner_profiles::table)
         .filter(partnerships::client_organization_id.eq(client_organization_id))
-        .filter(partnerships::origin.eq(Origin::Registration.as_str()))
+        .filter(partnerships::origin.eq(Origin::Registration))
         .select((
             Partnership::as_select(),
             partner_profiles::name,
@@ -674,7 +674,7 @@ fn builtin_role_id(
 ) -> QueryResult<RoleId> {
     roles::table
         .filter(roles::organization_id.eq(organization_id))
-        .filter(roles::builtin.eq(builtin.as_str()))
+        .filter(roles::builtin.eq(builtin))
         .select(roles::id)
         .first(conn)
 }
@@ -729,7 +729,7 @@ fn install_admin(
     if partnership.status() == PartnershipStatus::Pending {
         diesel::update(partnerships::table.find(partnership.id))
             .set((
-                partnerships::status.eq(PartnershipStatus::Active.as_str()),
+                partnerships::status.eq(PartnershipStatus::Active),
                 partnerships::activated_at.eq(Some(actor.at)),
             ))
             .execute(conn)?;
@@ -815,8 +815,8 @@ pub fn register(
         .values((
             partnerships::partner_organization_id.eq(partner.id),
             partnerships::client_organization_id.eq(Some(client_organization_id)),
-            partnerships::origin.eq(Origin::Registration.as_str()),
-            partnerships::status.eq(PartnershipStatus::Pending.as_str()),
+            partnerships::origin.eq(Origin::Registration),
+            partnerships::status.eq(PartnershipStatus::Pending),
             partnerships::created_by_account_id.eq(actor.account_id),
             partnerships::created_at.eq(actor.at),
         ))
@@ -876,7 +876,7 @@ fn invite_admin(
 ) -> DomainResult<bool> {
     let partner_organization_id = partnership.partner_organization_id;
     let admin_role = admin_role_id(conn, partner_organization_id)?;
-    let existing: Option<(MembershipId, i64, String)> = memberships::table
+    let existing: Option<(MembershipId, i64, MembershipStatus)> = memberships::table
         .inner_join(accounts::table)
         .filter(memberships::organization_id.eq(partner_organization_id))
         .filter(accounts::email.eq(admin.email.as_str()))
@@ -931,13 +931,13 @@ fn invite_admin(
             )
             .set(role_assignments::active.eq(true))
             .execute(conn)?;
-            if status == MembershipStatus::Inactive.as_str() {
+            if status == MembershipStatus::Inactive {
                 membership::reactivate(conn, partner_organization_id, membership_id, actor)?;
             }
             (
                 membership_id,
                 account_id,
-                status == MembershipStatus::Pending.as_str(),
+                status == MembershipStatus::Pending,
             )
         }
     };
@@ -975,7 +975,7 @@ pub fn on_member_accepted(
     let found: Option<(Partnership, Option<i64>)> = partnerships::table
         .inner_join(partner_profiles::table)
         .filter(partnerships::partner_organization_id.eq(organization_id))
-        .filter(partnerships::origin.eq(Origin::Registration.as_str()))
+        .filter(partnerships::origin.eq(Origin::Registration))
         .select((
             Partnership::as_select(),
             partner_profiles::pending_admin_account_id,
@@ -1157,7 +1157,7 @@ pub fn change_admin(
         let waiting: Option<MembershipId> = memberships::table
             .filter(memberships::organization_id.eq(partnership.partner_organization_id))
             .filter(memberships::account_id.eq(pending))
-            .filter(memberships::status.eq(MembershipStatus::Pending.as_str()))
+            .filter(memberships::status.eq(MembershipStatus::Pending))
             .select(memberships::id)
             .first(conn)
             .optional()?;
@@ -1207,7 +1207,7 @@ pub fn resend_admin_invitation(
         Some(account_id) => memberships::table
             .filter(memberships::organization_id.eq(partnership.partner_organization_id))
             .filter(memberships::account_id.eq(account_id))
-            .filter(memberships::status.eq(MembershipStatus::Pending.as_str()))
+            .filter(memberships::status.eq(MembershipStatus::Pending))
             .select(memberships::id)
             .first(conn)
             .optional()?,
@@ -1374,7 +1374,7 @@ pub fn deactivate(
     }
     diesel::update(partnerships::table.find(id))
         .set((
-            partnerships::status.eq(PartnershipStatus::Ended.as_str()),
+            partnerships::status.eq(PartnershipStatus::Ended),
             partnerships::ended_at.eq(Some(actor.at)),
         ))
         .execute(conn)?;

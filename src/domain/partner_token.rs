@@ -144,19 +144,18 @@ fn transition(
     if !from.contains(&partnership.status()) {
         return refuse(refusal);
     }
-    let from: Vec<&str> = from.iter().map(|status| status.as_str()).collect();
     let target = partnerships::table
         .find(partnership.id)
-        .filter(partnerships::status.eq_any(from));
+        .filter(partnerships::status.eq_any(from.to_vec()));
     let changed = match to {
         PartnershipStatus::Ended => diesel::update(target)
             .set((
-                partnerships::status.eq(to.as_str()),
+                partnerships::status.eq(to),
                 partnerships::ended_at.eq(Some(at)),
             ))
             .execute(conn)?,
         _ => diesel::update(target)
-            .set(partnerships::status.eq(to.as_str()))
+            .set(partnerships::status.eq(to))
             .execute(conn)?,
     };
     if changed == 0 {
@@ -222,7 +221,15 @@ pub fn authorized_users(
     conn: &mut DbConnection,
     partnership_id: i64,
 ) -> QueryResult<Vec<AuthorizedUser>> {
-    type Row = (MembershipId, String, String, String, RoleId, String, bool);
+    type Row = (
+        MembershipId,
+        String,
+        String,
+        MembershipStatus,
+        RoleId,
+        String,
+        bool,
+    );
     let rows: Vec<Row> = partnership_grants::table
         .inner_join(memberships::table.inner_join(accounts::table))
         .inner_join(roles::table)
@@ -255,7 +262,7 @@ pub fn authorized_users(
                 membership_id,
                 name,
                 email,
-                active: status == MembershipStatus::Active.as_str(),
+                active: status == MembershipStatus::Active,
                 roles: vec![role],
             }),
         }
@@ -345,7 +352,7 @@ pub fn list_for_partner(
 ) -> QueryResult<Vec<TokenSummary>> {
     let rows: Vec<Partnership> = partnerships::table
         .filter(partnerships::partner_organization_id.eq(partner_organization_id))
-        .filter(partnerships::origin.eq(Origin::Token.as_str()))
+        .filter(partnerships::origin.eq(Origin::Token))
         .order((partnerships::created_at.desc(), partnerships::id.desc()))
         .select(Partnership::as_select())
         .load(conn)?;
@@ -380,8 +387,8 @@ pub fn issue(
     let id: i64 = diesel::insert_into(partnerships::table)
         .values((
             partnerships::partner_organization_id.eq(partner_organization_id),
-            partnerships::origin.eq(Origin::Token.as_str()),
-            partnerships::status.eq(PartnershipStatus::Pending.as_str()),
+            partnerships::origin.eq(Origin::Token),
+            partnerships::status.eq(PartnershipStatus::Pending),
             partnerships::token_hash.eq(Some(hash_token(&token))),
             partnerships::token_hint.eq(Some(hint_of(&token))),
             partnerships::created_by_account_id.eq(actor.account_id),
@@ -446,7 +453,7 @@ pub fn candidates(
     Ok(memberships::table
         .inner_join(accounts::table)
         .filter(memberships::organization_id.eq(partner_organization_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active))
         .filter(memberships::id.ne_all(authorized))
         .order((accounts::email.asc(), memberships::id.asc()))
         .limit(limit)
@@ -506,7 +513,7 @@ fn partner_member_email(
     membership_id: MembershipId,
     active_only: bool,
 ) -> DomainResult<String> {
-    let (email, status): (String, String) = memberships::table
+    let (email, status): (String, MembershipStatus) = memberships::table
         .inner_join(accounts::table)
         .filter(memberships::id.eq(membership_id))
         .filter(memberships::organization_id.eq(partner_organization_id))
@@ -514,7 +521,7 @@ fn partner_member_email(
         .first(conn)
         .optional()?
         .ok_or(DomainError::NotFound)?;
-    if active_only && status != MembershipStatus::Active.as_str() {
+    if active_only && status != MembershipStatus::Active {
         return Err(DomainError::NotFound);
     }
     Ok(email)
@@ -800,7 +807,7 @@ fn lookup(
     }
     let found: Option<Partnership> = partnerships::table
         .filter(partnerships::token_hash.eq(hash_token(token)))
-        .filter(partnerships::origin.eq(Origin::Token.as_str()))
+        .filter(partnerships::origin.eq(Origin::Token))
         .select(Partnership::as_select())
         .first(conn)
         .optional()?;
@@ -915,12 +922,12 @@ pub fn accept(
     let updated = diesel::update(
         partnerships::table
             .find(found.id)
-            .filter(partnerships::status.eq(PartnershipStatus::Pending.as_str()))
+            .filter(partnerships::status.eq(PartnershipStatus::Pending))
             .filter(partnerships::client_organization_id.is_null()),
     )
     .set((
         partnerships::client_organization_id.eq(Some(client_organization_id)),
-        partnerships::status.eq(PartnershipStatus::Active.as_str()),
+        partnerships::status.eq(PartnershipStatus::Active),
         partnerships::activated_at.eq(Some(actor.at)),
     ))
     .execute(conn);
@@ -966,7 +973,7 @@ pub fn list_for_client(
 ) -> QueryResult<Vec<PartnerSummary>> {
     let rows: Vec<Partnership> = partnerships::table
         .filter(partnerships::client_organization_id.eq(client_organization_id))
-        .filter(partnerships::origin.eq(Origin::Token.as_str()))
+        .filter(partnerships::origin.eq(Origin::Token))
         .order(partnerships::id.asc())
         .select(Partnership::as_select())
         .load(conn)?;

@@ -16,69 +16,31 @@ use crate::db::schema::{
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::ids::RoleId;
-use crate::domain::kinds::MembershipStatus;
+use crate::domain::kinds::{MembershipStatus, OrganizationKind};
 use crate::domain::permission::PermissionSet;
 use crate::domain::rules::{DomainError, DomainResult};
+use crate::domain::stored::stored_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// The client registered the partner company (Partners page).
-    Registration,
-    /// The partner issued a client access token (My Clients page).
-    Token,
-}
-
-impl Origin {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Registration => "registration",
-            Self::Token => "token",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "registration" => Some(Self::Registration),
-            "token" => Some(Self::Token),
-            _ => None,
-        }
+stored_enum! {
+    pub enum Origin {
+        /// The client registered the partner company (Partners page).
+        Registration = "registration",
+        /// The partner issued a client access token (My Clients page).
+        Token = "token",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartnershipStatus {
-    /// A token no client accepted yet, or a registered partner whose admin has not registered.
-    Pending,
-    Active,
-    /// Suspended by the client; it can resume.
-    Suspended,
-    /// A token the partner switched off; it can switch it on again.
-    Deactivated,
-    /// Ended for good (the client ended it, or deactivated the registered partner).
-    Ended,
-}
-
-impl PartnershipStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Suspended => "suspended",
-            Self::Deactivated => "deactivated",
-            Self::Ended => "ended",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [
-            Self::Pending,
-            Self::Active,
-            Self::Suspended,
-            Self::Deactivated,
-            Self::Ended,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == value)
+stored_enum! {
+    pub enum PartnershipStatus {
+        /// A token no client accepted yet, or a registered partner whose admin has not registered.
+        Pending = "pending",
+        Active = "active",
+        /// Suspended by the client; it can resume.
+        Suspended = "suspended",
+        /// A token the partner switched off; it can switch it on again.
+        Deactivated = "deactivated",
+        /// Ended for good (the client ended it, or deactivated the registered partner).
+        Ended = "ended",
     }
 }
 
@@ -88,8 +50,8 @@ pub struct Partnership {
     pub id: i64,
     pub partner_organization_id: i64,
     pub client_organization_id: Option<i64>,
-    pub origin: String,
-    pub status: String,
+    pub origin: Origin,
+    pub status: PartnershipStatus,
     pub token_hint: Option<String>,
     pub created_by_account_id: Option<i64>,
     pub created_at: PrimitiveDateTime,
@@ -99,11 +61,11 @@ pub struct Partnership {
 
 impl Partnership {
     pub fn status(&self) -> PartnershipStatus {
-        PartnershipStatus::parse(&self.status).unwrap_or(PartnershipStatus::Ended)
+        self.status
     }
 
     pub fn origin(&self) -> Origin {
-        Origin::parse(&self.origin).unwrap_or(Origin::Token)
+        self.origin
     }
 }
 
@@ -161,11 +123,11 @@ pub fn organization_name(conn: &mut DbConnection, organization_id: i64) -> Query
 /// Whether the organization may issue client tokens: it was created by a partner registration,
 /// or an operator enabled it (`gatehouse partner enable ORG`).
 pub fn is_partner_organization(conn: &mut DbConnection, organization_id: i64) -> QueryResult<bool> {
-    let (enabled, kind): (bool, String) = organizations::table
+    let (enabled, kind): (bool, OrganizationKind) = organizations::table
         .find(organization_id)
         .select((organizations::partner_enabled, organizations::kind))
         .first(conn)?;
-    Ok(enabled || kind == crate::domain::kinds::KIND_PARTNER)
+    Ok(enabled || kind == OrganizationKind::Partner)
 }
 
 /// Makes an organization a partner (the operator's CLI command). Returns false when it already
@@ -201,7 +163,7 @@ pub fn email_in_registered_domains(
     let domains: Vec<String> = partner_profiles::table
         .inner_join(partnerships::table)
         .filter(partnerships::partner_organization_id.eq(organization_id))
-        .filter(partnerships::origin.eq(Origin::Registration.as_str()))
+        .filter(partnerships::origin.eq(Origin::Registration))
         .select(partner_profiles::domains)
         .load(conn)?;
     if domains.is_empty() {
@@ -271,9 +233,9 @@ pub fn partner_access(
             organizations::table.on(organizations::id.eq(partnerships::partner_organization_id)),
         )
         .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active))
         .filter(partnerships::client_organization_id.eq(client_organization_id))
-        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .filter(partnerships::status.eq(PartnershipStatus::Active))
         .filter(organizations::deactivated_at.is_null())
         .filter(roles::active.eq(true))
         .filter(roles::organization_id.eq(client_organization_id))
@@ -316,8 +278,8 @@ pub fn clients_of_account(
         .inner_join(partnerships::table)
         .inner_join(memberships::table)
         .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active))
+        .filter(partnerships::status.eq(PartnershipStatus::Active))
         .select(partnerships::client_organization_id)
         .distinct()
         .load::<Option<i64>>(conn)?
@@ -368,7 +330,7 @@ pub fn partner_users_of_client(
                     .and(partnership_roles::role_id.eq(partnership_grants::role_id))),
             )
             .filter(partnership_grants::partnership_id.eq(partnership.id))
-            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .filter(memberships::status.eq(MembershipStatus::Active))
             .order((accounts::email.asc(), roles::name_folded.asc()))
             .select((accounts::id, accounts::name, accounts::email, roles::name))
             .load(conn)?;

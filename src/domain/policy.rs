@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::db::schema::{external_users, memberships, organization_policies};
 use crate::domain::audit::{self, Actor};
 use crate::domain::kinds::MembershipStatus;
+use crate::domain::stored::stored_enum;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -34,24 +35,16 @@ pub struct Policy {
     pub two_factor_days: i32,
 }
 
-/// Two-factor authentication for members acting in the organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TwoFactorMode {
-    #[default]
-    Off,
-    /// Once every `two_factor_days` per device (a trusted-device cookie).
-    Periodic,
-    /// At every sign-in (and every switch into the organization).
-    Always,
-}
-
-impl TwoFactorMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Off => "off",
-            Self::Periodic => "periodic",
-            Self::Always => "always",
-        }
+stored_enum! {
+    /// Two-factor authentication for members acting in the organization.
+    #[derive(Default)]
+    pub enum TwoFactorMode {
+        #[default]
+        Off = "off",
+        /// Once every `two_factor_days` per device (a trusted-device cookie).
+        Periodic = "periodic",
+        /// At every sign-in (and every switch into the organization).
+        Always = "always",
     }
 }
 
@@ -59,12 +52,7 @@ impl std::str::FromStr for TwoFactorMode {
     type Err = &'static str;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "off" => Ok(Self::Off),
-            "periodic" => Ok(Self::Periodic),
-            "always" => Ok(Self::Always),
-            _ => Err("policy-two-factor-invalid"),
-        }
+        Self::parse(value).ok_or("policy-two-factor-invalid")
     }
 }
 
@@ -98,7 +86,7 @@ struct PolicyRow {
     remote_agent_configuration: bool,
     scheduler_time_zone: Option<String>,
     disable_connector_updates: bool,
-    two_factor_mode: String,
+    two_factor_mode: TwoFactorMode,
     two_factor_days: i32,
 }
 
@@ -126,8 +114,7 @@ pub fn load(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Policy
             remote_agent_configuration: row.remote_agent_configuration,
             scheduler_time_zone: row.scheduler_time_zone,
             disable_connector_updates: row.disable_connector_updates,
-            // An unknown value (never written by us) reads as the strictest mode.
-            two_factor_mode: row.two_factor_mode.parse().unwrap_or(TwoFactorMode::Always),
+            two_factor_mode: row.two_factor_mode,
             two_factor_days: row.two_factor_days,
         },
         None => Policy::default(),
@@ -314,7 +301,7 @@ pub fn save(
             organization_policies::scheduler_time_zone.eq(policy.scheduler_time_zone.as_deref()),
             organization_policies::disable_connector_updates.eq(policy.disable_connector_updates),
             organization_policies::updated_at.eq(actor.at),
-            organization_policies::two_factor_mode.eq(policy.two_factor_mode.as_str()),
+            organization_policies::two_factor_mode.eq(policy.two_factor_mode),
             organization_policies::two_factor_days.eq(policy.two_factor_days),
         ))
         .execute(conn)?;
@@ -402,7 +389,7 @@ pub fn password_rules_for_account(
                 .on(organization_policies::organization_id.eq(memberships::organization_id)),
         )
         .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::status.ne(MembershipStatus::Inactive.as_str()))
+        .filter(memberships::status.ne(MembershipStatus::Inactive))
         .select((
             organization_policies::password_requires_special.nullable(),
             organization_policies::password_history.nullable(),
@@ -464,7 +451,7 @@ pub fn inactivate_idle_members(
         let cutoff = now - time::Duration::days(i64::from(days));
         let mut idle = memberships::table
             .filter(memberships::organization_id.eq(organization_id))
-            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .filter(memberships::status.eq(MembershipStatus::Active))
             .filter(memberships::created_at.lt(cutoff))
             .filter(
                 memberships::last_sign_in_at
@@ -487,7 +474,7 @@ pub fn inactivate_idle_members(
         let idle: Vec<(i64, String)> = idle.load(conn)?;
         for (membership_id, email) in &idle {
             diesel::update(memberships::table.find(membership_id))
-                .set(memberships::status.eq(MembershipStatus::Inactive.as_str()))
+                .set(memberships::status.eq(MembershipStatus::Inactive))
                 .execute(conn)?;
             audit::record(
                 conn,

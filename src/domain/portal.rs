@@ -15,6 +15,7 @@ use crate::db::schema::{
 use crate::domain::api_catalog::{self, ApiGroup, ListedApi};
 use crate::domain::environment::{EnvAccess, EnvAccessSet};
 use crate::domain::external_access::{self, Grant};
+use crate::domain::kinds::MembershipStatus;
 use crate::domain::organization::MemberContext;
 use crate::domain::permission::Permission;
 
@@ -120,9 +121,9 @@ fn partner_links(conn: &mut DbConnection, account_id: i64) -> QueryResult<Vec<Pa
             organizations::table.on(organizations::id.eq(partnerships::partner_organization_id)),
         )
         .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::status.eq("active"))
+        .filter(memberships::status.eq(MembershipStatus::Active))
         .filter(organizations::deactivated_at.is_null())
-        .filter(partnerships::status.eq(PartnershipStatus::Active.as_str()))
+        .filter(partnerships::status.eq(PartnershipStatus::Active))
         .select(Partnership::as_select())
         .load(conn)?;
     let mut links = Vec::with_capacity(linked.len());

@@ -10,6 +10,8 @@ use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations, role_assignments, roles};
 use crate::domain::audit::{self, Actor};
 use crate::domain::ids::{MembershipId, RoleId};
+use crate::domain::kinds::BuiltinRole;
+use crate::domain::kinds::OrganizationKind;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::{Permission, PermissionSet};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
@@ -22,7 +24,7 @@ pub struct Role {
     pub name: String,
     pub name_folded: String,
     pub permissions: i32,
-    pub builtin: Option<String>,
+    pub builtin: Option<BuiltinRole>,
     pub active: bool,
     pub created_at: PrimitiveDateTime,
 }
@@ -123,12 +125,12 @@ fn name_taken(
 /// A partner company's organization (created by a client's registration) has two fixed roles,
 /// Admin and Member: none can be added, renamed, changed or removed.
 fn refuse_fixed_roles(conn: &mut DbConnection, organization_id: i64) -> DomainResult<()> {
-    let kind: Option<String> = organizations::table
+    let kind: Option<OrganizationKind> = organizations::table
         .find(organization_id)
         .select(organizations::kind)
         .first(conn)
         .optional()?;
-    if kind.as_deref() == Some(crate::domain::kinds::KIND_PARTNER) {
+    if kind == Some(OrganizationKind::Partner) {
         return refuse("partners-roles-fixed");
     }
     Ok(())

@@ -38,7 +38,7 @@ struct DeliveriesPage {
 }
 
 fn row(viewer: &crate::i18n::format::Viewer, message: outbox::OutboxMessage) -> DeliveryRow {
-    let status = DeliveryStatus::parse(&message.status);
+    let status = message.status;
     let (status_key, badge) = match status {
         DeliveryStatus::Pending => ("delivery-status-pending", "amber"),
         DeliveryStatus::Sent => ("delivery-status-sent", "green"),

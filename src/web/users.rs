@@ -102,11 +102,11 @@ struct UsersPage {
     return_to: String,
 }
 
-fn status_view(status: &str) -> (&'static str, &'static str) {
+fn status_view(status: MembershipStatus) -> (&'static str, &'static str) {
     match status {
-        "active" => ("member-status-active", "green"),
-        "pending" => ("member-status-pending", "amber"),
-        _ => ("member-status-inactive", "gray"),
+        MembershipStatus::Active => ("member-status-active", "green"),
+        MembershipStatus::Pending => ("member-status-pending", "amber"),
+        MembershipStatus::Inactive => ("member-status-inactive", "gray"),
     }
 }
 
@@ -153,11 +153,11 @@ pub async fn list(
         .rows
         .into_iter()
         .map(|row| {
-            let (status_key, status_badge) = status_view(&row.status);
+            let (status_key, status_badge) = status_view(row.status);
             UserRow {
                 membership_id: row.membership_id,
-                pending: row.status == MembershipStatus::Pending.as_str(),
-                inactive: row.status == MembershipStatus::Inactive.as_str(),
+                pending: row.status == MembershipStatus::Pending,
+                inactive: row.status == MembershipStatus::Inactive,
                 email: row.email,
                 name: row.name,
                 roles: row

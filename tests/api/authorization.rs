@@ -662,7 +662,7 @@ pub(crate) async fn arrange() -> (TestApp, TestClient, Ids) {
         use gatehouse::db::schema::outbox_messages;
         let sent = app
             .wait_for_outbox("the test email handled", |m| {
-                m.len() == 1 && m[0].status != "pending"
+                m.len() == 1 && m[0].status.as_str() != "pending"
             })
             .await;
         let mut conn = app.pool.get().unwrap();

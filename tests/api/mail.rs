@@ -242,7 +242,7 @@ async fn mail_waits_while_smtp_is_down_and_goes_out_once_when_it_is_back() {
             m.len() == 1 && m[0].attempts == 1
         })
         .await;
-    assert_eq!(failed_once[0].status, "pending");
+    assert_eq!(failed_once[0].status.as_str(), "pending");
     assert!(failed_once[0].last_error.is_some());
     assert_eq!(
         failed_once[0].next_attempt_at - failed_once[0].created_at,
@@ -256,7 +256,9 @@ async fn mail_waits_while_smtp_is_down_and_goes_out_once_when_it_is_back() {
     app.clock.advance(Duration::minutes(1));
     let delivered = sink.wait_for_messages(1).await;
     assert_eq!(delivered[0].subject, "Reset your Gatehouse password");
-    let sent = app.wait_for_outbox("sent", |m| m[0].status == "sent").await;
+    let sent = app
+        .wait_for_outbox("sent", |m| m[0].status.as_str() == "sent")
+        .await;
     assert_eq!(sent[0].attempts, 2);
     assert!(sent[0].last_error.is_none());
 
@@ -280,7 +282,7 @@ async fn a_crash_between_commit_and_send_is_delivered_after_restart() {
     .await;
     complete_setup(&first, &first.client()).await;
     ask_for_reset(&first, ADMIN_EMAIL).await;
-    assert_eq!(first.outbox()[0].status, "pending");
+    assert_eq!(first.outbox()[0].status.as_str(), "pending");
     tokio::time::sleep(StdDuration::from_millis(200)).await;
     assert!(sink.messages().is_empty());
 
@@ -294,7 +296,7 @@ async fn a_crash_between_commit_and_send_is_delivered_after_restart() {
     let delivered = sink.wait_for_messages(1).await;
     assert_eq!(delivered[0].message_id, first.outbox()[0].message_id);
     first
-        .wait_for_outbox("sent", |m| m[0].status == "sent")
+        .wait_for_outbox("sent", |m| m[0].status.as_str() == "sent")
         .await;
 }
 
@@ -310,7 +312,7 @@ async fn a_permanent_failure_shows_on_the_deliveries_page_and_can_be_sent_again(
 
     let failed = app
         .wait_for_outbox("a permanent failure", |m| {
-            m.len() == 1 && m[0].status == "failed"
+            m.len() == 1 && m[0].status.as_str() == "failed"
         })
         .await;
     assert_eq!(failed[0].attempts, 1, "no retry after a 5xx");
@@ -327,7 +329,8 @@ async fn a_permanent_failure_shows_on_the_deliveries_page_and_can_be_sent_again(
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     let delivered = sink.wait_for_messages(1).await;
     assert!(delivered[0].subject.contains(ORGANIZATION));
-    app.wait_for_outbox("sent", |m| m[0].status == "sent").await;
+    app.wait_for_outbox("sent", |m| m[0].status.as_str() == "sent")
+        .await;
     let (_, body) = admin.page("/deliveries").await;
     assert!(body.contains("Sent"));
     assert!(!body.contains("Send again"));
@@ -351,7 +354,7 @@ async fn temporary_failures_back_off_and_give_up_at_the_deadline() {
         let messages = app
             .wait_for_outbox("another attempt", |m| m[0].attempts == attempt)
             .await;
-        assert_eq!(messages[0].status, "pending");
+        assert_eq!(messages[0].status.as_str(), "pending");
         assert_eq!(
             messages[0].next_attempt_at - app.clock.now(),
             Duration::minutes(wait)
@@ -359,7 +362,7 @@ async fn temporary_failures_back_off_and_give_up_at_the_deadline() {
         app.clock.advance(Duration::minutes(wait));
     }
     let gave_up = app
-        .wait_for_outbox("giving up", |m| m[0].status == "failed")
+        .wait_for_outbox("giving up", |m| m[0].status.as_str() == "failed")
         .await;
     assert_eq!(gave_up[0].attempts, 4);
     assert!(gave_up[0].last_error.as_deref().unwrap().contains("451"));
@@ -385,8 +388,10 @@ async fn subjects_cannot_inject_headers() {
 async fn without_smtp_mail_is_written_to_files() {
     let (app, _admin) = spawn_app_with_admin().await;
     ask_for_reset(&app, ADMIN_EMAIL).await;
-    app.wait_for_outbox("sent to a file", |m| m.len() == 1 && m[0].status == "sent")
-        .await;
+    app.wait_for_outbox("sent to a file", |m| {
+        m.len() == 1 && m[0].status.as_str() == "sent"
+    })
+    .await;
     let dir = app.database.dir.path().join("mail");
     let files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -427,7 +432,7 @@ async fn nobody_sees_another_organizations_deliveries() {
     admin.post_form("/deliveries/test", &[]).await;
     sink.wait_for_messages(1).await;
     let ours = app
-        .wait_for_outbox("sent", |m| m.len() == 1 && m[0].status == "sent")
+        .wait_for_outbox("sent", |m| m.len() == 1 && m[0].status.as_str() == "sent")
         .await;
 
     let other = second_organization_admin(&app).await;
@@ -504,7 +509,9 @@ async fn two_instances_on_one_database_never_send_a_message_twice() {
     }
     let delivered = sink.wait_for_messages(40).await;
     first
-        .wait_for_outbox("all sent", |m| m.iter().all(|m| m.status == "sent"))
+        .wait_for_outbox("all sent", |m| {
+            m.iter().all(|m| m.status.as_str() == "sent")
+        })
         .await;
     tokio::time::sleep(StdDuration::from_millis(300)).await;
     let mut ids: Vec<String> = sink.messages().into_iter().map(|m| m.message_id).collect();
