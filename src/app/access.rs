@@ -36,7 +36,6 @@ pub struct SignedIn {
     /// opens the code page (and signs out).
     pub two_factor_pending_org: Option<i64>,
     /// Organizations whose two-factor code this session entered.
-    pub two_factor_verified: Vec<i64>,
     /// The account is no member anywhere but an Active external user: it has the API portal
     /// and nothing of the console.
     pub portal_only: bool,
@@ -92,7 +91,6 @@ pub fn load(
             }
         },
     };
-    let two_factor_verified = record.two_factor_verified();
     let record = *record;
     let mut signed_in = SignedIn {
         session_hash: record.id_hash,
@@ -106,7 +104,6 @@ pub fn load(
         capabilities: None,
         password_change_required: record.password_change_required,
         two_factor_pending_org: record.two_factor_pending_org,
-        two_factor_verified,
         portal_only,
     };
     signed_in.act_in(member);

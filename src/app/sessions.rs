@@ -17,13 +17,11 @@ pub enum Switched {
     AddressRefused,
 }
 
-/// Makes the session act in another of the account's organizations. `verified` names the
-/// organizations whose two-factor code this session entered; `trusted_device` is the browser's
-/// trusted-device cookie.
+/// Makes the session act in another of the account's organizations. `trusted_device` is the
+/// browser's trusted-device cookie.
 pub fn switch_organization(
     me: &Me,
     organization_id: i64,
-    verified: &[i64],
     trusted_device: Option<&str>,
     conn: &mut DbConnection,
 ) -> diesel::QueryResult<Switched> {
@@ -37,7 +35,7 @@ pub fn switch_organization(
         }
         session::set_organization(conn, me.session_hash(), organization_id)?;
         // Switching into an organization that asks for two-factor asks for the code now.
-        let pending = !verified.contains(&organization_id)
+        let pending = !session::two_factor_entered(conn, me.session_hash(), organization_id)?
             && two_factor::required(
                 conn,
                 me.account_id(),

@@ -79,7 +79,29 @@ diesel::table! {
         ip -> Nullable<Text>,
         password_change_required -> Bool,
         two_factor_pending_org -> Nullable<BigInt>,
-        two_factor_verified -> Text,
+    }
+}
+
+diesel::table! {
+    session_two_factor_verifications (session_hash, organization_id) {
+        session_hash -> Text,
+        organization_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    policy_allowed_addresses (organization_id, position) {
+        organization_id -> BigInt,
+        position -> Integer,
+        entry -> Text,
+    }
+}
+
+diesel::table! {
+    policy_member_domains (organization_id, position) {
+        organization_id -> BigInt,
+        position -> Integer,
+        domain -> Text,
     }
 }
 
@@ -186,8 +208,6 @@ diesel::table! {
         password_expiry_days -> Integer,
         password_history -> Integer,
         inactivity_days -> Integer,
-        ip_allow_list -> Text,
-        member_domains -> Text,
         remote_agent_configuration -> Bool,
         scheduler_time_zone -> Nullable<Text>,
         disable_connector_updates -> Bool,
@@ -415,6 +435,9 @@ diesel::joinable!(roles -> organizations (organization_id));
 diesel::joinable!(role_assignments -> memberships (membership_id));
 diesel::joinable!(role_assignments -> roles (role_id));
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(session_two_factor_verifications -> sessions (session_hash));
+diesel::joinable!(policy_allowed_addresses -> organization_policies (organization_id));
+diesel::joinable!(policy_member_domains -> organization_policies (organization_id));
 diesel::joinable!(password_history -> accounts (account_id));
 
 diesel::joinable!(apis -> environments (environment_id));
@@ -447,6 +470,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     roles,
     role_assignments,
     sessions,
+    session_two_factor_verifications,
+    policy_allowed_addresses,
+    policy_member_domains,
     setup_tokens,
     audit_events,
     outbox_messages,

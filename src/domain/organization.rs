@@ -306,7 +306,8 @@ pub fn member_context(
     });
     let role_ids: Vec<RoleId> = grants.iter().map(|(id, _)| *id).collect();
     let environment_access = environment_access_of(conn, &role_ids)?;
-    let policy = crate::domain::policy::load(conn, organization_id)?;
+    let (two_factor_mode, ip_allow_list) =
+        crate::domain::policy::access_rules(conn, organization_id)?;
     Ok(Some(MemberContext {
         organization_id,
         organization_name,
@@ -314,8 +315,8 @@ pub fn member_context(
         permissions,
         environment_access,
         role_ids,
-        two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
-        ip_allow_list: policy.ip_allow_list,
+        two_factor_off: two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
+        ip_allow_list,
         via_partner: None,
         is_partner_organization: partner_enabled || kind == OrganizationKind::Partner,
         is_registered_partner: kind == OrganizationKind::Partner,
@@ -343,7 +344,8 @@ fn partner_user_context(
             ))
             .first(conn)?;
     let environment_access = environment_access_of(conn, &access.role_ids)?;
-    let policy = crate::domain::policy::load(conn, organization_id)?;
+    let (two_factor_mode, ip_allow_list) =
+        crate::domain::policy::access_rules(conn, organization_id)?;
     Ok(Some(MemberContext {
         organization_id,
         organization_name,
@@ -351,8 +353,8 @@ fn partner_user_context(
         permissions: access.permissions,
         environment_access,
         role_ids: access.role_ids,
-        two_factor_off: policy.two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
-        ip_allow_list: policy.ip_allow_list,
+        two_factor_off: two_factor_mode == crate::domain::policy::TwoFactorMode::Off,
+        ip_allow_list,
         via_partner: Some(access.partner_names.join(", ")),
         is_partner_organization: partner_enabled || kind == OrganizationKind::Partner,
         is_registered_partner: kind == OrganizationKind::Partner,

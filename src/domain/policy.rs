@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::password::PasswordRules;
 use crate::db::DbConnection;
-use crate::db::schema::{external_users, memberships, organization_policies};
+use crate::db::schema::{
+    external_users, memberships, organization_policies, policy_allowed_addresses,
+    policy_member_domains,
+};
 use crate::domain::audit::{self, Actor};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::stored::stored_enum;
@@ -81,8 +84,6 @@ struct PolicyRow {
     password_expiry_days: i32,
     password_history: i32,
     inactivity_days: i32,
-    ip_allow_list: String,
-    member_domains: String,
     remote_agent_configuration: bool,
     scheduler_time_zone: Option<String>,
     disable_connector_updates: bool,
@@ -90,11 +91,45 @@ struct PolicyRow {
     two_factor_days: i32,
 }
 
-fn split_list(list: &str) -> Vec<String> {
-    list.split(',')
-        .filter(|item| !item.is_empty())
-        .map(str::to_owned)
-        .collect()
+fn allowed_addresses(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<String>> {
+    policy_allowed_addresses::table
+        .filter(policy_allowed_addresses::organization_id.eq(organization_id))
+        .order(policy_allowed_addresses::position)
+        .select(policy_allowed_addresses::entry)
+        .load(conn)
+}
+
+fn member_domains(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<String>> {
+    policy_member_domains::table
+        .filter(policy_member_domains::organization_id.eq(organization_id))
+        .order(policy_member_domains::position)
+        .select(policy_member_domains::domain)
+        .load(conn)
+}
+
+/// What every request of a member needs from the policy (two-factor and the IP allow-list), in
+/// one query, as the full `load` would take three.
+pub fn access_rules(
+    conn: &mut DbConnection,
+    organization_id: i64,
+) -> QueryResult<(TwoFactorMode, Vec<String>)> {
+    let rows: Vec<(TwoFactorMode, Option<String>)> = organization_policies::table
+        .left_join(policy_allowed_addresses::table)
+        .filter(organization_policies::organization_id.eq(organization_id))
+        .order(policy_allowed_addresses::position.nullable())
+        .select((
+            organization_policies::two_factor_mode,
+            policy_allowed_addresses::entry.nullable(),
+        ))
+        .load(conn)?;
+    let Some((mode, _)) = rows.first() else {
+        return Ok((Policy::default().two_factor_mode, Vec::new()));
+    };
+    let mode = *mode;
+    Ok((
+        mode,
+        rows.into_iter().filter_map(|(_, entry)| entry).collect(),
+    ))
 }
 
 pub fn load(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Policy> {
@@ -109,8 +144,8 @@ pub fn load(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Policy
             password_expiry_days: row.password_expiry_days,
             password_history: row.password_history,
             inactivity_days: row.inactivity_days,
-            ip_allow_list: split_list(&row.ip_allow_list),
-            member_domains: split_list(&row.member_domains),
+            ip_allow_list: allowed_addresses(conn, organization_id)?,
+            member_domains: member_domains(conn, organization_id)?,
             remote_agent_configuration: row.remote_agent_configuration,
             scheduler_time_zone: row.scheduler_time_zone,
             disable_connector_updates: row.disable_connector_updates,
@@ -295,8 +330,6 @@ pub fn save(
             organization_policies::password_expiry_days.eq(policy.password_expiry_days),
             organization_policies::password_history.eq(policy.password_history),
             organization_policies::inactivity_days.eq(policy.inactivity_days),
-            organization_policies::ip_allow_list.eq(policy.ip_allow_list.join(",")),
-            organization_policies::member_domains.eq(policy.member_domains.join(",")),
             organization_policies::remote_agent_configuration.eq(policy.remote_agent_configuration),
             organization_policies::scheduler_time_zone.eq(policy.scheduler_time_zone.as_deref()),
             organization_policies::disable_connector_updates.eq(policy.disable_connector_updates),
@@ -305,6 +338,25 @@ pub fn save(
             organization_policies::two_factor_days.eq(policy.two_factor_days),
         ))
         .execute(conn)?;
+    // The rows above went with the policy row they belong to (ON DELETE CASCADE).
+    for (position, entry) in (0..).zip(&policy.ip_allow_list) {
+        diesel::insert_into(policy_allowed_addresses::table)
+            .values((
+                policy_allowed_addresses::organization_id.eq(organization_id),
+                policy_allowed_addresses::position.eq(position),
+                policy_allowed_addresses::entry.eq(entry),
+            ))
+            .execute(conn)?;
+    }
+    for (position, domain) in (0..).zip(&policy.member_domains) {
+        diesel::insert_into(policy_member_domains::table)
+            .values((
+                policy_member_domains::organization_id.eq(organization_id),
+                policy_member_domains::position.eq(position),
+                policy_member_domains::domain.eq(domain),
+            ))
+            .execute(conn)?;
+    }
     let mut event = actor.event(Some(organization_id), "policy.updated", None);
     event.details = serde_json::to_string(&changes).ok();
     audit::record_returning_id(conn, &event).map(Some)

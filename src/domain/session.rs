@@ -7,7 +7,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
-use crate::db::schema::{accounts, sessions};
+use crate::db::schema::{accounts, session_two_factor_verifications, sessions};
 
 /// Writing `last_seen_at` on every request would make every page view a write; a minute of
 /// slack on a 30-minute idle timeout is invisible to people.
@@ -75,14 +75,6 @@ pub struct SessionRecord {
     pub time_zone: Option<String>,
     pub password_change_required: bool,
     pub two_factor_pending_org: Option<i64>,
-    pub two_factor_verified: String,
-}
-
-impl SessionRecord {
-    /// Organizations whose two-factor code this session entered.
-    pub fn two_factor_verified(&self) -> Vec<i64> {
-        parse_ids(&self.two_factor_verified)
-    }
 }
 
 /// What a cookie names.
@@ -119,7 +111,6 @@ pub fn find_live(
             accounts::time_zone,
             sessions::password_change_required,
             sessions::two_factor_pending_org,
-            sessions::two_factor_verified,
         ))
         .first(conn)
         .optional()?;
@@ -138,8 +129,17 @@ pub fn find_live(
     Ok(Found::Live(Box::new(record)))
 }
 
-fn parse_ids(list: &str) -> Vec<i64> {
-    list.split(',').filter_map(|id| id.parse().ok()).collect()
+/// Whether this session entered the organization's two-factor code (asked only where the
+/// organization's policy wants one, so most requests never read it).
+pub fn two_factor_entered(
+    conn: &mut DbConnection,
+    session_hash: &str,
+    organization_id: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        session_two_factor_verifications::table.find((session_hash, organization_id)),
+    ))
+    .get_result(conn)
 }
 
 /// Marks (or clears) the organization waiting for a two-factor code.
@@ -172,7 +172,6 @@ pub fn renew_after_two_factor(
         Option<String>,
         Option<String>,
         bool,
-        String,
     ) = sessions::table
         .find(session_hash)
         .select((
@@ -185,22 +184,20 @@ pub fn renew_after_two_factor(
             sessions::user_agent,
             sessions::ip,
             sessions::password_change_required,
-            sessions::two_factor_verified,
         ))
         .first(conn)?;
-    let mut verified = parse_ids(&row.9);
+    let mut verified: Vec<i64> = session_two_factor_verifications::table
+        .filter(session_two_factor_verifications::session_hash.eq(session_hash))
+        .select(session_two_factor_verifications::organization_id)
+        .load(conn)?;
     if !verified.contains(&organization_id) {
         verified.push(organization_id);
     }
-    let verified = verified
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
     let id = random_token();
+    let new_hash = hash_token(&id);
     diesel::insert_into(sessions::table)
         .values((
-            sessions::id_hash.eq(hash_token(&id)),
+            sessions::id_hash.eq(&new_hash),
             sessions::account_id.eq(row.0),
             sessions::organization_id.eq(row.1),
             // A new token as well as a new id: the session's privilege just changed.
@@ -212,9 +209,18 @@ pub fn renew_after_two_factor(
             sessions::ip.eq(row.7),
             sessions::password_change_required.eq(row.8),
             sessions::two_factor_pending_org.eq(None::<i64>),
-            sessions::two_factor_verified.eq(verified),
         ))
         .execute(conn)?;
+    // One row at a time: a multi-row insert does not build for both backends at once; a
+    // session verifies a handful of organizations at most.
+    for organization in verified {
+        diesel::insert_into(session_two_factor_verifications::table)
+            .values((
+                session_two_factor_verifications::session_hash.eq(&new_hash),
+                session_two_factor_verifications::organization_id.eq(organization),
+            ))
+            .execute(conn)?;
+    }
     delete(conn, session_hash)?;
     Ok(id)
 }

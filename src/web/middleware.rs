@@ -213,21 +213,21 @@ fn track_two_factor(
     };
     let pending = match &signed_in.member {
         Some(member) if member.two_factor_off => None,
-        Some(member)
-            if !signed_in
-                .two_factor_verified
-                .contains(&member.organization_id) =>
-        {
-            crate::domain::two_factor::required(
-                conn,
-                signed_in.account_id,
-                member.organization_id,
-                trusted_device,
-                now,
-            )?
-            .then_some(member.organization_id)
+        Some(member) => {
+            let organization_id = member.organization_id;
+            let entered =
+                session::two_factor_entered(conn, &signed_in.session_hash, organization_id)?;
+            (!entered
+                && crate::domain::two_factor::required(
+                    conn,
+                    signed_in.account_id,
+                    organization_id,
+                    trusted_device,
+                    now,
+                )?)
+            .then_some(organization_id)
         }
-        _ => None,
+        None => None,
     };
     if pending != signed_in.two_factor_pending_org {
         session::set_two_factor_pending(conn, &signed_in.session_hash, pending)?;

@@ -27,17 +27,10 @@ pub async fn switch(
     let trusted_device = req
         .cookie(&crate::web::cookies::CookieKind::TrustedDevice.name(&state.settings))
         .map(|cookie| cookie.value().to_owned());
-    let verified = current.account.two_factor_verified.clone();
     let me = current.me(state.now());
     let switched = state
         .db(move |conn| {
-            sessions::switch_organization(
-                &me,
-                organization_id,
-                &verified,
-                trusted_device.as_deref(),
-                conn,
-            )
+            sessions::switch_organization(&me, organization_id, trusted_device.as_deref(), conn)
         })
         .await?;
     match switched {

@@ -147,7 +147,6 @@ fn open_session(app: &TestApp, account_id: i64) {
             sessions::last_seen_at.eq(now),
             sessions::expires_at.eq(now + Duration::hours(8)),
             sessions::password_change_required.eq(false),
-            sessions::two_factor_verified.eq(""),
         ))
         .execute(&mut conn)
         .unwrap();

@@ -94,3 +94,132 @@ fn both_backends_have_the_same_migrations() {
         }
     }
 }
+
+/// Upgrading a database whose lists were comma-separated text keeps every entry, in order, as
+/// rows (and drops ids of organizations that no longer exist); downgrading gives the text back.
+#[test]
+fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{BigInt, Integer, Text};
+    use diesel::{QueryableByName, RunQueryDsl};
+    use diesel_migrations::MigrationHarness;
+
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Entry {
+        #[diesel(sql_type = Integer)]
+        position: i32,
+        #[diesel(sql_type = Text)]
+        value: String,
+    }
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        organization_id: i64,
+    }
+    #[derive(QueryableByName)]
+    struct Lists {
+        #[diesel(sql_type = Text)]
+        verified: String,
+        #[diesel(sql_type = Text)]
+        addresses: String,
+        #[diesel(sql_type = Text)]
+        domains: String,
+    }
+    fn step(conn: &mut db::DbConnection, up: bool) {
+        match conn {
+            db::DbConnection::Pg(pg) if up => {
+                pg.run_next_migration(db::POSTGRES_MIGRATIONS).map(drop)
+            }
+            db::DbConnection::Pg(pg) => pg.revert_last_migration(db::POSTGRES_MIGRATIONS).map(drop),
+            db::DbConnection::Sqlite(sqlite) if up => {
+                sqlite.run_next_migration(db::SQLITE_MIGRATIONS).map(drop)
+            }
+            db::DbConnection::Sqlite(sqlite) => sqlite
+                .revert_last_migration(db::SQLITE_MIGRATIONS)
+                .map(drop),
+        }
+        .unwrap();
+    }
+
+    let database = TestDatabase::new();
+    let mut conn = db::connect(&database.url).unwrap();
+    db::run_migrations(&mut conn).unwrap();
+    step(&mut conn, false);
+    conn.batch_execute(
+        "INSERT INTO accounts (id, email, name, created_at) \
+             VALUES (1, 'ada@example.test', 'Ada', '2026-12-01 10:00:00');
+         INSERT INTO organizations (id, name, created_at, member_count, partner_enabled, kind) \
+             VALUES (7, 'Acme', '2026-12-01 10:00:00', 0, false, 'standard'), \
+                    (8, 'Globex', '2026-12-01 10:00:00', 0, false, 'standard');
+         INSERT INTO sessions (id_hash, account_id, csrf_token, created_at, last_seen_at, \
+             expires_at, password_change_required, two_factor_verified) \
+             VALUES ('h1', 1, 'c', '2026-12-01 10:00:00', '2026-12-01 10:00:00', \
+                     '2026-12-01 18:00:00', false, '8,404,7');
+         INSERT INTO organization_policies (organization_id, password_requires_special, \
+             password_expiry_days, password_history, inactivity_days, ip_allow_list, \
+             member_domains, remote_agent_configuration, disable_connector_updates, updated_at, \
+             two_factor_mode, two_factor_days) \
+             VALUES (7, false, 90, 0, 0, '203.0.113.7,198.51.100.0/24,2001:db8::/32', \
+                     'b.test,a.test', false, false, '2026-12-01 10:00:00', 'off', 30), \
+                    (8, false, 90, 0, 0, '', '', false, false, '2026-12-01 10:00:00', 'off', 30);",
+    )
+    .unwrap();
+
+    step(&mut conn, true);
+    let verified: Vec<i64> = diesel::sql_query(
+        "SELECT organization_id FROM session_two_factor_verifications \
+         WHERE session_hash = 'h1' ORDER BY organization_id",
+    )
+    .load::<Id>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|row| row.organization_id)
+    .collect();
+    assert_eq!(
+        verified,
+        [7, 8],
+        "the id of a removed organization is dropped"
+    );
+    let entries = |conn: &mut db::DbConnection, sql: &str| -> Vec<(i32, String)> {
+        diesel::sql_query(sql)
+            .load::<Entry>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|entry| (entry.position, entry.value))
+            .collect()
+    };
+    assert_eq!(
+        entries(
+            &mut conn,
+            "SELECT organization_id, position, entry AS value FROM policy_allowed_addresses \
+             ORDER BY organization_id, position"
+        ),
+        [
+            (0, "203.0.113.7".to_owned()),
+            (1, "198.51.100.0/24".to_owned()),
+            (2, "2001:db8::/32".to_owned()),
+        ]
+    );
+    assert_eq!(
+        entries(
+            &mut conn,
+            "SELECT position, domain AS value FROM policy_member_domains ORDER BY position"
+        ),
+        [(0, "b.test".to_owned()), (1, "a.test".to_owned())],
+        "in the order the admin typed them"
+    );
+
+    step(&mut conn, false);
+    let lists = diesel::sql_query(
+        "SELECT s.two_factor_verified AS verified, p.ip_allow_list AS addresses, \
+                p.member_domains AS domains \
+         FROM sessions s, organization_policies p WHERE p.organization_id = 7",
+    )
+    .get_result::<Lists>(&mut conn)
+    .unwrap();
+    let mut verified: Vec<&str> = lists.verified.split(',').collect();
+    verified.sort_unstable();
+    assert_eq!(verified, ["7", "8"]);
+    assert_eq!(lists.addresses, "203.0.113.7,198.51.100.0/24,2001:db8::/32");
+    assert_eq!(lists.domains, "b.test,a.test");
+}

@@ -1,0 +1,20 @@
+ALTER TABLE organization_policies ADD COLUMN member_domains TEXT NOT NULL DEFAULT '';
+UPDATE organization_policies p SET member_domains = COALESCE((
+    SELECT string_agg(d.domain, ',' ORDER BY d.position) FROM policy_member_domains d
+    WHERE d.organization_id = p.organization_id
+), '');
+DROP TABLE policy_member_domains;
+
+ALTER TABLE organization_policies ADD COLUMN ip_allow_list TEXT NOT NULL DEFAULT '';
+UPDATE organization_policies p SET ip_allow_list = COALESCE((
+    SELECT string_agg(a.entry, ',' ORDER BY a.position) FROM policy_allowed_addresses a
+    WHERE a.organization_id = p.organization_id
+), '');
+DROP TABLE policy_allowed_addresses;
+
+ALTER TABLE sessions ADD COLUMN two_factor_verified TEXT NOT NULL DEFAULT '';
+UPDATE sessions s SET two_factor_verified = COALESCE((
+    SELECT string_agg(v.organization_id::TEXT, ',') FROM session_two_factor_verifications v
+    WHERE v.session_hash = s.id_hash
+), '');
+DROP TABLE session_two_factor_verifications;
