@@ -854,6 +854,53 @@ pub async fn update(
     }
 }
 
+/// The role page again, with the error under the dialog that asked for `word`, when the word
+/// typed is not it. The role is looked up first, so that another organization's id answers 404
+/// whatever was typed.
+async fn mistyped_word(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    member: &Guarded<Admin>,
+    id: RoleId,
+    fields: &FormFields,
+    word: &'static str,
+) -> Result<Option<HttpResponse>, AppError> {
+    if fields.text("confirm").trim() == word {
+        return Ok(None);
+    }
+    let organization_id = member.organization_id();
+    state
+        .db(move |conn| role::find(conn, organization_id, id))
+        .await?;
+    let error = member.ctx.tr().t1("confirm-word-mismatch", "word", word);
+    let confirm_errors = if word == DEACTIVATE_WORD {
+        ConfirmErrors {
+            deactivate: error,
+            remove: String::new(),
+        }
+    } else {
+        ConfirmErrors {
+            deactivate: String::new(),
+            remove: error,
+        }
+    };
+    let kept = Kept {
+        confirm_errors,
+        ..Kept::default()
+    };
+    role_page(
+        req,
+        state,
+        member,
+        id,
+        Tab::Members,
+        kept,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+    .map(Some)
+}
+
 pub async fn deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -862,32 +909,8 @@ pub async fn deactivate(
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let organization_id = member.organization_id();
-    if fields.text("confirm").trim() != DEACTIVATE_WORD {
-        // Looked up first, so that another organization's id answers 404 whatever was typed.
-        state
-            .db(move |conn| role::find(conn, organization_id, id))
-            .await?;
-        let kept = Kept {
-            confirm_errors: ConfirmErrors {
-                deactivate: member
-                    .ctx
-                    .tr()
-                    .t1("confirm-word-mismatch", "word", DEACTIVATE_WORD),
-                remove: String::new(),
-            },
-            ..Kept::default()
-        };
-        return role_page(
-            &req,
-            &state,
-            &member,
-            id,
-            Tab::Members,
-            kept,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    if let Some(page) = mistyped_word(&req, &state, &member, id, &fields, DEACTIVATE_WORD).await? {
+        return Ok(page);
     }
     let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| {
@@ -932,31 +955,8 @@ pub async fn remove(
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let organization_id = member.organization_id();
-    if fields.text("confirm").trim() != REMOVE_WORD {
-        state
-            .db(move |conn| role::find(conn, organization_id, id))
-            .await?;
-        let kept = Kept {
-            confirm_errors: ConfirmErrors {
-                deactivate: String::new(),
-                remove: member
-                    .ctx
-                    .tr()
-                    .t1("confirm-word-mismatch", "word", REMOVE_WORD),
-            },
-            ..Kept::default()
-        };
-        return role_page(
-            &req,
-            &state,
-            &member,
-            id,
-            Tab::Members,
-            kept,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    if let Some(page) = mistyped_word(&req, &state, &member, id, &fields, REMOVE_WORD).await? {
+        return Ok(page);
     }
     let by = member.acting(state.now());
     let outcome = change(&state, &member, move |conn| roles::remove(&by, id, conn)).await?;

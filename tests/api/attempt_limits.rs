@@ -11,7 +11,6 @@ use reqwest::StatusCode;
 use time::Duration;
 
 use crate::helpers::*;
-use crate::smtp_sink::SmtpSink;
 
 const NEW_PASSWORD: &str = "a brand new passphrase 2026";
 const WRONG: &str = "surely not the password";
@@ -128,10 +127,7 @@ async fn ask_for_reset(app: &TestApp, email: &str) {
 
 #[tokio::test]
 async fn forgot_password_is_limited_per_email_and_keeps_one_live_link() {
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
-    complete_setup(&app, &app.client()).await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
 
     for _ in 0..30 {
         ask_for_reset(&app, ADMIN_EMAIL).await;

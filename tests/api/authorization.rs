@@ -675,20 +675,14 @@ pub(crate) async fn arrange() -> (TestApp, TestClient, Ids) {
     // Another organization with its own administrator.
     {
         let mut conn = app.pool.get().unwrap();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let actor = test_actor(&app);
-        let other = gatehouse::domain::account::insert(
+        let other = account_with_password(
             &mut conn,
-            &gatehouse::domain::account::NewAccount {
-                email: "other@example.com",
-                name: "Other Admin",
-                password_hash: Some(&hash),
-                language: None,
-                created_at: actor.at,
-                password_changed_at: Some(actor.at),
-            },
-        )
-        .unwrap();
+            actor.at,
+            "other@example.com",
+            "Other Admin",
+            None,
+        );
         gatehouse::domain::organization::create_with_owner(
             &mut conn,
             "Elsewhere",
@@ -850,19 +844,7 @@ fn catalog_and_external_user(app: &TestApp, org: i64, environment: EnvironmentId
         ))
         .execute(&mut conn)
         .unwrap();
-    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-    let account = gatehouse::domain::account::insert(
-        &mut conn,
-        &gatehouse::domain::account::NewAccount {
-            email: EXTERNAL_EMAIL,
-            name: "Ext Ernal",
-            password_hash: Some(&hash),
-            language: None,
-            created_at: now,
-            password_changed_at: Some(now),
-        },
-    )
-    .unwrap();
+    let account = account_with_password(&mut conn, now, EXTERNAL_EMAIL, "Ext Ernal", None);
     let external: i64 = diesel::insert_into(external_users::table)
         .values((
             external_users::organization_id.eq(org),

@@ -184,19 +184,7 @@ async fn admin_of_navy(app: &TestApp) -> (TestClient, i64) {
     let organization_id = {
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-        let grace = account::insert(
-            &mut conn,
-            &NewAccount {
-                email,
-                name: "Grace Hopper",
-                password_hash: Some(&hash),
-                language: Some("pt-BR"),
-                created_at: now,
-                password_changed_at: Some(now),
-            },
-        )
-        .unwrap();
+        let grace = account_with_password(&mut conn, now, email, "Grace Hopper", Some("pt-BR"));
         gatehouse::domain::organization::create_with_owner(
             &mut conn,
             "Navy",

@@ -133,6 +133,17 @@ pub async fn spawn_app_with_admin() -> (TestApp, TestClient) {
     (app, client)
 }
 
+/// The setup form of the test organization and its administrator, with these passwords.
+pub fn setup_form<'a>(password: &'a str, confirmation: &'a str) -> [(&'static str, &'a str); 5] {
+    [
+        ("organization", ORGANIZATION),
+        ("name", ADMIN_NAME),
+        ("email", ADMIN_EMAIL),
+        ("password", password),
+        ("password_confirmation", confirmation),
+    ]
+}
+
 pub async fn complete_setup(app: &TestApp, client: &TestClient) {
     let link = app
         .setup_link
@@ -142,16 +153,7 @@ pub async fn complete_setup(app: &TestApp, client: &TestClient) {
     assert_eq!(page.status(), StatusCode::OK);
     client.remember_csrf(&page.text().await.unwrap());
     let response = client
-        .post_form(
-            &link,
-            &[
-                ("organization", ORGANIZATION),
-                ("name", ADMIN_NAME),
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("password_confirmation", ADMIN_PASSWORD),
-            ],
-        )
+        .post_form(&link, &setup_form(ADMIN_PASSWORD, ADMIN_PASSWORD))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "setup succeeds");
 }
@@ -349,7 +351,7 @@ pub fn add_member(
     role_names: &[&str],
 ) -> gatehouse::domain::ids::MembershipId {
     use gatehouse::clock::Clock;
-    use gatehouse::domain::account::{self, EmailAddress, NewAccount};
+    use gatehouse::domain::account::{self, EmailAddress};
     use gatehouse::domain::membership::{self, Added};
     let address = EmailAddress::parse(email).unwrap();
     let mut conn = app.pool.get().unwrap();
@@ -358,20 +360,8 @@ pub fn add_member(
         .is_none()
     {
         let now = app.clock.now();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let name = email.split('@').next().unwrap().replace('.', " ");
-        account::insert(
-            &mut conn,
-            &NewAccount {
-                email: address.as_str(),
-                name: &name,
-                password_hash: Some(&hash),
-                language: None,
-                created_at: now,
-                password_changed_at: Some(now),
-            },
-        )
-        .unwrap();
+        account_with_password(&mut conn, now, address.as_str(), &name, None);
     }
     let role_ids: Vec<_> = role_names
         .iter()
@@ -409,4 +399,61 @@ pub fn create_role(
         &test_actor(app),
     )
     .unwrap()
+}
+
+/// An account that signs in with `ADMIN_PASSWORD`, written straight to the database (as an
+/// account made elsewhere, or before the test, would be).
+pub fn account_with_password(
+    conn: &mut gatehouse::db::DbConnection,
+    at: time::PrimitiveDateTime,
+    email: &str,
+    name: &str,
+    language: Option<&str>,
+) -> gatehouse::domain::account::Account {
+    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
+    gatehouse::domain::account::insert(
+        conn,
+        &gatehouse::domain::account::NewAccount {
+            email,
+            name,
+            password_hash: Some(&hash),
+            language,
+            created_at: at,
+            password_changed_at: Some(at),
+        },
+    )
+    .unwrap()
+}
+
+/// An app that sends mail to an SMTP sink the test reads, set up, with its administrator
+/// signed in; `customize` changes further settings.
+pub async fn spawn_app_with_sink_and(
+    customize: impl FnOnce(&mut Settings) + Send + 'static,
+) -> (TestApp, TestClient, crate::smtp_sink::SmtpSink) {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let url = sink.url();
+    let app = spawn_app_with(move |settings| {
+        settings.smtp_url = Some(url);
+        customize(settings);
+    })
+    .await;
+    let admin = app.client();
+    complete_setup(&app, &admin).await;
+    (app, admin, sink)
+}
+
+pub async fn spawn_app_with_sink() -> (TestApp, TestClient, crate::smtp_sink::SmtpSink) {
+    spawn_app_with_sink_and(|_| {}).await
+}
+
+/// The account id of the administrator `complete_setup` created.
+pub fn admin_account_id(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::accounts;
+    let mut conn = app.pool.get().unwrap();
+    accounts::table
+        .filter(accounts::email.eq(ADMIN_EMAIL))
+        .select(accounts::id)
+        .first(&mut conn)
+        .unwrap()
 }

@@ -12,6 +12,12 @@ fn htmx_headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
     headers
 }
 
+/// Caches must keep the fragment and the full page of one URL apart.
+fn assert_varies_on_htmx(response: &reqwest::Response) {
+    let vary = response.headers().get("vary").unwrap().to_str().unwrap();
+    assert!(vary.contains("HX-Request"), "Vary: {vary}");
+}
+
 #[tokio::test]
 async fn htmx_requests_get_the_fragment_and_boosted_ones_the_page() {
     let (_app, client) = spawn_app_with_admin().await;
@@ -19,15 +25,7 @@ async fn htmx_requests_get_the_fragment_and_boosted_ones_the_page() {
         .get_with("/", htmx_headers(&[("hx-request", "true")]))
         .await;
     assert_eq!(fragment.status(), StatusCode::OK);
-    assert!(
-        fragment
-            .headers()
-            .get("vary")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("HX-Request")
-    );
+    assert_varies_on_htmx(&fragment);
     let body = fragment.text().await.unwrap();
     assert!(!body.contains("<html"), "a fragment, not a document");
     assert!(body.contains(ORGANIZATION));
@@ -45,15 +43,7 @@ async fn htmx_requests_get_the_fragment_and_boosted_ones_the_page() {
         );
     }
     let plain = client.get("/").await;
-    assert!(
-        plain
-            .headers()
-            .get("vary")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("HX-Request")
-    );
+    assert_varies_on_htmx(&plain);
 }
 
 #[tokio::test]

@@ -67,15 +67,6 @@ fn enqueue_plain(app: &TestApp, recipient: &str, subject: &str) {
     .unwrap();
 }
 
-async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
-    let client = app.client();
-    complete_setup(&app, &client).await;
-    (app, client, sink)
-}
-
 async fn ask_for_reset(app: &TestApp, email: &str) -> String {
     let visitor = app.client();
     let (status, body) = visitor.page("/forgot-password").await;
@@ -90,7 +81,7 @@ async fn ask_for_reset(app: &TestApp, email: &str) -> String {
 
 #[tokio::test]
 async fn a_reset_email_arrives_with_both_parts_and_a_link_that_works_once() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     let answer = ask_for_reset(&app, ADMIN_EMAIL).await;
     assert!(answer.contains("If an account exists for that address"));
 
@@ -180,7 +171,7 @@ async fn a_reset_email_arrives_with_both_parts_and_a_link_that_works_once() {
 
 #[tokio::test]
 async fn unknown_emails_get_the_same_answer_and_no_mail() {
-    let (app, _admin, _sink) = app_with_sink().await;
+    let (app, _admin, _sink) = spawn_app_with_sink().await;
     let known = ask_for_reset(&app, ADMIN_EMAIL).await;
     let unknown = ask_for_reset(&app, "nobody@example.com").await;
     let strip = |page: &str| {
@@ -197,7 +188,7 @@ async fn unknown_emails_get_the_same_answer_and_no_mail() {
 
 #[tokio::test]
 async fn a_malformed_email_is_explained_not_accepted() {
-    let (app, _admin, _sink) = app_with_sink().await;
+    let (app, _admin, _sink) = spawn_app_with_sink().await;
     let visitor = app.client();
     visitor.page("/forgot-password").await;
     let response = visitor
@@ -215,7 +206,7 @@ async fn a_malformed_email_is_explained_not_accepted() {
 
 #[tokio::test]
 async fn reset_links_expire_after_an_hour() {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     ask_for_reset(&app, ADMIN_EMAIL).await;
     let link = sink.wait_for_messages(1).await[0].links()[0].clone();
     app.clock.advance(Duration::minutes(59));
@@ -302,7 +293,7 @@ async fn a_crash_between_commit_and_send_is_delivered_after_restart() {
 
 #[tokio::test]
 async fn a_permanent_failure_shows_on_the_deliveries_page_and_can_be_sent_again() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     sink.set_behaviour(SinkBehaviour::RejectPermanently);
     let (status, body) = admin.page("/deliveries").await;
     assert_eq!(status, StatusCode::OK);
@@ -344,7 +335,7 @@ async fn a_permanent_failure_shows_on_the_deliveries_page_and_can_be_sent_again(
 
 #[tokio::test]
 async fn temporary_failures_back_off_and_give_up_at_the_deadline() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     sink.set_behaviour(SinkBehaviour::RejectTemporarily);
     admin.page("/deliveries").await;
     admin.post_form("/deliveries/test", &[]).await;
@@ -371,7 +362,7 @@ async fn temporary_failures_back_off_and_give_up_at_the_deadline() {
 
 #[tokio::test]
 async fn subjects_cannot_inject_headers() {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     enqueue_plain(&app, ADMIN_EMAIL, "Hello\r\nBcc: evil@example.com");
     let message = sink.wait_for_messages(1).await.remove(0);
     assert!(
@@ -427,7 +418,7 @@ async fn emails_are_in_the_recipients_language() {
 
 #[tokio::test]
 async fn nobody_sees_another_organizations_deliveries() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     admin.page("/deliveries").await;
     admin.post_form("/deliveries/test", &[]).await;
     sink.wait_for_messages(1).await;
@@ -449,26 +440,13 @@ async fn nobody_sees_another_organizations_deliveries() {
 
 /// An administrator of a second organization, signed in.
 async fn second_organization_admin(app: &TestApp) -> TestClient {
-    use gatehouse::domain::account::{self, NewAccount};
     use gatehouse::domain::audit::Actor;
     use gatehouse::domain::organization;
     let email = "grace@example.com";
     {
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-        let grace = account::insert(
-            &mut conn,
-            &NewAccount {
-                email,
-                name: "Grace Hopper",
-                password_hash: Some(&hash),
-                language: None,
-                created_at: now,
-                password_changed_at: Some(now),
-            },
-        )
-        .unwrap();
+        let grace = account_with_password(&mut conn, now, email, "Grace Hopper", None);
         let actor = Actor {
             account_id: Some(grace.id),
             ip: None,

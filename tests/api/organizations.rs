@@ -5,21 +5,10 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-async fn admin_account_id(app: &TestApp) -> i64 {
-    use diesel::prelude::*;
-    use gatehouse::db::schema::accounts;
-    let mut conn = app.pool.get().unwrap();
-    accounts::table
-        .filter(accounts::email.eq(ADMIN_EMAIL))
-        .select(accounts::id)
-        .first(&mut conn)
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_account_in_two_organizations_switches_from_the_top_bar() {
     let (app, client) = spawn_app_with_admin().await;
-    let account_id = admin_account_id(&app).await;
+    let account_id = admin_account_id(&app);
     let second = {
         let mut conn = app.pool.get().unwrap();
         let actor = Actor {

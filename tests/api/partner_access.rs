@@ -34,19 +34,13 @@ async fn partnered() -> Partnered {
     let readers_role = create_role(&app, client_org, "Readers", &[Permission::Read]);
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
-    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-    let owner = gatehouse::domain::account::insert(
+    let owner = account_with_password(
         &mut conn,
-        &gatehouse::domain::account::NewAccount {
-            email: "owner@partner.example",
-            name: "Partner Owner",
-            password_hash: Some(&hash),
-            language: None,
-            created_at: now,
-            password_changed_at: Some(now),
-        },
-    )
-    .unwrap();
+        now,
+        "owner@partner.example",
+        "Partner Owner",
+        None,
+    );
     let partner_org = gatehouse::domain::organization::create_with_owner(
         &mut conn,
         "Partner Co",
@@ -94,6 +88,16 @@ async fn partnered() -> Partnered {
         partnership,
         admins_role,
     }
+}
+
+/// The partner user, signed in and acting in the client.
+async fn partner_user_in(app: &TestApp, client_org: i64) -> TestClient {
+    let pat = app.signed_in_client(PARTNER_USER, ADMIN_PASSWORD).await;
+    assert_eq!(
+        switch_into(&pat, client_org).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    pat
 }
 
 async fn switch_into(client: &TestClient, organization_id: i64) -> reqwest::Response {
@@ -186,11 +190,7 @@ async fn a_deactivated_partner_organization_gives_its_members_nothing() {
     let Partnered {
         app, client_org, ..
     } = partnered().await;
-    let pat = app.signed_in_client(PARTNER_USER, ADMIN_PASSWORD).await;
-    assert_eq!(
-        switch_into(&pat, client_org).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let pat = partner_user_in(&app, client_org).await;
     {
         let mut conn = app.pool.get().unwrap();
         diesel::update(organizations::table.filter(organizations::name.eq("Partner Co")))
@@ -250,11 +250,7 @@ async fn removal_from_the_partner_organization_ends_access_to_its_clients() {
     let Partnered {
         app, client_org, ..
     } = partnered().await;
-    let pat = app.signed_in_client(PARTNER_USER, ADMIN_PASSWORD).await;
-    assert_eq!(
-        switch_into(&pat, client_org).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let pat = partner_user_in(&app, client_org).await;
     {
         let mut conn = app.pool.get().unwrap();
         let account: i64 = accounts::table

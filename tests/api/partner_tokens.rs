@@ -6,7 +6,6 @@ use diesel::prelude::*;
 use gatehouse::clock::Clock;
 use gatehouse::crypto::token::hash_token;
 use gatehouse::db::schema::{audit_events, partnership_grants, partnership_roles, partnerships};
-use gatehouse::domain::account::{self, NewAccount};
 use gatehouse::domain::audit::Actor;
 use gatehouse::domain::ids::{MembershipId, RoleId};
 use gatehouse::domain::organization;
@@ -25,19 +24,13 @@ const PARTNER_USER: &str = "pat@example.com";
 fn organization_with_owner(app: &TestApp, name: &str, email: &str) -> i64 {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
-    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-    let owner = account::insert(
+    let owner = account_with_password(
         &mut conn,
-        &NewAccount {
-            email,
-            name: email.split('@').next().unwrap(),
-            password_hash: Some(&hash),
-            language: None,
-            created_at: now,
-            password_changed_at: Some(now),
-        },
-    )
-    .unwrap();
+        now,
+        email,
+        email.split('@').next().unwrap(),
+        None,
+    );
     let actor = Actor {
         account_id: Some(owner.id),
         ip: None,

@@ -22,25 +22,6 @@ const WEBP: &[u8] =
     b"RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0\x2f\0\0\0\x10\x07\x10\x11\x11\x88\x88\xfe\x07\0";
 const SVG: &[u8] = b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"><script>alert(1)</script></svg>";
 
-async fn app_with_sink_and(
-    customize: impl FnOnce(&mut gatehouse::config::Settings) + Send + 'static,
-) -> (TestApp, TestClient, SmtpSink) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| {
-        settings.smtp_url = Some(url);
-        customize(settings);
-    })
-    .await;
-    let owner = app.client();
-    complete_setup(&app, &owner).await;
-    (app, owner, sink)
-}
-
-async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
-    app_with_sink_and(|_| {}).await
-}
-
 /// A multipart/form-data body: the text fields, then the logo (file name, content type and
 /// bytes) when given, or an empty file input, as a browser sends the form.
 fn multipart_body(fields: &[(&str, &str)], logo: Option<(&str, &str, &[u8])>) -> Vec<u8> {
@@ -328,7 +309,7 @@ async fn active_partner(app: &TestApp, owner: &TestClient, sink: &SmtpSink) -> (
 
 #[tokio::test]
 async fn a_partner_is_registered_step_by_step_and_is_active_once_its_admin_registers() {
-    let (app, owner, sink) = app_with_sink().await;
+    let (app, owner, sink) = spawn_app_with_sink().await;
     let client_org = first_organization_id(&app);
 
     let (status, list) = owner.page("/partners").await;
@@ -553,7 +534,7 @@ async fn a_partner_is_registered_step_by_step_and_is_active_once_its_admin_regis
 
 #[tokio::test]
 async fn a_partner_admin_who_already_has_an_account_makes_the_partner_active_at_once() {
-    let (app, owner, sink) = app_with_sink().await;
+    let (app, owner, sink) = spawn_app_with_sink().await;
     let client_org = first_organization_id(&app);
     // Kim is a member of the client already; that is fine.
     add_member(&app, client_org, "kim@kim-partner.example", &["User"]);
@@ -581,7 +562,7 @@ async fn a_partner_admin_who_already_has_an_account_makes_the_partner_active_at_
 
 #[tokio::test]
 async fn logos_are_checked_by_their_content() {
-    let (app, owner, _sink) = app_with_sink().await;
+    let (app, owner, _sink) = spawn_app_with_sink().await;
     for (file, content_type, bytes) in [
         ("acme.png", "image/png", PNG),
         ("acme.jpg", "image/jpeg", JPEG),
@@ -686,7 +667,7 @@ async fn logos_are_checked_by_their_content() {
 
 #[tokio::test]
 async fn an_organization_registers_at_most_its_limit_of_partners() {
-    let (app, owner, _sink) = app_with_sink_and(|settings| settings.max_partners = 2).await;
+    let (app, owner, _sink) = spawn_app_with_sink_and(|settings| settings.max_partners = 2).await;
     let client_org = first_organization_id(&app);
     let first = register_partner(
         &app,
@@ -771,7 +752,7 @@ async fn an_organization_registers_at_most_its_limit_of_partners() {
 
 #[tokio::test]
 async fn linked_apis_reach_the_partner_portal_and_deactivation_ends_every_access_for_good() {
-    let (app, owner, sink) = app_with_sink().await;
+    let (app, owner, sink) = spawn_app_with_sink().await;
     let client_org = first_organization_id(&app);
     let (id, lin) = active_partner(&app, &owner, &sink).await;
     let partner_org = partner_organization_of(&app, id);
@@ -990,7 +971,7 @@ async fn linked_apis_reach_the_partner_portal_and_deactivation_ends_every_access
 
 #[tokio::test]
 async fn the_partner_settings_change_and_a_new_partner_admin_takes_over_on_accepting() {
-    let (app, owner, sink) = app_with_sink().await;
+    let (app, owner, sink) = spawn_app_with_sink().await;
     let client_org = first_organization_id(&app);
     let (id, lin) = active_partner(&app, &owner, &sink).await;
     let partner_org = partner_organization_of(&app, id);
@@ -1142,7 +1123,7 @@ async fn the_partner_settings_change_and_a_new_partner_admin_takes_over_on_accep
 
 #[tokio::test]
 async fn only_the_owner_reaches_the_partners_pages_and_only_for_their_partners() {
-    let (app, owner, _sink) = app_with_sink().await;
+    let (app, owner, _sink) = spawn_app_with_sink().await;
     let client_org = first_organization_id(&app);
     let id = register_partner(
         &app,
@@ -1204,19 +1185,7 @@ async fn only_the_owner_reaches_the_partners_pages_and_only_for_their_partners()
         let email = "hopper@navy.example";
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-        let account = gatehouse::domain::account::insert(
-            &mut conn,
-            &gatehouse::domain::account::NewAccount {
-                email,
-                name: "Grace Hopper",
-                password_hash: Some(&hash),
-                language: None,
-                created_at: now,
-                password_changed_at: Some(now),
-            },
-        )
-        .unwrap();
+        let account = account_with_password(&mut conn, now, email, "Grace Hopper", None);
         gatehouse::domain::organization::create_with_owner(
             &mut conn,
             "Navy",

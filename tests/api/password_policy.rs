@@ -362,12 +362,7 @@ async fn the_strictest_policy_among_the_accounts_organizations_applies() {
 
 #[tokio::test]
 async fn a_reset_link_refuses_a_recent_password() {
-    use crate::smtp_sink::SmtpSink;
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
-    let admin = app.client();
-    complete_setup(&app, &admin).await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     changed_on_profile(&admin, ADMIN_PASSWORD, &password(1)).await;
 
     let visitor = app.client();

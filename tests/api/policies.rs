@@ -174,12 +174,7 @@ async fn only_admins_open_the_policies_page() {
 
 #[tokio::test]
 async fn new_passwords_meet_the_special_character_rule() {
-    use crate::smtp_sink::SmtpSink;
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
-    let admin = app.client();
-    complete_setup(&app, &admin).await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     save_policies(&admin, &[("password_requires_special", "on")]).await;
 
     // Registering through an invitation.

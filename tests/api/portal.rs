@@ -17,15 +17,6 @@ use crate::smtp_sink::SmtpSink;
 
 const EXTERNAL_PASSWORD: &str = "an external developer's passphrase";
 
-async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
-    let admin = app.client();
-    complete_setup(&app, &admin).await;
-    (app, admin, sink)
-}
-
 fn environment(
     app: &TestApp,
     organization_id: i64,
@@ -233,7 +224,7 @@ const CONSOLE_PAGES: &[&str] = &[
 
 #[tokio::test]
 async fn an_external_user_registers_and_sees_only_what_was_granted() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     let payments = catalog_api(
         &app,
@@ -312,7 +303,7 @@ async fn an_external_user_registers_and_sees_only_what_was_granted() {
 
 #[tokio::test]
 async fn registration_applies_the_organizations_password_policy_and_asks_for_everything() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     {
         let mut conn = app.pool.get().unwrap();
         let mut policy =
@@ -371,7 +362,7 @@ async fn external_user_in(
     invited_at: PrimitiveDateTime,
     expires_on: &str,
 ) -> (TestApp, TestClient, TestClient) {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     app.clock.set(invited_at);
     let org = first_organization_id(&app);
     let api = catalog_api(&app, org, "Production", "Payments", &[]);
@@ -469,7 +460,7 @@ async fn access_ends_at_2359_in_warsaw_after_the_clocks_go_forward() {
 
 #[tokio::test]
 async fn until_registration_the_inviting_admins_time_zone_counts() {
-    let (app, _, sink) = app_with_sink().await;
+    let (app, _, sink) = spawn_app_with_sink().await;
     set_time_zone(&app, ADMIN_EMAIL, "Europe/Warsaw");
     let admin = app.signed_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.clock.set(datetime!(2026-11-20 12:00));
@@ -537,7 +528,7 @@ async fn suspension_and_deletion_end_open_sessions_and_sign_in() {
 
 #[tokio::test]
 async fn members_who_consume_apis_see_the_environments_they_may_read() {
-    let (app, _admin, _sink) = app_with_sink().await;
+    let (app, _admin, _sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     let production = catalog_api(&app, org, "Production", "Payments", &[("GET", "/a", "A")]);
     let sandbox = catalog_api(&app, org, "Sandbox", "Payments sandbox", &[]);
@@ -596,7 +587,7 @@ async fn members_who_consume_apis_see_the_environments_they_may_read() {
 
 #[tokio::test]
 async fn another_organizations_external_user_sees_nothing_of_this_one() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     let granted = catalog_api(&app, org, "Production", "Payments", &[]);
     // A second organization with its own API, not granted to anyone.

@@ -299,20 +299,8 @@ async fn an_account_without_an_organization_has_a_profile() {
     {
         use gatehouse::clock::Clock;
         let mut conn = app.pool.get().unwrap();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let now = app.clock.now();
-        gatehouse::domain::account::insert(
-            &mut conn,
-            &gatehouse::domain::account::NewAccount {
-                email: "loner@example.com",
-                name: "Lone Wolf",
-                password_hash: Some(&hash),
-                language: None,
-                created_at: now,
-                password_changed_at: Some(now),
-            },
-        )
-        .unwrap();
+        account_with_password(&mut conn, now, "loner@example.com", "Lone Wolf", None);
     }
     let loner = app.client();
     loner.sign_in("loner@example.com", ADMIN_PASSWORD).await;

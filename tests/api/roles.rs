@@ -7,7 +7,7 @@ use gatehouse::db::schema::{
     accounts, audit_events, memberships, organizations, role_assignments, role_environment_access,
     roles,
 };
-use gatehouse::domain::account::{self, EmailAddress, NewAccount};
+use gatehouse::domain::account::EmailAddress;
 use gatehouse::domain::audit::Actor;
 use gatehouse::domain::environment::{self, EnvAccess, EnvAccessSet};
 use gatehouse::domain::ids::{EnvironmentId, MembershipId, RoleId};
@@ -84,19 +84,7 @@ pub fn grant(app: &TestApp, role_id: RoleId, environment_id: EnvironmentId, acce
 pub fn add_member(app: &TestApp, email: &str, name: &str, role_ids: &[RoleId]) -> MembershipId {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
-    let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-    account::insert(
-        &mut conn,
-        &NewAccount {
-            email,
-            name,
-            password_hash: Some(&hash),
-            language: None,
-            created_at: now,
-            password_changed_at: Some(now),
-        },
-    )
-    .unwrap();
+    account_with_password(&mut conn, now, email, name, None);
     let added = membership::add(
         &mut conn,
         our_organization(app),
@@ -210,19 +198,7 @@ pub async fn admin_of_another_organization(app: &TestApp) -> TestClient {
     {
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
-        let grace = account::insert(
-            &mut conn,
-            &NewAccount {
-                email,
-                name: "Grace Hopper",
-                password_hash: Some(&hash),
-                language: None,
-                created_at: now,
-                password_changed_at: Some(now),
-            },
-        )
-        .unwrap();
+        let grace = account_with_password(&mut conn, now, email, "Grace Hopper", None);
         organization::create_with_owner(&mut conn, "Navy", grace.id, &system_actor(app)).unwrap();
     }
     signed_in(app, email).await

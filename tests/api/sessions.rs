@@ -13,6 +13,11 @@ fn session_value(set_cookie_header: &str) -> String {
         .unwrap()
 }
 
+/// The session id a sign-in answered with.
+fn session_of(signed_in: reqwest::Response) -> String {
+    session_value(&set_cookie(&signed_in, "gh_session").unwrap())
+}
+
 /// A bare client that sends exactly this session cookie, like a replayed request.
 fn replay_headers(session: &str) -> HeaderMap {
     let mut headers = HeaderMap::new();
@@ -27,14 +32,8 @@ fn replay_headers(session: &str) -> HeaderMap {
 async fn each_sign_in_gets_a_new_session_id_and_the_old_one_stops_working() {
     let (app, _) = spawn_app_with_admin().await;
     let client = app.client();
-    let first = session_value(
-        &set_cookie(
-            &client.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await,
-            "gh_session",
-        )
-        .unwrap(),
-    );
-    let second = session_value(&set_cookie(&client.sign_in_again().await, "gh_session").unwrap());
+    let first = session_of(client.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let second = session_of(client.sign_in_again().await);
     assert_ne!(first, second);
     assert!(first.len() >= 22, "at least 128 bits");
 
@@ -55,13 +54,7 @@ async fn the_session_id_is_stored_only_as_a_hash() {
     use gatehouse::db::schema::sessions;
     let (app, _) = spawn_app_with_admin().await;
     let client = app.client();
-    let cookie = session_value(
-        &set_cookie(
-            &client.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await,
-            "gh_session",
-        )
-        .unwrap(),
-    );
+    let cookie = session_of(client.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await);
     let mut conn = app.pool.get().unwrap();
     let stored: Vec<String> = sessions::table
         .select(sessions::id_hash)
@@ -141,13 +134,7 @@ async fn lifetimes_are_configurable() {
 async fn after_sign_out_a_replayed_cookie_is_anonymous() {
     let (app, _) = spawn_app_with_admin().await;
     let client = app.client();
-    let cookie = session_value(
-        &set_cookie(
-            &client.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await,
-            "gh_session",
-        )
-        .unwrap(),
-    );
+    let cookie = session_of(client.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await);
     let response = client.sign_out().await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/sign-in");

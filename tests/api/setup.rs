@@ -109,13 +109,7 @@ async fn the_setup_form_explains_each_mistake_and_keeps_what_was_typed() {
     let mismatch = client
         .post_form(
             &link,
-            &[
-                ("organization", ORGANIZATION),
-                ("name", ADMIN_NAME),
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("password_confirmation", "something else entirely"),
-            ],
+            &setup_form(ADMIN_PASSWORD, "something else entirely"),
         )
         .await;
     assert_eq!(mismatch.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -86,18 +86,7 @@ async fn every_character_of_a_long_password_counts() {
     let long = format!("{}{}", "x".repeat(80), "tail-1");
     let link = app.setup_link.clone().unwrap();
     client.page(&link).await;
-    let response = client
-        .post_form(
-            &link,
-            &[
-                ("organization", ORGANIZATION),
-                ("name", ADMIN_NAME),
-                ("email", ADMIN_EMAIL),
-                ("password", &long),
-                ("password_confirmation", &long),
-            ],
-        )
-        .await;
+    let response = client.post_form(&link, &setup_form(&long, &long)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let other = app.client();
     let almost = format!("{}{}", "x".repeat(80), "tail-2");

@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 use gatehouse::clock::Clock;
-use gatehouse::db::schema::{accounts, sign_in_throttles};
+use gatehouse::db::schema::sign_in_throttles;
 use gatehouse::domain::organization;
 use gatehouse::domain::policy::{self, Policy, TwoFactorMode};
 use reqwest::StatusCode;
@@ -13,15 +13,6 @@ use time::Duration;
 
 use crate::helpers::*;
 use crate::smtp_sink::SmtpSink;
-
-async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
-    let client = app.client();
-    complete_setup(&app, &client).await;
-    (app, client, sink)
-}
 
 fn set_two_factor(app: &TestApp, organization_id: i64, mode: TwoFactorMode, days: i32) {
     let mut conn = app.pool.get().unwrap();
@@ -33,13 +24,12 @@ fn set_two_factor(app: &TestApp, organization_id: i64, mode: TwoFactorMode, days
     policy::save(&mut conn, organization_id, &policy, &test_actor(app)).unwrap();
 }
 
-fn admin_id(app: &TestApp) -> i64 {
-    let mut conn = app.pool.get().unwrap();
-    accounts::table
-        .filter(accounts::email.eq(ADMIN_EMAIL))
-        .select(accounts::id)
-        .first(&mut conn)
-        .unwrap()
+/// Asks for a new code too soon: refused, with when one can be asked for.
+async fn resend_refused(client: &TestClient, says: &str) {
+    let early = client.post_form("/two-factor/resend", &[]).await;
+    assert_eq!(early.status(), StatusCode::TOO_MANY_REQUESTS);
+    let page = early.text().await.unwrap();
+    assert!(page.contains(says), "{says}");
 }
 
 /// The code of the `count`-th two-factor email (waiting for it).
@@ -59,7 +49,7 @@ async fn code_from(sink: &SmtpSink, count: usize) -> String {
 fn account_failures(app: &TestApp) -> Option<i32> {
     let mut conn = app.pool.get().unwrap();
     sign_in_throttles::table
-        .find(("account", admin_id(app).to_string()))
+        .find(("account", admin_account_id(app).to_string()))
         .select(sign_in_throttles::failures)
         .first(&mut conn)
         .optional()
@@ -97,7 +87,7 @@ async fn asked_for_code(client: &TestClient) -> bool {
 
 #[tokio::test]
 async fn always_asks_at_every_sign_in_and_renews_the_session() {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     set_two_factor(&app, first_organization_id(&app), TwoFactorMode::Always, 30);
 
     let client = app.client();
@@ -137,7 +127,7 @@ async fn always_asks_at_every_sign_in_and_renews_the_session() {
 
 #[tokio::test]
 async fn periodic_trusts_the_device_for_its_days() {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     set_two_factor(
         &app,
         first_organization_id(&app),
@@ -255,7 +245,7 @@ async fn a_code_expires_after_ten_minutes_and_works_once() {
 
 #[tokio::test]
 async fn off_never_asks() {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     let client = app.client();
     sign_in(&app, &client).await;
     assert!(!asked_for_code(&client).await);
@@ -267,8 +257,8 @@ async fn off_never_asks() {
 
 #[tokio::test]
 async fn switching_into_an_organization_that_requires_it_asks() {
-    let (app, admin, sink) = app_with_sink().await;
-    let account_id = admin_id(&app);
+    let (app, admin, sink) = spawn_app_with_sink().await;
+    let account_id = admin_account_id(&app);
     let first = first_organization_id(&app);
     let second = {
         let mut conn = app.pool.get().unwrap();
@@ -319,7 +309,7 @@ async fn switching_into_an_organization_that_requires_it_asks() {
 
 #[tokio::test]
 async fn the_policies_page_sets_one_mode_and_the_next_request_asks() {
-    let (app, admin, _sink) = app_with_sink().await;
+    let (app, admin, _sink) = spawn_app_with_sink().await;
     let save = |fields: Vec<(&'static str, &'static str)>| {
         let admin = &admin;
         async move {
@@ -373,7 +363,7 @@ async fn the_policies_page_sets_one_mode_and_the_next_request_asks() {
 /// An "every sign-in" organization, and a client that passed the password and opened the code
 /// page: the app, the client, the sink and the emailed code.
 async fn waiting_for_a_code() -> (TestApp, TestClient, SmtpSink, String) {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     set_two_factor(&app, first_organization_id(&app), TwoFactorMode::Always, 30);
     let client = app.client();
     sign_in(&app, &client).await;
@@ -419,7 +409,7 @@ async fn assert_started_over(client: &TestClient, response: reqwest::Response) {
 
 #[tokio::test]
 async fn new_codes_wait_thirty_seconds_and_stop_after_five_resends() {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     set_two_factor(&app, first_organization_id(&app), TwoFactorMode::Always, 30);
     let client = app.client();
     sign_in(&app, &client).await;
@@ -427,26 +417,10 @@ async fn new_codes_wait_thirty_seconds_and_stop_after_five_resends() {
     code_from(&sink, 1).await;
 
     // Too soon: nothing is sent, and the page says when one can be.
-    let early = client.post_form("/two-factor/resend", &[]).await;
-    assert_eq!(early.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        early
-            .text()
-            .await
-            .unwrap()
-            .contains("You can ask for a new code in 30 seconds.")
-    );
+    resend_refused(&client, "You can ask for a new code in 30 seconds.").await;
     app.clock
         .advance(Duration::seconds(29) + Duration::milliseconds(500));
-    let early = client.post_form("/two-factor/resend", &[]).await;
-    assert_eq!(early.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        early
-            .text()
-            .await
-            .unwrap()
-            .contains("You can ask for a new code in 1 second.")
-    );
+    resend_refused(&client, "You can ask for a new code in 1 second.").await;
     assert_eq!(codes_sent(&app), 1);
 
     // Five more codes, each after the cooldown.
@@ -601,7 +575,7 @@ async fn two_voided_codes_end_the_pending_sign_in() {
 
 #[tokio::test]
 async fn parallel_guesses_compare_at_most_five_tries_of_a_code() {
-    let (app, _admin, sink) = app_with_sink().await;
+    let (app, _admin, sink) = spawn_app_with_sink().await;
     set_two_factor(&app, first_organization_id(&app), TwoFactorMode::Always, 30);
     let client = std::sync::Arc::new(app.client());
     sign_in(&app, &client).await;

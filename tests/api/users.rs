@@ -6,16 +6,6 @@ use reqwest::StatusCode;
 use time::Duration;
 
 use crate::helpers::*;
-use crate::smtp_sink::SmtpSink;
-
-async fn app_with_sink() -> (TestApp, TestClient, SmtpSink) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
-    let admin = app.client();
-    complete_setup(&app, &admin).await;
-    (app, admin, sink)
-}
 
 async fn invite(
     admin: &TestClient,
@@ -32,7 +22,7 @@ async fn invite(
 
 #[tokio::test]
 async fn an_invited_user_registers_and_sees_only_what_the_roles_allow() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     let developers = create_role(
         &app,
@@ -137,25 +127,19 @@ async fn an_invited_user_registers_and_sees_only_what_the_roles_allow() {
 
 #[tokio::test]
 async fn someone_with_an_account_gets_access_at_once_and_an_email_saying_so() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     // Grace already has an account, through another organization.
     let other_org = {
         let mut conn = app.pool.get().unwrap();
-        let hash = gatehouse::crypto::password::hash_blocking(ADMIN_PASSWORD, 4).unwrap();
         let now = test_actor(&app).at;
-        let grace = gatehouse::domain::account::insert(
+        let grace = account_with_password(
             &mut conn,
-            &gatehouse::domain::account::NewAccount {
-                email: "grace@example.com",
-                name: "Grace Hopper",
-                password_hash: Some(&hash),
-                language: Some("pt-BR"),
-                created_at: now,
-                password_changed_at: Some(now),
-            },
-        )
-        .unwrap();
+            now,
+            "grace@example.com",
+            "Grace Hopper",
+            Some("pt-BR"),
+        );
         gatehouse::domain::organization::create_with_owner(
             &mut conn,
             "Navy",
@@ -186,7 +170,7 @@ async fn someone_with_an_account_gets_access_at_once_and_an_email_saying_so() {
 
 #[tokio::test]
 async fn adding_a_user_explains_each_mistake() {
-    let (app, admin, _sink) = app_with_sink().await;
+    let (app, admin, _sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     let no_role = invite(&admin, "grace@example.com", &[]).await;
     assert_eq!(no_role.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -221,7 +205,7 @@ async fn adding_a_user_explains_each_mistake() {
 
 #[tokio::test]
 async fn resending_replaces_the_link_and_revoking_withdraws_it() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     invite(&admin, "grace@example.com", &[role_id(&app, org, "User")]).await;
     let first_link = sink.wait_for_messages(1).await[0].links()[0].clone();
@@ -253,7 +237,7 @@ async fn resending_replaces_the_link_and_revoking_withdraws_it() {
 
 #[tokio::test]
 async fn expired_and_tampered_links_get_a_clear_page() {
-    let (app, admin, sink) = app_with_sink().await;
+    let (app, admin, sink) = spawn_app_with_sink().await;
     let org = first_organization_id(&app);
     invite(&admin, "grace@example.com", &[role_id(&app, org, "User")]).await;
     let link = sink.wait_for_messages(1).await[0].links()[0].clone();
