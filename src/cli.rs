@@ -11,6 +11,7 @@ use crate::config::{Settings, SettingsArgs};
 use crate::crypto::password::{self, NewPassword};
 use crate::db::{self, write_transaction};
 use crate::domain::account::{self, EmailAddress};
+use crate::domain::ids::OrganizationId;
 use crate::domain::organization;
 use crate::domain::setup::{self, FirstAdmin, SetupError};
 use crate::startup::Application;
@@ -184,12 +185,12 @@ async fn enable_partner(settings: Settings, organization: &str) -> anyhow::Resul
     let (id, name, changed) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut conn = db::connect(&url)?;
         db::run_migrations(&mut conn)?;
-        let by_id = wanted.parse::<i64>().ok();
-        let found: Vec<(i64, String)> = organizations::table
+        let by_id = wanted.parse::<OrganizationId>().ok();
+        let found: Vec<(OrganizationId, String)> = organizations::table
             .filter(
                 organizations::name
                     .eq(&wanted)
-                    .or(organizations::id.eq(by_id.unwrap_or(-1))),
+                    .or(organizations::id.eq(by_id.unwrap_or(OrganizationId::new(-1)))),
             )
             .select((organizations::id, organizations::name))
             .load(&mut conn)?;

@@ -8,6 +8,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::domain::audit::Actor;
 use crate::domain::external_access::{self, Standing};
+use crate::domain::ids::OrganizationId;
 use crate::domain::invitation::Inviter;
 use crate::domain::organization::{self, MemberContext};
 use crate::domain::permission::Permission;
@@ -34,7 +35,7 @@ pub struct SignedIn {
     pub password_change_required: bool,
     /// The organization waiting for a two-factor code: until it is entered, the session only
     /// opens the code page (and signs out).
-    pub two_factor_pending_org: Option<i64>,
+    pub two_factor_pending_org: Option<OrganizationId>,
     /// Organizations whose two-factor code this session entered.
     /// The account is no member anywhere but an Active external user: it has the API portal
     /// and nothing of the console.
@@ -125,7 +126,7 @@ impl SignedIn {
 /// only source of the guards below and of the console's navigation.
 #[derive(Debug, Clone)]
 pub struct Capabilities {
-    organization_id: i64,
+    organization_id: OrganizationId,
     account_id: i64,
     /// Administrator rights (the Admin permission), as a member or as a partner user.
     admin: bool,
@@ -154,7 +155,7 @@ impl Capabilities {
         }
     }
 
-    pub fn organization_id(&self) -> i64 {
+    pub fn organization_id(&self) -> OrganizationId {
         self.organization_id
     }
 
@@ -201,7 +202,7 @@ pub enum Area {
 /// takes one acts there and nowhere else.
 pub trait Guard: Sized + Clone + Send + 'static {
     fn grant(capabilities: &Capabilities) -> Option<Self>;
-    fn organization_id(&self) -> i64;
+    fn organization_id(&self) -> OrganizationId;
     fn account_id(&self) -> i64;
 }
 
@@ -210,7 +211,7 @@ macro_rules! guards {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name {
-            organization_id: i64,
+            organization_id: OrganizationId,
             account_id: i64,
         }
 
@@ -222,7 +223,7 @@ macro_rules! guards {
                 })
             }
 
-            fn organization_id(&self) -> i64 {
+            fn organization_id(&self) -> OrganizationId {
                 self.organization_id
             }
 
@@ -282,7 +283,7 @@ impl<G: Guard> Acting<G> {
         &self.guard
     }
 
-    pub fn organization_id(&self) -> i64 {
+    pub fn organization_id(&self) -> OrganizationId {
         self.guard.organization_id()
     }
 

@@ -2,6 +2,7 @@
 
 use crate::app::access::Me;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::ids::OrganizationId;
 use crate::domain::{audit, organization, policy, session, two_factor};
 
 /// What switching organizations did.
@@ -21,7 +22,7 @@ pub enum Switched {
 /// browser's trusted-device cookie.
 pub fn switch_organization(
     me: &Me,
-    organization_id: i64,
+    organization_id: OrganizationId,
     trusted_device: Option<&str>,
     conn: &mut DbConnection,
 ) -> diesel::QueryResult<Switched> {

@@ -10,6 +10,7 @@ use diesel::QueryResult;
 use crate::app::access::Me;
 use crate::config::Settings;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::ids::OrganizationId;
 use crate::domain::policy::{self, TwoFactorMode};
 use crate::domain::session;
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
@@ -29,7 +30,7 @@ fn end_pending_sign_in(conn: &mut DbConnection, me: &Me) -> QueryResult<()> {
 /// cooldown decide). `Exhausted` means the pending sign-in was ended.
 pub fn request_code(
     me: &Me,
-    organization_id: i64,
+    organization_id: OrganizationId,
     recipient: &Recipient<'_>,
     occasion: Occasion,
     settings: &Settings,
@@ -80,7 +81,7 @@ pub enum Entered {
 /// cannot pass the limit; an attempt that compared nothing is given back.
 pub fn enter_code(
     me: &Me,
-    organization_id: i64,
+    organization_id: OrganizationId,
     code: &str,
     trusted_cookie: Option<&str>,
     conn: &mut DbConnection,

@@ -14,7 +14,7 @@ use crate::db::schema::{
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::environment;
-use crate::domain::ids::EnvironmentId;
+use crate::domain::ids::{EnvironmentId, OrganizationId};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
 /// An API without its document (which can be large and is only read for download).
@@ -22,7 +22,7 @@ use crate::domain::rules::{DomainError, DomainResult, refuse};
 #[diesel(table_name = apis)]
 pub struct Api {
     pub id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub environment_id: EnvironmentId,
     pub name: String,
     pub version: String,
@@ -44,7 +44,7 @@ pub struct ListedApi {
 #[diesel(table_name = api_groups)]
 pub struct ApiGroup {
     pub id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub description: String,
     pub created_at: PrimitiveDateTime,
@@ -60,7 +60,10 @@ pub struct ApiOperation {
 }
 
 /// The organization's APIs, by environment name, then API name and version.
-pub fn list_apis(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<ListedApi>> {
+pub fn list_apis(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<Vec<ListedApi>> {
     let rows: Vec<(Api, String)> = apis::table
         .inner_join(environments::table)
         .filter(apis::organization_id.eq(organization_id))
@@ -107,7 +110,10 @@ pub fn apis_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<List
 }
 
 /// The organization's API groups, by name.
-pub fn list_groups(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<ApiGroup>> {
+pub fn list_groups(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<Vec<ApiGroup>> {
     api_groups::table
         .filter(api_groups::organization_id.eq(organization_id))
         .order((api_groups::name_folded.asc(), api_groups::id.asc()))
@@ -147,7 +153,11 @@ pub fn groups_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Ap
 }
 
 /// One of the organization's APIs; another organization's id is not found.
-pub fn find_api(conn: &mut DbConnection, organization_id: i64, id: i64) -> DomainResult<ListedApi> {
+pub fn find_api(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    id: i64,
+) -> DomainResult<ListedApi> {
     let row: Option<(Api, String)> = apis::table
         .inner_join(environments::table)
         .filter(apis::organization_id.eq(organization_id))
@@ -366,7 +376,7 @@ fn store_operations(
 /// is not found), with its document's operations; audited as `api.created`.
 pub fn create_api(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     fields: &ApiFields,
     document: Option<&StoredDocument>,
     actor: &Actor,
@@ -415,7 +425,7 @@ pub fn create_api(
 /// changed.
 pub fn update_api(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: i64,
     fields: &ApiFields,
     change: &DocumentChange,
@@ -510,7 +520,7 @@ pub fn update_api(
 /// (foreign keys cascade). Audited as `api.deleted`.
 pub fn delete_api(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<ListedApi> {
@@ -534,7 +544,7 @@ pub fn delete_api(
 /// The operations of every API of the organization, by API, each in document order.
 pub fn operations_in_organization(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<HashMap<i64, Vec<ApiOperation>>> {
     let rows: Vec<(i64, String, String, String)> = api_operations::table
         .inner_join(apis::table)
@@ -587,7 +597,7 @@ pub fn external_users_granted_group(conn: &mut DbConnection, group_id: i64) -> Q
 /// One of the organization's groups; another organization's id is not found.
 pub fn find_group(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<ApiGroup> {
     api_groups::table
@@ -601,7 +611,7 @@ pub fn find_group(
 
 fn group_name_taken(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     name: &str,
     except: Option<i64>,
 ) -> QueryResult<bool> {
@@ -620,7 +630,7 @@ fn group_name_taken(
 /// found (an id from another organization answers 404).
 pub fn own_api_ids(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     api_ids: &[i64],
 ) -> DomainResult<Vec<i64>> {
     let mut ids = api_ids.to_vec();
@@ -659,7 +669,7 @@ fn set_group_members(conn: &mut DbConnection, group_id: i64, api_ids: &[i64]) ->
 /// Creates a group of the organization's APIs; audited as `api-group.created`.
 pub fn create_group(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     name: &str,
     description: &str,
     api_ids: &[i64],
@@ -695,7 +705,7 @@ pub fn create_group(
 /// Renames, describes and refills a group; audited as `api-group.updated`.
 pub fn update_group(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: i64,
     name: &str,
     description: &str,
@@ -745,7 +755,7 @@ pub fn update_group(
 /// `api-group.deleted`.
 pub fn delete_group(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<ApiGroup> {

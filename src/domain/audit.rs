@@ -5,11 +5,12 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::schema::audit_events;
+use crate::domain::ids::OrganizationId;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent {
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     pub actor_account_id: Option<i64>,
     pub action: String,
     pub target: Option<String>,
@@ -29,7 +30,7 @@ pub struct Actor {
 impl Actor {
     pub fn event(
         &self,
-        organization_id: Option<i64>,
+        organization_id: Option<OrganizationId>,
         action: &str,
         target: Option<String>,
     ) -> NewAuditEvent {
@@ -63,7 +64,7 @@ pub fn record_returning_id(conn: &mut DbConnection, event: &NewAuditEvent) -> Qu
 /// The details of one event of an organization with the given action, if it exists.
 pub fn details_of(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     event_id: i64,
     action: &str,
 ) -> QueryResult<Option<String>> {

@@ -6,7 +6,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::db::schema::{environments, role_environment_access, roles};
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::{EnvironmentId, RoleId};
+use crate::domain::ids::{EnvironmentId, OrganizationId, RoleId};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
 /// What a role may do in an environment. A bit set, like permissions.
@@ -93,7 +93,7 @@ impl EnvAccessSet {
 #[diesel(table_name = environments)]
 pub struct Environment {
     pub id: EnvironmentId,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub name_folded: String,
     pub created_at: PrimitiveDateTime,
@@ -111,7 +111,10 @@ pub fn parse_name(candidate: &str) -> Result<String, &'static str> {
     }
 }
 
-pub fn list(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<Environment>> {
+pub fn list(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<Vec<Environment>> {
     environments::table
         .filter(environments::organization_id.eq(organization_id))
         .order((environments::name_folded.asc(), environments::id.asc()))
@@ -121,7 +124,7 @@ pub fn list(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<En
 
 pub fn find(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: EnvironmentId,
 ) -> DomainResult<Environment> {
     environments::table
@@ -135,7 +138,7 @@ pub fn find(
 
 fn name_taken(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     folded: &str,
     except: Option<EnvironmentId>,
 ) -> QueryResult<bool> {
@@ -152,7 +155,7 @@ fn name_taken(
 
 pub fn create(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     name: &str,
     actor: &Actor,
 ) -> DomainResult<EnvironmentId> {
@@ -182,7 +185,7 @@ pub fn create(
 
 pub fn rename(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: EnvironmentId,
     name: &str,
     actor: &Actor,
@@ -211,7 +214,7 @@ pub fn rename(
 /// Deletes the environment and every role's access to it.
 pub fn delete(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: EnvironmentId,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -241,7 +244,7 @@ pub struct RoleAccess {
 /// Every non-empty role × environment access in the organization, by environment then role name.
 pub fn access_in_organization(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<Vec<RoleAccess>> {
     role_environment_access::table
         .inner_join(roles::table)
@@ -281,7 +284,7 @@ pub fn access_of_role(
 /// Sets what a role (of this organization) may do in an environment (of this organization).
 pub fn set_role_access(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     role_id: RoleId,
     environment_id: EnvironmentId,
     access: EnvAccessSet,

@@ -12,6 +12,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, external_users};
+use crate::domain::ids::OrganizationId;
 use crate::domain::stored::stored_enum;
 use crate::time_zone::{from_chrono, zone};
 
@@ -115,7 +116,7 @@ pub enum Standing {
 #[derive(Debug, Clone, Queryable)]
 pub struct Grant {
     pub external_user_id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub stored_status: StoredExternalStatus,
     pub expires_on: Option<Date>,
     pub invited_time_zone: String,

@@ -11,6 +11,7 @@ use crate::domain::audit::{self, Actor};
 use crate::domain::external_access::{
     ExternalStatus, StoredExternalStatus, effective_zone, status_at,
 };
+use crate::domain::ids::OrganizationId;
 use crate::domain::invitation::LinkProblem;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::rules::{DomainError, DomainResult};
@@ -19,7 +20,7 @@ use crate::domain::rules::{DomainError, DomainResult};
 #[derive(Debug, Clone)]
 pub struct OpenRegistration {
     pub external_user_id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub account_id: i64,
     pub email: String,
@@ -45,7 +46,7 @@ struct RegistrationRow {
     link_expires_at: PrimitiveDateTime,
     used_at: Option<PrimitiveDateTime>,
     external_user_id: i64,
-    organization_id: i64,
+    organization_id: OrganizationId,
     status: StoredExternalStatus,
     company: String,
     expires_on: Option<Date>,

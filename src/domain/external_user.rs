@@ -23,6 +23,7 @@ use crate::db::schema::{
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
 use crate::domain::external_access::{self, ExternalStatus, StoredExternalStatus};
+use crate::domain::ids::OrganizationId;
 use crate::domain::invitation::Inviter;
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership;
@@ -98,7 +99,7 @@ fn expiry_detail(date: Option<Date>) -> String {
 #[derive(Debug, Clone)]
 pub struct ExternalUser {
     pub id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub account_id: i64,
     pub email: String,
     pub name: String,
@@ -116,7 +117,7 @@ pub struct ExternalUser {
 type UserTuple = (
     (
         i64,
-        i64,
+        OrganizationId,
         i64,
         String,
         String,
@@ -219,7 +220,7 @@ macro_rules! user_columns {
 /// One of the organization's external users; another organization's id is not found.
 pub fn find(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     external_user_id: i64,
 ) -> DomainResult<ExternalUser> {
     let row: Option<UserTuple> = external_users::table
@@ -348,7 +349,7 @@ fn word_prefix_pattern(word: &str) -> String {
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
 fn matching(
-    organization_id: i64,
+    organization_id: OrganizationId,
     words: &[String],
 ) -> external_users::BoxedQuery<'static, Backend> {
     let mut query = external_users::table
@@ -366,7 +367,7 @@ fn matching(
 
 pub fn directory(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     query: &DirectoryQuery,
 ) -> QueryResult<DirectoryPage> {
     use external_users::dsl as e;
@@ -525,7 +526,7 @@ pub fn refresh_directory_for_account(conn: &mut DbConnection, account_id: i64) -
 #[allow(clippy::too_many_arguments)]
 pub fn invite(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &EmailAddress,
     expires_on: Option<Date>,
     invited_time_zone: &str,
@@ -665,7 +666,7 @@ fn issue_link(
 /// a new expiry (`new_expiry`: never, or a future date) and goes back to Requested.
 pub fn resend(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     external_user_id: i64,
     new_expiry: Option<Option<Date>>,
     inviter: &Inviter<'_>,
@@ -714,7 +715,7 @@ pub fn resend(
 /// Changes when an Active or Suspended external user's access ends (never, or a future date).
 pub fn change_expiry(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     external_user_id: i64,
     expires_on: Option<Date>,
     actor: &Actor,
@@ -749,7 +750,7 @@ pub fn change_expiry(
 /// Suspends an Active external user: access to the portal ends at once.
 pub fn suspend(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     external_user_id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -776,7 +777,7 @@ pub fn suspend(
 /// Expired if the date passed meanwhile.
 pub fn reactivate(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     external_user_id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -808,7 +809,7 @@ pub fn reactivate(
 /// external-user row) goes too, so the person cannot sign in again.
 pub fn delete(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     external_user_id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -863,7 +864,7 @@ pub fn end_sessions_without_access(
 /// organization's own groups and APIs are accepted (another's ids are not found).
 pub fn set_access(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     external_user_id: i64,
     group_ids: &[i64],
     api_ids: &[i64],

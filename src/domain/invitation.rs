@@ -9,7 +9,7 @@ use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, invitations, memberships, organizations};
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::MembershipId;
+use crate::domain::ids::{MembershipId, OrganizationId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::outbox::{self, OutgoingEmail};
@@ -36,7 +36,7 @@ fn recipient(
 /// Issues a new link for a pending member (older links stop working) and queues the email.
 pub fn send(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     inviter: &Inviter<'_>,
     settings: &Settings,
@@ -85,7 +85,7 @@ pub fn send(
 /// Resends a pending invitation with a fresh link.
 pub fn resend(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     inviter: &Inviter<'_>,
     settings: &Settings,
@@ -114,7 +114,7 @@ pub fn resend(
 /// Withdraws a pending invitation: the membership and its link go.
 pub fn revoke(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -134,7 +134,7 @@ pub fn revoke(
 /// Queues the "you now have access" notice for someone added with an existing account.
 pub fn notify_access_granted(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     account_id: i64,
     inviter: &Inviter<'_>,
     settings: &Settings,
@@ -172,7 +172,7 @@ pub fn notify_access_granted(
 #[derive(Debug, Clone)]
 pub struct OpenInvitation {
     pub membership_id: MembershipId,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub account_id: i64,
     pub email: String,
@@ -193,7 +193,7 @@ type InvitationRow = (
     MembershipId,
     PrimitiveDateTime,
     Option<PrimitiveDateTime>,
-    i64,
+    OrganizationId,
     String,
     i64,
     String,

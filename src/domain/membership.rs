@@ -14,7 +14,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::{MembershipId, RoleId};
+use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
@@ -147,7 +147,7 @@ const SELECTIVE_MATCHES: i64 = 2000;
 /// The members whose words start with `word`, if there are at most SELECTIVE_MATCHES of them.
 fn members_with_word(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     word: &str,
 ) -> QueryResult<Option<Vec<MembershipId>>> {
     let upper = format!("{word}{}", char::MAX);
@@ -177,7 +177,7 @@ struct DirectoryRow {
 
 pub fn directory(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     query: &DirectoryQuery,
 ) -> QueryResult<DirectoryPage> {
     use memberships::dsl as m;
@@ -409,7 +409,7 @@ pub fn refresh_directory(conn: &mut DbConnection, scope: DirectoryScope<'_>) -> 
 /// Keeps `organizations.member_count` in step; every insert and delete of a membership calls it.
 pub(crate) fn count_members(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     change: i64,
 ) -> QueryResult<()> {
     diesel::update(organizations::table.find(organization_id))
@@ -445,7 +445,7 @@ pub struct Member {
 
 pub fn find(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
 ) -> DomainResult<Member> {
     let row: Option<(
@@ -484,7 +484,7 @@ pub fn find(
 /// Active members holding an active assignment of the built-in Administrator role.
 fn active_administrators(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<Vec<MembershipId>> {
     memberships::table
         .inner_join(role_assignments::table.inner_join(roles::table))
@@ -499,7 +499,7 @@ fn active_administrators(
 /// Refuses a change that would leave the Administrator role without an active member.
 fn keep_an_administrator(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     losing: MembershipId,
 ) -> DomainResult<()> {
     let administrators = active_administrators(conn, organization_id)?;
@@ -521,7 +521,7 @@ fn is_administrator_role(conn: &mut DbConnection, role_id: RoleId) -> QueryResul
 /// Roles that can be handed out: the organization's, active. Refuses an empty choice.
 fn checked_roles(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     role_ids: &[RoleId],
 ) -> DomainResult<Vec<RoleId>> {
     if role_ids.is_empty() {
@@ -585,7 +585,7 @@ pub enum Added {
 /// Adds a person by email with one or more active roles.
 pub fn add(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &EmailAddress,
     role_ids: &[RoleId],
     language: Option<&str>,
@@ -675,7 +675,7 @@ pub fn add(
 /// belongs nowhere else goes too.
 pub(crate) fn delete_membership(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     actor: &Actor,
     action: &str,
@@ -703,7 +703,7 @@ pub(crate) fn delete_membership(
 /// resolve the member's rights on every request).
 pub fn remove(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -721,7 +721,7 @@ pub fn remove(
 /// Assigns more active roles to a member.
 pub fn assign(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     role_ids: &[RoleId],
     actor: &Actor,
@@ -742,7 +742,7 @@ pub fn assign(
 
 fn audit_roles(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     actor: &Actor,
     action: &str,
     email: &str,
@@ -773,7 +773,7 @@ fn assignment_exists(
 /// Switches one of a member's assignments on or off.
 pub fn set_assignment_active(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     role_id: RoleId,
     active: bool,
@@ -807,7 +807,7 @@ pub fn set_assignment_active(
 /// Brings an Inactive member back; the inactivity period counts again from now.
 pub fn reactivate(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -842,7 +842,7 @@ pub enum Unassigned {
 
 pub fn unassign(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     membership_id: MembershipId,
     role_id: RoleId,
     actor: &Actor,
@@ -903,7 +903,7 @@ pub fn holders_of_role(
 /// Members who do not hold a role, to offer in "assign members" (by email, at most `limit`).
 pub fn non_holders_of_role(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     role_id: RoleId,
     limit: i64,
 ) -> QueryResult<Vec<(MembershipId, String, String)>> {
@@ -924,7 +924,7 @@ pub fn non_holders_of_role(
 /// Assigns one role to several members at once.
 pub fn assign_role_to_members(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     role_id: RoleId,
     membership_ids: &[MembershipId],
     actor: &Actor,

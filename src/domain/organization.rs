@@ -9,7 +9,7 @@ use crate::db::schema::{
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::environment::EnvAccessSet;
-use crate::domain::ids::{MembershipId, RoleId};
+use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus, OrganizationKind};
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::PermissionSet;
@@ -17,7 +17,7 @@ use crate::domain::permission::PermissionSet;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organizations)]
 pub struct Organization {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
     pub owner_account_id: Option<i64>,
     pub created_at: PrimitiveDateTime,
@@ -44,7 +44,7 @@ pub fn create_with_owner(
     actor: &Actor,
 ) -> QueryResult<Organization> {
     let now = actor.at;
-    let id: i64 = diesel::insert_into(organizations::table)
+    let id: OrganizationId = diesel::insert_into(organizations::table)
         .values((
             organizations::name.eq(name),
             organizations::owner_account_id.eq(owner_account_id),
@@ -118,7 +118,7 @@ pub fn create_partner_organization(
     actor: &Actor,
 ) -> QueryResult<Organization> {
     let now = actor.at;
-    let id: i64 = diesel::insert_into(organizations::table)
+    let id: OrganizationId = diesel::insert_into(organizations::table)
         .values((
             organizations::name.eq(name),
             organizations::kind.eq(OrganizationKind::Partner),
@@ -157,7 +157,7 @@ pub fn create_partner_organization(
 /// One organization an account can act in, as the switcher shows it.
 #[derive(Debug, Clone)]
 pub struct OrganizationChoice {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
     /// A client reached as a partner user: the partner it is reached through.
     pub via: Option<String>,
@@ -176,7 +176,7 @@ fn memberships_of_account(
         .filter(organizations::deactivated_at.is_null())
         .order((organizations::name.asc(), organizations::id.asc()))
         .select((organizations::id, organizations::name))
-        .load::<(i64, String)>(conn)?
+        .load::<(OrganizationId, String)>(conn)?
         .into_iter()
         .map(|(id, name)| OrganizationChoice {
             id,
@@ -207,7 +207,10 @@ pub fn choices_for_account(
 
 /// The organization an account acts in by default: the first of its active memberships, else
 /// the first client it reaches as a partner user.
-pub fn default_for_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<i64>> {
+pub fn default_for_account(
+    conn: &mut DbConnection,
+    account_id: i64,
+) -> QueryResult<Option<OrganizationId>> {
     Ok(choices_for_account(conn, account_id)?
         .first()
         .map(|choice| choice.id))
@@ -216,7 +219,7 @@ pub fn default_for_account(conn: &mut DbConnection, account_id: i64) -> QueryRes
 /// What a request needs to know about the member acting in an organization.
 #[derive(Debug, Clone)]
 pub struct MemberContext {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub is_owner: bool,
     pub permissions: PermissionSet,
@@ -259,7 +262,7 @@ impl MemberContext {
 pub fn member_context(
     conn: &mut DbConnection,
     account_id: i64,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<Option<MemberContext>> {
     #[derive(Queryable)]
     struct Standing {
@@ -327,7 +330,7 @@ pub fn member_context(
 fn partner_user_context(
     conn: &mut DbConnection,
     account_id: i64,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<Option<MemberContext>> {
     let Some(access) =
         crate::domain::partnership::partner_access(conn, account_id, organization_id)?
@@ -376,14 +379,14 @@ fn environment_access_of(
 }
 
 /// Counts for the overview page.
-pub fn member_count(conn: &mut DbConnection, organization_id: i64) -> QueryResult<i64> {
+pub fn member_count(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryResult<i64> {
     memberships::table
         .filter(memberships::organization_id.eq(organization_id))
         .count()
         .get_result(conn)
 }
 
-pub fn role_count(conn: &mut DbConnection, organization_id: i64) -> QueryResult<i64> {
+pub fn role_count(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryResult<i64> {
     roles::table
         .filter(roles::organization_id.eq(organization_id))
         .count()
@@ -394,14 +397,14 @@ pub fn role_count(conn: &mut DbConnection, organization_id: i64) -> QueryResult<
 pub fn role_names_by_organization(
     conn: &mut DbConnection,
     account_id: i64,
-) -> QueryResult<std::collections::HashMap<i64, Vec<String>>> {
-    let rows: Vec<(i64, String)> = memberships::table
+) -> QueryResult<std::collections::HashMap<OrganizationId, Vec<String>>> {
+    let rows: Vec<(OrganizationId, String)> = memberships::table
         .inner_join(role_assignments::table.inner_join(roles::table))
         .filter(memberships::account_id.eq(account_id))
         .order((memberships::organization_id.asc(), roles::name_folded.asc()))
         .select((memberships::organization_id, roles::name))
         .load(conn)?;
-    let mut names: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut names: std::collections::HashMap<OrganizationId, Vec<String>> = Default::default();
     for (organization_id, name) in rows {
         names.entry(organization_id).or_default().push(name);
     }
@@ -409,7 +412,7 @@ pub fn role_names_by_organization(
 }
 
 /// The organization's name.
-pub fn name_of(conn: &mut DbConnection, organization_id: i64) -> QueryResult<String> {
+pub fn name_of(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryResult<String> {
     organizations::table
         .find(organization_id)
         .select(organizations::name)
@@ -419,7 +422,7 @@ pub fn name_of(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Str
 /// Renames an organization.
 pub fn rename(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     name: &str,
     actor: &Actor,
 ) -> QueryResult<()> {

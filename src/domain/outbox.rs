@@ -7,6 +7,7 @@ use time::{Duration, PrimitiveDateTime};
 use crate::crypto::token::random_token;
 use crate::db::schema::outbox_messages;
 use crate::db::{self, DbConnection};
+use crate::domain::ids::OrganizationId;
 use crate::domain::stored::stored_enum;
 use crate::mail::RenderedEmail;
 
@@ -37,7 +38,7 @@ pub fn backoff(failed_attempts: i32) -> Duration {
 /// An email to queue.
 pub struct OutgoingEmail<'a> {
     /// The organization whose deliveries page lists it (None for account-level mail).
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     pub kind: &'a str,
     pub recipient: &'a str,
     pub content: RenderedEmail,
@@ -77,7 +78,7 @@ pub fn enqueue(
 #[diesel(table_name = outbox_messages)]
 pub struct OutboxMessage {
     pub id: i64,
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     pub kind: String,
     pub recipient: String,
     pub subject: String,
@@ -178,7 +179,7 @@ fn truncate(error: &str) -> String {
 /// The newest messages of an organization, newest first.
 pub fn list_for_organization(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     limit: i64,
 ) -> QueryResult<Vec<OutboxMessage>> {
     outbox_messages::table
@@ -196,7 +197,7 @@ pub fn list_for_organization(
 /// succeed in. False when there is no such failed message there.
 pub fn send_again(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     message_id: i64,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {

@@ -20,7 +20,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::EmailAddress;
 use crate::domain::audit::Actor;
-use crate::domain::ids::{MembershipId, RoleId};
+use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::invitation::{self, Inviter};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::membership::{self, Added, DirectoryScope};
@@ -237,7 +237,7 @@ pub fn parse_admin(
 #[diesel(table_name = partner_drafts)]
 pub struct Draft {
     pub id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub account_id: i64,
     pub name: String,
     pub logo_content_type: Option<String>,
@@ -269,7 +269,7 @@ pub enum LogoChange {
 
 pub fn find_draft(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     account_id: i64,
 ) -> QueryResult<Option<Draft>> {
     partner_drafts::table
@@ -285,7 +285,7 @@ pub fn find_draft(
 /// Returns the draft's id.
 pub fn save_draft_info(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     account_id: i64,
     name: Option<&str>,
     logo: &LogoChange,
@@ -375,7 +375,7 @@ pub fn save_draft_admin(
 
 pub fn draft_logo(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     account_id: i64,
 ) -> QueryResult<Option<(Vec<u8>, String)>> {
     let row: Option<(Option<Vec<u8>>, Option<String>)> = partner_drafts::table
@@ -393,7 +393,7 @@ pub fn draft_logo(
 
 pub fn delete_drafts(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     account_id: i64,
 ) -> QueryResult<()> {
     diesel::delete(
@@ -443,7 +443,10 @@ pub fn check_draft(draft: &Draft) -> DraftCheck {
 // The organization's registrations: the limit, the list, one partner's details.
 
 /// Registrations that still count against the limit: every one not deactivated.
-pub fn registered_count(conn: &mut DbConnection, client_organization_id: i64) -> QueryResult<i64> {
+pub fn registered_count(
+    conn: &mut DbConnection,
+    client_organization_id: OrganizationId,
+) -> QueryResult<i64> {
     partnerships::table
         .filter(partnerships::client_organization_id.eq(client_organization_id))
         .filter(partnerships::origin.eq(Origin::Registration))
@@ -455,7 +458,7 @@ pub fn registered_count(conn: &mut DbConnection, client_organization_id: i64) ->
 /// How many more partners the organization may register.
 pub fn remaining(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     max_partners: i64,
 ) -> QueryResult<i64> {
     Ok((max_partners - registered_count(conn, client_organization_id)?).max(0))
@@ -464,7 +467,7 @@ pub fn remaining(
 /// Whether another registration of the client (not deactivated) has this name, any case.
 pub fn name_taken(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     name: &str,
     except: Option<i64>,
 ) -> QueryResult<bool> {
@@ -492,7 +495,7 @@ pub struct Person {
 #[derive(Debug, Clone)]
 pub struct PartnerSummary {
     pub id: i64,
-    pub partner_organization_id: i64,
+    pub partner_organization_id: OrganizationId,
     pub name: String,
     pub status: PartnershipStatus,
     /// The logo's last change, to version its URL; None without a logo.
@@ -572,7 +575,7 @@ fn summary(conn: &mut DbConnection, row: ProfileRow) -> QueryResult<PartnerSumma
 
 fn profile_rows(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: Option<i64>,
 ) -> QueryResult<Vec<ProfileRow>> {
     let mut query = partnerships::table
@@ -598,7 +601,7 @@ fn profile_rows(
 /// The partners the organization registered: the ones in force by name, then the deactivated.
 pub fn list(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
 ) -> QueryResult<Vec<PartnerSummary>> {
     let mut partners = Vec::new();
     for row in profile_rows(conn, client_organization_id, None)? {
@@ -616,7 +619,7 @@ pub fn list(
 /// One registered partner of the client; anything else is not found.
 pub fn details(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<PartnerSummary> {
     let row = profile_rows(conn, client_organization_id, Some(id))?
@@ -627,7 +630,7 @@ pub fn details(
 
 pub fn logo(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Option<(Vec<u8>, String)>> {
     registered(conn, client_organization_id, id)?;
@@ -644,7 +647,7 @@ pub fn logo(
 /// A partnership the client registered.
 fn registered(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Partnership> {
     let partnership = partnership::find_for_client(conn, client_organization_id, id)?;
@@ -657,7 +660,7 @@ fn registered(
 /// A registered partnership that may still change: a deactivated partner is read-only.
 fn writable(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Partnership> {
     let partnership = registered(conn, client_organization_id, id)?;
@@ -669,7 +672,7 @@ fn writable(
 
 fn builtin_role_id(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     builtin: BuiltinRole,
 ) -> QueryResult<RoleId> {
     roles::table
@@ -680,7 +683,10 @@ fn builtin_role_id(
 }
 
 /// The partner organization's Admin role.
-pub fn admin_role_id(conn: &mut DbConnection, partner_organization_id: i64) -> QueryResult<RoleId> {
+pub fn admin_role_id(
+    conn: &mut DbConnection,
+    partner_organization_id: OrganizationId,
+) -> QueryResult<RoleId> {
     builtin_role_id(conn, partner_organization_id, BuiltinRole::Administrator)
 }
 
@@ -775,7 +781,7 @@ pub struct Registered {
 /// cannot both take the last place.
 pub fn register(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     owner_account_id: i64,
     max_partners: i64,
     inviter: &Inviter<'_>,
@@ -968,7 +974,7 @@ fn invite_admin(
 /// admin, they become the partner admin, and a Pending partnership becomes Active.
 pub fn on_member_accepted(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     account_id: i64,
     actor: &Actor,
 ) -> QueryResult<()> {
@@ -998,7 +1004,7 @@ pub fn on_member_accepted(
 /// Renames the partner (its organization too) and replaces or removes its logo.
 pub fn update_info(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     name: &str,
     logo: &LogoChange,
@@ -1077,7 +1083,7 @@ pub fn domains_in_use(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<Strin
 
 pub fn update_domains(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     domains: &[String],
     actor: &Actor,
@@ -1125,7 +1131,7 @@ pub enum AdminChange {
 /// invitation; the current admin stays a member.
 pub fn change_admin(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     admin: &AdminInput,
     inviter: &Inviter<'_>,
@@ -1192,7 +1198,7 @@ pub fn change_admin(
 /// Sends the pending partner admin a new link.
 pub fn resend_admin_invitation(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     inviter: &Inviter<'_>,
     settings: &Settings,
@@ -1289,7 +1295,7 @@ pub fn linked_names(conn: &mut DbConnection, id: i64) -> QueryResult<LinkedNames
 /// them in the API portal. Ids that are not the client's are not found.
 pub fn set_links(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     api_ids: &[i64],
     group_ids: &[i64],
@@ -1364,7 +1370,7 @@ pub fn set_links(
 /// group is still linked.
 pub fn deactivate(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {

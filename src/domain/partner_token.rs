@@ -23,7 +23,7 @@ use crate::db::schema::{
     roles,
 };
 use crate::domain::audit::Actor;
-use crate::domain::ids::{MembershipId, RoleId};
+use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::partnership::{
     self as shared, Origin, Partnership, PartnershipStatus, is_partner_organization,
@@ -108,7 +108,7 @@ fn token_only(found: Partnership) -> DomainResult<Partnership> {
 /// A token of this partner organization (another organization's id is not found).
 pub fn find_for_partner(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Partnership> {
     token_only(shared::find_for_partner(conn, partner_organization_id, id)?)
@@ -117,7 +117,7 @@ pub fn find_for_partner(
 /// A token this client organization accepted.
 pub fn find_for_client(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Partnership> {
     token_only(shared::find_for_client(conn, client_organization_id, id)?)
@@ -348,7 +348,7 @@ pub struct TokenSummary {
 /// The partner organization's tokens, newest first.
 pub fn list_for_partner(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
 ) -> QueryResult<Vec<TokenSummary>> {
     let rows: Vec<Partnership> = partnerships::table
         .filter(partnerships::partner_organization_id.eq(partner_organization_id))
@@ -377,7 +377,7 @@ pub fn list_for_partner(
 /// returns the partnership id with the token (shown once, never again).
 pub fn issue(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     actor: &Actor,
 ) -> DomainResult<(i64, String)> {
     if !is_partner_organization(conn, partner_organization_id)? {
@@ -419,7 +419,7 @@ pub struct TokenDetails {
 
 pub fn details_for_partner(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<TokenDetails> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
@@ -443,7 +443,7 @@ pub struct Candidate {
 /// by email, at most `limit`.
 pub fn candidates(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     partnership_id: i64,
     limit: i64,
 ) -> QueryResult<Vec<Candidate>> {
@@ -471,7 +471,7 @@ pub fn candidates(
 /// A partnership the partner may hand roles out in: accepted and not ended.
 fn grantable(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Partnership> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
@@ -509,7 +509,7 @@ fn check_allowed(
 /// The email of an active member of the partner organization (anyone else is not found).
 fn partner_member_email(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     membership_id: MembershipId,
     active_only: bool,
 ) -> DomainResult<String> {
@@ -587,7 +587,7 @@ fn insert_grants(
 /// the roles added. Returns how many members were authorized or changed.
 pub fn authorize(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
     grants: &[(MembershipId, RoleId)],
     actor: &Actor,
@@ -633,7 +633,7 @@ pub fn authorize(
 /// Replaces an authorized user's roles (at least one, all among the rules).
 pub fn set_user_roles(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
     membership_id: MembershipId,
     role_ids: &[RoleId],
@@ -667,7 +667,7 @@ pub fn set_user_roles(
 /// Takes every role of one partner user in the client away.
 pub fn revoke_user(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
     membership_id: MembershipId,
     actor: &Actor,
@@ -693,7 +693,7 @@ pub fn revoke_user(
 /// pending one can no longer be accepted.
 pub fn deactivate(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -717,7 +717,7 @@ pub fn deactivate(
 /// no client accepted it yet.
 pub fn activate(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -742,7 +742,7 @@ pub fn activate(
 /// events are recorded first, while both sides are still known.
 pub fn delete(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -798,7 +798,7 @@ pub fn with_token_limit<T>(
 
 fn lookup(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     token: &str,
 ) -> DomainResult<Partnership> {
     let token = token.trim();
@@ -851,7 +851,7 @@ fn lookup(
 /// What the client's admin sees before accepting.
 pub fn preview(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     token: &str,
 ) -> DomainResult<Preview> {
     let found = lookup(conn, client_organization_id, token)?;
@@ -864,7 +864,7 @@ pub fn preview(
 /// Role ids the client offers as rules: its own, and active unless already in the rules.
 fn check_client_roles(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     role_ids: &[RoleId],
     already: &[RoleId],
 ) -> DomainResult<()> {
@@ -908,7 +908,7 @@ fn insert_rules(conn: &mut DbConnection, id: i64, role_ids: &[RoleId]) -> QueryR
 /// (at least one, active roles of this organization) as its rules.
 pub fn accept(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     token: &str,
     role_ids: &[RoleId],
     actor: &Actor,
@@ -969,7 +969,7 @@ pub struct PartnerSummary {
 /// The partners this organization accepted a token from, by name.
 pub fn list_for_client(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
 ) -> QueryResult<Vec<PartnerSummary>> {
     let rows: Vec<Partnership> = partnerships::table
         .filter(partnerships::client_organization_id.eq(client_organization_id))
@@ -1005,7 +1005,7 @@ pub struct PartnerDetails {
 
 pub fn details_for_client(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<PartnerDetails> {
     let partnership = find_for_client(conn, client_organization_id, id)?;
@@ -1022,7 +1022,7 @@ pub fn details_for_client(
 /// again, it does not hand it back by itself. Returns how many grants were deleted.
 pub fn set_rules(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     role_ids: &[RoleId],
     actor: &Actor,
@@ -1067,7 +1067,7 @@ pub fn set_rules(
 /// The client suspends an active partnership: its partner users lose access at once.
 pub fn suspend(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -1086,7 +1086,7 @@ pub fn suspend(
 /// The client resumes a suspended partnership: the same authorizations count again.
 pub fn resume(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {
@@ -1110,7 +1110,7 @@ pub fn resume(
 /// row stays (both sides see it ended) until the partner deletes its token.
 pub fn end(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
     actor: &Actor,
 ) -> DomainResult<()> {

@@ -15,7 +15,7 @@ use crate::db::schema::{
     partnerships, roles,
 };
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::RoleId;
+use crate::domain::ids::{OrganizationId, RoleId};
 use crate::domain::kinds::{MembershipStatus, OrganizationKind};
 use crate::domain::permission::PermissionSet;
 use crate::domain::rules::{DomainError, DomainResult};
@@ -48,8 +48,8 @@ stored_enum! {
 #[diesel(table_name = partnerships)]
 pub struct Partnership {
     pub id: i64,
-    pub partner_organization_id: i64,
-    pub client_organization_id: Option<i64>,
+    pub partner_organization_id: OrganizationId,
+    pub client_organization_id: Option<OrganizationId>,
     pub origin: Origin,
     pub status: PartnershipStatus,
     pub token_hint: Option<String>,
@@ -73,7 +73,7 @@ impl Partnership {
 /// not found.
 pub fn find_for_partner(
     conn: &mut DbConnection,
-    partner_organization_id: i64,
+    partner_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Partnership> {
     partnerships::table
@@ -88,7 +88,7 @@ pub fn find_for_partner(
 /// A partnership seen from the client's side.
 pub fn find_for_client(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
     id: i64,
 ) -> DomainResult<Partnership> {
     partnerships::table
@@ -113,7 +113,10 @@ pub fn partner_name(conn: &mut DbConnection, partnership: &Partnership) -> Query
     }
 }
 
-pub fn organization_name(conn: &mut DbConnection, organization_id: i64) -> QueryResult<String> {
+pub fn organization_name(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<String> {
     organizations::table
         .find(organization_id)
         .select(organizations::name)
@@ -122,7 +125,10 @@ pub fn organization_name(conn: &mut DbConnection, organization_id: i64) -> Query
 
 /// Whether the organization may issue client tokens: it was created by a partner registration,
 /// or an operator enabled it (`gatehouse partner enable ORG`).
-pub fn is_partner_organization(conn: &mut DbConnection, organization_id: i64) -> QueryResult<bool> {
+pub fn is_partner_organization(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<bool> {
     let (enabled, kind): (bool, OrganizationKind) = organizations::table
         .find(organization_id)
         .select((organizations::partner_enabled, organizations::kind))
@@ -134,7 +140,7 @@ pub fn is_partner_organization(conn: &mut DbConnection, organization_id: i64) ->
 /// was one.
 pub fn enable_partner(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     actor: &Actor,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
@@ -157,7 +163,7 @@ pub fn enable_partner(
 /// its client registered; any other organization takes anyone (as far as this rule goes).
 pub fn email_in_registered_domains(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &crate::domain::account::EmailAddress,
 ) -> QueryResult<bool> {
     let domains: Vec<String> = partner_profiles::table
@@ -218,7 +224,7 @@ type GrantRow = (i64, RoleId, i32);
 pub fn partner_access(
     conn: &mut DbConnection,
     account_id: i64,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
 ) -> QueryResult<Option<PartnerAccess>> {
     let rows: Vec<GrantRow> = partnership_grants::table
         .inner_join(partnerships::table)
@@ -273,8 +279,8 @@ pub fn partner_access(
 pub fn clients_of_account(
     conn: &mut DbConnection,
     account_id: i64,
-) -> QueryResult<Vec<(i64, String, String)>> {
-    let client_ids: Vec<i64> = partnership_grants::table
+) -> QueryResult<Vec<(OrganizationId, String, String)>> {
+    let client_ids: Vec<OrganizationId> = partnership_grants::table
         .inner_join(partnerships::table)
         .inner_join(memberships::table)
         .filter(memberships::account_id.eq(account_id))
@@ -282,7 +288,7 @@ pub fn clients_of_account(
         .filter(partnerships::status.eq(PartnershipStatus::Active))
         .select(partnerships::client_organization_id)
         .distinct()
-        .load::<Option<i64>>(conn)?
+        .load::<Option<OrganizationId>>(conn)?
         .into_iter()
         .flatten()
         .collect();
@@ -313,7 +319,7 @@ pub struct PartnerUser {
 /// its partnership's status, and its users with their effective roles.
 pub fn partner_users_of_client(
     conn: &mut DbConnection,
-    client_organization_id: i64,
+    client_organization_id: OrganizationId,
 ) -> QueryResult<Vec<(String, PartnershipStatus, Vec<PartnerUser>)>> {
     let partnerships: Vec<Partnership> = partnerships::table
         .filter(partnerships::client_organization_id.eq(client_organization_id))

@@ -11,6 +11,7 @@ use crate::db::schema::{
     policy_member_domains,
 };
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::OrganizationId;
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::stored::stored_enum;
 
@@ -91,7 +92,10 @@ struct PolicyRow {
     two_factor_days: i32,
 }
 
-fn allowed_addresses(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<String>> {
+fn allowed_addresses(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<Vec<String>> {
     policy_allowed_addresses::table
         .filter(policy_allowed_addresses::organization_id.eq(organization_id))
         .order(policy_allowed_addresses::position)
@@ -99,7 +103,10 @@ fn allowed_addresses(conn: &mut DbConnection, organization_id: i64) -> QueryResu
         .load(conn)
 }
 
-fn member_domains(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<String>> {
+fn member_domains(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<Vec<String>> {
     policy_member_domains::table
         .filter(policy_member_domains::organization_id.eq(organization_id))
         .order(policy_member_domains::position)
@@ -111,7 +118,7 @@ fn member_domains(conn: &mut DbConnection, organization_id: i64) -> QueryResult<
 /// one query, as the full `load` would take three.
 pub fn access_rules(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<(TwoFactorMode, Vec<String>)> {
     let rows: Vec<(TwoFactorMode, Option<String>)> = organization_policies::table
         .left_join(policy_allowed_addresses::table)
@@ -132,7 +139,7 @@ pub fn access_rules(
     ))
 }
 
-pub fn load(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Policy> {
+pub fn load(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryResult<Policy> {
     let row: Option<PolicyRow> = organization_policies::table
         .find(organization_id)
         .select(PolicyRow::as_select())
@@ -313,7 +320,7 @@ pub fn diff(before: &Policy, after: &Policy) -> Vec<Change> {
 /// Saves the policy; returns the audit event that lists the changes, or None when nothing changed.
 pub fn save(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     policy: &Policy,
     actor: &Actor,
 ) -> QueryResult<Option<i64>> {
@@ -365,7 +372,7 @@ pub fn save(
 /// The changes a `policy.updated` audit event of this organization recorded.
 pub fn changes_recorded(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     event_id: i64,
 ) -> QueryResult<Vec<Change>> {
     let details = audit::details_of(conn, organization_id, event_id, "policy.updated")?;
@@ -377,7 +384,7 @@ pub fn changes_recorded(
 /// Members whose email is outside the policy's domains: up to `limit` of them, and how many.
 pub fn members_out_of_policy(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     policy: &Policy,
     limit: usize,
 ) -> QueryResult<(Vec<String>, usize)> {
@@ -422,7 +429,7 @@ fn strictest(rules: impl IntoIterator<Item = PasswordRules>) -> Option<PasswordR
 /// The password rules for people joining or acting in one organization.
 pub fn password_rules_for_organization(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<PasswordRules> {
     Ok(rules_of(&load(conn, organization_id)?))
 }
@@ -484,7 +491,7 @@ pub fn inactivate_idle_members(
     actor: &Actor,
 ) -> QueryResult<usize> {
     use crate::db::schema::organizations;
-    let organizations_in_scope: Vec<(i64, Option<i64>)> = match account_id {
+    let organizations_in_scope: Vec<(OrganizationId, Option<i64>)> = match account_id {
         Some(account_id) => organizations::table
             .inner_join(memberships::table)
             .filter(memberships::account_id.eq(account_id))

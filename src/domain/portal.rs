@@ -15,6 +15,7 @@ use crate::db::schema::{
 use crate::domain::api_catalog::{self, ApiGroup, ListedApi};
 use crate::domain::environment::{EnvAccess, EnvAccessSet};
 use crate::domain::external_access::{self, Grant};
+use crate::domain::ids::OrganizationId;
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::organization::MemberContext;
 use crate::domain::permission::Permission;
@@ -43,7 +44,7 @@ pub enum Source {
 /// The part of the portal one organization gives the account.
 #[derive(Debug, Clone)]
 pub struct PortalSection {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub source: Source,
     pub groups: Vec<PortalGroup>,
@@ -242,11 +243,14 @@ fn portal_groups(conn: &mut DbConnection, group_ids: &[i64]) -> QueryResult<Vec<
         .collect())
 }
 
-fn organization_names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+fn organization_names(
+    conn: &mut DbConnection,
+    ids: &[OrganizationId],
+) -> QueryResult<HashMap<OrganizationId, String>> {
     Ok(organizations::table
         .filter(organizations::id.eq_any(ids))
         .select((organizations::id, organizations::name))
-        .load::<(i64, String)>(conn)?
+        .load::<(OrganizationId, String)>(conn)?
         .into_iter()
         .collect())
 }
@@ -260,7 +264,8 @@ pub fn sections(
     now: PrimitiveDateTime,
 ) -> QueryResult<Vec<PortalSection>> {
     let grants = external_grants(conn, account_id, now)?;
-    let organization_ids: Vec<i64> = grants.iter().map(|g| g.grant.organization_id).collect();
+    let organization_ids: Vec<OrganizationId> =
+        grants.iter().map(|g| g.grant.organization_id).collect();
     let names = organization_names(conn, &organization_ids)?;
     let mut sections = Vec::new();
     for external in grants {

@@ -9,7 +9,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations, role_assignments, roles};
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::{MembershipId, RoleId};
+use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::BuiltinRole;
 use crate::domain::kinds::OrganizationKind;
 use crate::domain::membership::{self, DirectoryScope};
@@ -20,7 +20,7 @@ use crate::domain::rules::{DomainError, DomainResult, refuse};
 #[diesel(table_name = roles)]
 pub struct Role {
     pub id: RoleId,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub name_folded: String,
     pub permissions: i32,
@@ -72,7 +72,11 @@ pub fn parse_permissions(
     Ok(PermissionSet::of(&chosen))
 }
 
-pub fn find(conn: &mut DbConnection, organization_id: i64, id: RoleId) -> DomainResult<Role> {
+pub fn find(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    id: RoleId,
+) -> DomainResult<Role> {
     roles::table
         .filter(roles::organization_id.eq(organization_id))
         .filter(roles::id.eq(id))
@@ -83,7 +87,7 @@ pub fn find(conn: &mut DbConnection, organization_id: i64, id: RoleId) -> Domain
 }
 
 /// Every role of the organization by name.
-pub fn list(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<Role>> {
+pub fn list(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryResult<Vec<Role>> {
     roles::table
         .filter(roles::organization_id.eq(organization_id))
         .order((roles::name_folded.asc(), roles::id.asc()))
@@ -94,7 +98,7 @@ pub fn list(conn: &mut DbConnection, organization_id: i64) -> QueryResult<Vec<Ro
 /// How many members hold each role (assignments active or not), in one grouped query.
 pub fn member_counts(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<HashMap<RoleId, i64>> {
     let rows: Vec<(RoleId, i64)> = role_assignments::table
         .inner_join(roles::table)
@@ -107,7 +111,7 @@ pub fn member_counts(
 
 fn name_taken(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     folded: &str,
     except: Option<RoleId>,
 ) -> QueryResult<bool> {
@@ -124,7 +128,10 @@ fn name_taken(
 
 /// A partner company's organization (created by a client's registration) has two fixed roles,
 /// Admin and Member: none can be added, renamed, changed or removed.
-fn refuse_fixed_roles(conn: &mut DbConnection, organization_id: i64) -> DomainResult<()> {
+fn refuse_fixed_roles(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> DomainResult<()> {
     let kind: Option<OrganizationKind> = organizations::table
         .find(organization_id)
         .select(organizations::kind)
@@ -138,7 +145,7 @@ fn refuse_fixed_roles(conn: &mut DbConnection, organization_id: i64) -> DomainRe
 
 pub fn create(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     name: &str,
     permissions: PermissionSet,
     actor: &Actor,
@@ -173,7 +180,11 @@ fn permission_list(permissions: PermissionSet) -> String {
         .join(", ")
 }
 
-fn editable(conn: &mut DbConnection, organization_id: i64, id: RoleId) -> DomainResult<Role> {
+fn editable(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    id: RoleId,
+) -> DomainResult<Role> {
     let role = find(conn, organization_id, id)?;
     refuse_fixed_roles(conn, organization_id)?;
     if role.is_builtin() {
@@ -185,7 +196,7 @@ fn editable(conn: &mut DbConnection, organization_id: i64, id: RoleId) -> Domain
 /// Renames a role and sets its permissions.
 pub fn update(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: RoleId,
     name: &str,
     permissions: PermissionSet,
@@ -220,7 +231,7 @@ pub fn update(
 /// brings it back as it was.
 pub fn set_active(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: RoleId,
     active: bool,
     actor: &Actor,
@@ -245,7 +256,7 @@ pub fn set_active(
 /// role leave the organization (a member cannot exist without a role). Returns how many left.
 pub fn remove(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: RoleId,
     actor: &Actor,
 ) -> DomainResult<usize> {
@@ -291,7 +302,7 @@ pub fn remove(
 /// The roles before and after this one in name order, for stepping through the role panel.
 pub fn neighbours(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     id: RoleId,
 ) -> QueryResult<(Option<RoleId>, Option<RoleId>)> {
     let ids: Vec<RoleId> = roles::table

@@ -8,6 +8,7 @@ use time::{Duration, PrimitiveDateTime};
 use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, session_two_factor_verifications, sessions};
+use crate::domain::ids::OrganizationId;
 
 /// Writing `last_seen_at` on every request would make every page view a write; a minute of
 /// slack on a 30-minute idle timeout is invisible to people.
@@ -21,13 +22,13 @@ pub struct SessionPolicy {
 
 pub struct NewSession {
     pub account_id: i64,
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
     /// The password expired: the session may only change it (and sign out).
     pub password_change_required: bool,
     /// The organization that asks for a two-factor code first.
-    pub two_factor_pending_org: Option<i64>,
+    pub two_factor_pending_org: Option<OrganizationId>,
 }
 
 /// Starts a session and returns the id for the cookie (the only place it ever exists in clear).
@@ -65,7 +66,7 @@ fn truncate(value: &str, max_chars: usize) -> String {
 pub struct SessionRecord {
     pub id_hash: String,
     pub account_id: i64,
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     pub csrf_token: String,
     pub last_seen_at: PrimitiveDateTime,
     pub expires_at: PrimitiveDateTime,
@@ -74,7 +75,7 @@ pub struct SessionRecord {
     pub language: Option<String>,
     pub time_zone: Option<String>,
     pub password_change_required: bool,
-    pub two_factor_pending_org: Option<i64>,
+    pub two_factor_pending_org: Option<OrganizationId>,
 }
 
 /// What a cookie names.
@@ -134,7 +135,7 @@ pub fn find_live(
 pub fn two_factor_entered(
     conn: &mut DbConnection,
     session_hash: &str,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         session_two_factor_verifications::table.find((session_hash, organization_id)),
@@ -146,7 +147,7 @@ pub fn two_factor_entered(
 pub fn set_two_factor_pending(
     conn: &mut DbConnection,
     session_hash: &str,
-    organization_id: Option<i64>,
+    organization_id: Option<OrganizationId>,
 ) -> QueryResult<()> {
     diesel::update(sessions::table.find(session_hash))
         .set(sessions::two_factor_pending_org.eq(organization_id))
@@ -159,7 +160,7 @@ pub fn set_two_factor_pending(
 pub fn renew_after_two_factor(
     conn: &mut DbConnection,
     session_hash: &str,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<String> {
     #[allow(clippy::type_complexity)]
     let row: (
@@ -186,7 +187,7 @@ pub fn renew_after_two_factor(
             sessions::password_change_required,
         ))
         .first(conn)?;
-    let mut verified: Vec<i64> = session_two_factor_verifications::table
+    let mut verified: Vec<OrganizationId> = session_two_factor_verifications::table
         .filter(session_two_factor_verifications::session_hash.eq(session_hash))
         .select(session_two_factor_verifications::organization_id)
         .load(conn)?;
@@ -250,7 +251,7 @@ pub fn clear_password_change_required(
 pub fn set_organization(
     conn: &mut DbConnection,
     session_hash: &str,
-    organization_id: i64,
+    organization_id: OrganizationId,
 ) -> QueryResult<()> {
     diesel::update(sessions::table.find(session_hash))
         .set(sessions::organization_id.eq(organization_id))

@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::crypto::token::{constant_time_eq, hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{trusted_devices, two_factor_codes};
+use crate::domain::ids::OrganizationId;
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::policy::{self, TwoFactorMode};
 use crate::i18n::Lang;
@@ -48,7 +49,7 @@ pub fn cookie_tokens(cookie: Option<&str>) -> Vec<&str> {
 pub fn required(
     conn: &mut DbConnection,
     account_id: i64,
-    organization_id: i64,
+    organization_id: OrganizationId,
     trusted_cookie: Option<&str>,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
@@ -102,7 +103,7 @@ impl SentCodes {
     fn load(
         conn: &mut DbConnection,
         session_hash: &str,
-        organization_id: i64,
+        organization_id: OrganizationId,
     ) -> QueryResult<Self> {
         two_factor_codes::table
             .filter(two_factor_codes::session_hash.eq(session_hash))
@@ -162,7 +163,7 @@ pub enum CodeRequest {
 pub fn request_code(
     conn: &mut DbConnection,
     session_hash: &str,
-    organization_id: i64,
+    organization_id: OrganizationId,
     recipient: &Recipient<'_>,
     occasion: Occasion,
     settings: &Settings,
@@ -267,7 +268,7 @@ impl Verification {
 pub fn verify(
     conn: &mut DbConnection,
     session_hash: &str,
-    organization_id: i64,
+    organization_id: OrganizationId,
     code: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<Verification> {
@@ -327,7 +328,7 @@ pub fn verify(
 pub fn trust_device(
     conn: &mut DbConnection,
     account_id: i64,
-    organization_id: i64,
+    organization_id: OrganizationId,
     days: i32,
     existing_cookie: Option<&str>,
     now: PrimitiveDateTime,

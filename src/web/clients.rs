@@ -11,7 +11,7 @@ use askama::Template;
 
 use crate::app::access::{ClientAdmin, PartnerAdmin};
 use crate::app::client_tokens;
-use crate::domain::ids::{MembershipId, RoleId};
+use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::partner_token::{self, AllowedRole, AuthorizedUser, Candidate, TokenDetails};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::rules::DomainError;
@@ -126,7 +126,7 @@ struct ListPage {
     shell: Shell,
     /// False for an organization that is not a partner: the page explains instead.
     available: bool,
-    organization_id: i64,
+    organization_id: OrganizationId,
     organization_name: String,
     rows: Vec<TokenRow>,
 }

@@ -106,7 +106,7 @@ pub struct CurrentMember {
 }
 
 impl CurrentMember {
-    pub fn organization_id(&self) -> i64 {
+    pub fn organization_id(&self) -> crate::domain::ids::OrganizationId {
         self.member.organization_id
     }
 

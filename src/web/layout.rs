@@ -3,6 +3,7 @@
 
 use crate::app::access::Area;
 use crate::assets::asset_url;
+use crate::domain::ids::OrganizationId;
 use crate::domain::organization::OrganizationChoice;
 use crate::i18n::Tr;
 use crate::web::context::{CurrentAccount, CurrentMember, RequestContext};
@@ -77,7 +78,7 @@ pub struct Shell {
     pub user_name: String,
     pub user_initials: String,
     pub user_email: String,
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     pub organization_name: Option<String>,
     /// Acting in a client as a partner user: the partner the access comes through.
     pub organization_via: Option<String>,
@@ -95,7 +96,7 @@ fn initials(name: &str) -> String {
 }
 
 impl Shell {
-    pub fn is_current_organization(&self, id: impl std::borrow::Borrow<i64>) -> bool {
+    pub fn is_current_organization(&self, id: impl std::borrow::Borrow<OrganizationId>) -> bool {
         self.organization_id == Some(*id.borrow())
     }
 

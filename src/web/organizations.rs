@@ -6,6 +6,7 @@ use serde::Deserialize;
 use crate::app::access::Admin;
 use crate::app::organizations;
 use crate::app::sessions::{self, Switched};
+use crate::domain::ids::OrganizationId;
 use crate::domain::organization;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -14,7 +15,7 @@ use crate::web::htmx;
 
 #[derive(Deserialize)]
 pub struct SwitchForm {
-    organization_id: i64,
+    organization_id: OrganizationId,
 }
 
 pub async fn switch(
@@ -50,7 +51,7 @@ pub async fn switch(
 }
 
 pub struct OrganizationRow {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
     pub roles: String,
     pub current: bool,

@@ -12,7 +12,7 @@ use crate::app::access::Admin;
 use crate::app::roles::{self, RoleInput};
 use crate::db::DbConnection;
 use crate::domain::environment::{self, EnvAccess, EnvAccessSet};
-use crate::domain::ids::{EnvironmentId, MembershipId, RoleId};
+use crate::domain::ids::{EnvironmentId, MembershipId, OrganizationId, RoleId};
 use crate::domain::membership::{self, Unassigned};
 use crate::domain::organization;
 use crate::domain::permission::{Permission, PermissionSet};
@@ -620,7 +620,7 @@ struct Loaded {
 
 fn load(
     conn: &mut DbConnection,
-    organization_id: i64,
+    organization_id: OrganizationId,
     own_email: &str,
     id: RoleId,
     tab: Tab,
@@ -1089,7 +1089,7 @@ mod tests {
     fn role(name: &str, permissions: &[Permission], active: bool) -> Role {
         Role {
             id: RoleId::new(1),
-            organization_id: 1,
+            organization_id: crate::domain::ids::OrganizationId::new(1),
             name: name.to_owned(),
             name_folded: name.to_lowercase(),
             permissions: PermissionSet::of(permissions).bits(),

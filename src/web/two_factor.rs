@@ -14,6 +14,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::two_factor::{self, Entered};
+use crate::domain::ids::OrganizationId;
 use crate::domain::two_factor::{CodeRequest, Occasion, Recipient, Verification};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -88,7 +89,7 @@ fn start_over(req: &HttpRequest, state: &AppState) -> Result<HttpResponse, AppEr
 async fn request_code(
     state: &AppState,
     current: &CurrentAccount,
-    organization_id: i64,
+    organization_id: OrganizationId,
     occasion: Occasion,
 ) -> Result<Option<CodeRequest>, AppError> {
     let (email, name, language) = (

@@ -7,7 +7,7 @@
 //! Add each new route here.
 
 use gatehouse::domain::environment::{EnvAccess, EnvAccessSet};
-use gatehouse::domain::ids::{EnvironmentId, MembershipId, RoleId};
+use gatehouse::domain::ids::{EnvironmentId, MembershipId, OrganizationId, RoleId};
 use gatehouse::domain::permission::Permission;
 use reqwest::StatusCode;
 
@@ -49,7 +49,7 @@ fn route(method: &'static str, path: String, audience: Audience, scoped: bool) -
 
 /// The ids the routes are filled with, all from the first organization.
 pub(crate) struct Ids {
-    organization: i64,
+    organization: OrganizationId,
     member: MembershipId,
     /// A second plain member, for the last route once the first is gone.
     spare: MembershipId,
@@ -346,7 +346,7 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
         ),
         route("GET", "/organizations".into(), Members, false),
         route("POST", "/organizations/switch".into(), Members, true)
-            .with_form(&[("organization_id", organization)]),
+            .with_form(&[("organization_id", &organization.get())]),
         route("POST", "/organizations/current".into(), Admins, false),
         // Every signed-in account's own page. (Signing out one session by its handle is checked in
         // profile.rs: a handle is per caller, and another account's answers 404.)
@@ -797,7 +797,11 @@ struct PortalIds {
 
 /// Two APIs with documents in the environment, a group, and a registered, Active external user
 /// (password `ADMIN_PASSWORD`) granted the first API only.
-fn catalog_and_external_user(app: &TestApp, org: i64, environment: EnvironmentId) -> PortalIds {
+fn catalog_and_external_user(
+    app: &TestApp,
+    org: OrganizationId,
+    environment: EnvironmentId,
+) -> PortalIds {
     use diesel::prelude::*;
     use gatehouse::db::schema::{
         api_group_apis, api_groups, apis, external_user_apis, external_users,
@@ -892,7 +896,12 @@ struct PartnerIds {
 /// which authorized its member pat@partner.example with this organization's `operators` role.
 /// "Elsewhere" is a partner too, so its admin reaches the id lookups. A second, non-owner
 /// Administrator is added here.
-fn partnerships(app: &TestApp, org: i64, member: MembershipId, operators: RoleId) -> PartnerIds {
+fn partnerships(
+    app: &TestApp,
+    org: OrganizationId,
+    member: MembershipId,
+    operators: RoleId,
+) -> PartnerIds {
     use diesel::prelude::*;
     use gatehouse::db::schema::{organizations, partner_profiles, partnerships};
     use gatehouse::domain::{account, organization, partner_token, partnership};

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use gatehouse::clock::Clock;
 use gatehouse::crypto::token::hash_token;
 use gatehouse::db::schema::{
-    accounts, api_group_apis, api_groups, apis, audit_events, external_invitations,
-    external_user_api_groups, external_user_apis, external_users, organizations, sessions,
+    accounts, audit_events, external_invitations, external_user_api_groups, external_user_apis,
+    external_users, organizations, sessions,
 };
 use gatehouse::domain::account::{self, NewAccount};
 use gatehouse::domain::environment::{EnvAccess, EnvAccessSet};
@@ -18,6 +18,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use crate::helpers::*;
 use crate::smtp_sink::SmtpSink;
+use gatehouse::domain::ids::OrganizationId;
 
 /// Noon UTC on Nov 30, 2030: 09:00 in São Paulo, where the admin lives.
 const NOON: PrimitiveDateTime = datetime!(2030-11-30 12:00);
@@ -179,7 +180,7 @@ fn rows_in(page: &str) -> usize {
 }
 
 /// A second organization ("Navy") whose administrator, Grace, is signed in there.
-async fn admin_of_navy(app: &TestApp) -> (TestClient, i64) {
+async fn admin_of_navy(app: &TestApp) -> (TestClient, OrganizationId) {
     let email = "grace@navy.example";
     let organization_id = {
         let mut conn = app.pool.get().unwrap();
@@ -206,75 +207,13 @@ struct Catalog {
     group: i64,
 }
 
-fn insert_api(
-    app: &TestApp,
-    organization_id: i64,
-    environment_id: gatehouse::domain::ids::EnvironmentId,
-    name: &str,
-) -> i64 {
-    let mut conn = app.pool.get().unwrap();
-    let now = app.clock.now();
-    diesel::insert_into(apis::table)
-        .values((
-            apis::organization_id.eq(organization_id),
-            apis::environment_id.eq(environment_id),
-            apis::name.eq(name),
-            apis::name_folded.eq(name.to_lowercase()),
-            apis::version.eq("v1"),
-            apis::description.eq(format!("The {name} API")),
-            apis::base_url.eq("https://api.example.com"),
-            apis::created_at.eq(now),
-            apis::updated_at.eq(now),
-        ))
-        .returning(apis::id)
-        .get_result(&mut conn)
-        .unwrap()
-}
-
-fn insert_group(app: &TestApp, organization_id: i64, name: &str, api_ids: &[i64]) -> i64 {
-    let mut conn = app.pool.get().unwrap();
-    let now = app.clock.now();
-    let id: i64 = diesel::insert_into(api_groups::table)
-        .values((
-            api_groups::organization_id.eq(organization_id),
-            api_groups::name.eq(name),
-            api_groups::name_folded.eq(name.to_lowercase()),
-            api_groups::description.eq(""),
-            api_groups::created_at.eq(now),
-            api_groups::updated_at.eq(now),
-        ))
-        .returning(api_groups::id)
-        .get_result(&mut conn)
-        .unwrap();
-    for api_id in api_ids {
-        diesel::insert_into(api_group_apis::table)
-            .values((
-                api_group_apis::api_group_id.eq(id),
-                api_group_apis::api_id.eq(api_id),
-            ))
-            .execute(&mut conn)
-            .unwrap();
-    }
-    id
-}
-
-fn environment(
-    app: &TestApp,
-    organization_id: i64,
-    name: &str,
-) -> gatehouse::domain::ids::EnvironmentId {
-    let mut conn = app.pool.get().unwrap();
-    gatehouse::domain::environment::create(&mut conn, organization_id, name, &test_actor(app))
-        .unwrap()
-}
-
-fn catalog(app: &TestApp, organization_id: i64) -> Catalog {
-    let production = environment(app, organization_id, "Production");
-    let staging = environment(app, organization_id, "Staging");
-    let production_api = insert_api(app, organization_id, production, "Payments");
-    let staging_api = insert_api(app, organization_id, staging, "Ledger");
-    let orders = insert_api(app, organization_id, production, "Orders");
-    let group = insert_group(app, organization_id, "Partner APIs", &[orders]);
+fn catalog(app: &TestApp, organization_id: OrganizationId) -> Catalog {
+    let production = catalog_environment(app, organization_id, "Production");
+    let staging = catalog_environment(app, organization_id, "Staging");
+    let production_api = insert_catalog_api(app, organization_id, production, "Payments", "v1");
+    let staging_api = insert_catalog_api(app, organization_id, staging, "Ledger", "v1");
+    let orders = insert_catalog_api(app, organization_id, production, "Orders", "v1");
+    let group = catalog_group(app, organization_id, "Partner APIs", &[orders]);
     Catalog {
         production_api,
         staging_api,
@@ -844,8 +783,8 @@ async fn the_access_drawer_saves_groups_and_apis_of_this_organization_only() {
 
     // Navy's API is not ours to give: 404, and nothing changes.
     let (_, navy) = admin_of_navy(&app).await;
-    let navy_env = environment(&app, navy, "Fleet");
-    let theirs = insert_api(&app, navy, navy_env, "Sonar");
+    let navy_env = catalog_environment(&app, navy, "Fleet");
+    let theirs = insert_catalog_api(&app, navy, navy_env, "Sonar", "v1");
     let refused = admin
         .post_form(
             &path,
@@ -856,7 +795,7 @@ async fn the_access_drawer_saves_groups_and_apis_of_this_organization_only() {
         )
         .await;
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
-    let navy_group = insert_group(&app, navy, "Navy APIs", &[theirs]);
+    let navy_group = catalog_group(&app, navy, "Navy APIs", &[theirs]);
     let refused = admin
         .post_form(&path, &[("group", &navy_group.to_string())])
         .await;
@@ -897,7 +836,7 @@ async fn the_access_drawer_saves_groups_and_apis_of_this_organization_only() {
 // The table.
 
 /// Sixty external users straight into the database, as registration would leave them.
-fn sixty_external_users(app: &TestApp, organization_id: i64) {
+fn sixty_external_users(app: &TestApp, organization_id: OrganizationId) {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
     for n in 0..60 {

@@ -7,6 +7,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use gatehouse::clock::ManualClock;
 use gatehouse::config::Settings;
 use gatehouse::db::DbPool;
+use gatehouse::domain::ids::OrganizationId;
 use gatehouse::startup::Application;
 use reqwest::header::HeaderMap;
 use reqwest::{Response, StatusCode};
@@ -309,7 +310,7 @@ pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
 }
 
 /// The id of the first organization (the one set up through the setup page).
-pub fn first_organization_id(app: &TestApp) -> i64 {
+pub fn first_organization_id(app: &TestApp) -> OrganizationId {
     use diesel::prelude::*;
     use gatehouse::db::schema::organizations;
     let mut conn = app.pool.get().unwrap();
@@ -321,7 +322,11 @@ pub fn first_organization_id(app: &TestApp) -> i64 {
 }
 
 /// The id of a role of an organization, by name.
-pub fn role_id(app: &TestApp, organization_id: i64, name: &str) -> gatehouse::domain::ids::RoleId {
+pub fn role_id(
+    app: &TestApp,
+    organization_id: OrganizationId,
+    name: &str,
+) -> gatehouse::domain::ids::RoleId {
     use diesel::prelude::*;
     use gatehouse::db::schema::roles;
     let mut conn = app.pool.get().unwrap();
@@ -346,7 +351,7 @@ pub fn test_actor(app: &TestApp) -> gatehouse::domain::audit::Actor {
 /// `ADMIN_PASSWORD`), arranged through the domain layer. Returns the membership id.
 pub fn add_member(
     app: &TestApp,
-    organization_id: i64,
+    organization_id: OrganizationId,
     email: &str,
     role_names: &[&str],
 ) -> gatehouse::domain::ids::MembershipId {
@@ -385,7 +390,7 @@ pub fn add_member(
 /// Creates a role through the domain layer and returns its id.
 pub fn create_role(
     app: &TestApp,
-    organization_id: i64,
+    organization_id: OrganizationId,
     name: &str,
     permissions: &[gatehouse::domain::permission::Permission],
 ) -> gatehouse::domain::ids::RoleId {
@@ -455,5 +460,96 @@ pub fn admin_account_id(app: &TestApp) -> i64 {
         .filter(accounts::email.eq(ADMIN_EMAIL))
         .select(accounts::id)
         .first(&mut conn)
+        .unwrap()
+}
+
+/// An API group of the organization holding these APIs, written straight to the database.
+pub fn catalog_group(
+    app: &TestApp,
+    organization_id: gatehouse::domain::ids::OrganizationId,
+    name: &str,
+    api_ids: &[i64],
+) -> i64 {
+    use diesel::prelude::*;
+    use gatehouse::clock::Clock;
+    use gatehouse::db::schema::{api_group_apis, api_groups};
+    let mut conn = app.pool.get().unwrap();
+    let now = app.clock.now();
+    let id: i64 = diesel::insert_into(api_groups::table)
+        .values((
+            api_groups::organization_id.eq(organization_id),
+            api_groups::name.eq(name),
+            api_groups::name_folded.eq(name.to_lowercase()),
+            api_groups::description.eq(""),
+            api_groups::created_at.eq(now),
+            api_groups::updated_at.eq(now),
+        ))
+        .returning(api_groups::id)
+        .get_result(&mut conn)
+        .unwrap();
+    for api_id in api_ids {
+        diesel::insert_into(api_group_apis::table)
+            .values((
+                api_group_apis::api_group_id.eq(id),
+                api_group_apis::api_id.eq(api_id),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    id
+}
+
+/// An environment of the organization by name, created when it does not exist yet.
+pub fn catalog_environment(
+    app: &TestApp,
+    organization_id: gatehouse::domain::ids::OrganizationId,
+    name: &str,
+) -> gatehouse::domain::ids::EnvironmentId {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::environments;
+    let mut conn = app.pool.get().unwrap();
+    let existing = environments::table
+        .filter(environments::organization_id.eq(organization_id))
+        .filter(environments::name.eq(name))
+        .select(environments::id)
+        .first(&mut conn)
+        .optional()
+        .unwrap();
+    existing.unwrap_or_else(|| {
+        gatehouse::domain::environment::create(&mut conn, organization_id, name, &test_actor(app))
+            .unwrap()
+    })
+}
+
+/// An API in the organization's catalog (no document), written straight to the database.
+pub fn insert_catalog_api(
+    app: &TestApp,
+    organization_id: gatehouse::domain::ids::OrganizationId,
+    environment_id: gatehouse::domain::ids::EnvironmentId,
+    name: &str,
+    version: &str,
+) -> i64 {
+    use diesel::prelude::*;
+    use gatehouse::clock::Clock;
+    use gatehouse::db::schema::apis;
+    let mut conn = app.pool.get().unwrap();
+    let now = app.clock.now();
+    diesel::insert_into(apis::table)
+        .values((
+            apis::organization_id.eq(organization_id),
+            apis::environment_id.eq(environment_id),
+            apis::name.eq(name),
+            apis::name_folded.eq(name.to_lowercase()),
+            apis::version.eq(version),
+            apis::description.eq(format!("The {name} API")),
+            apis::base_url.eq(format!(
+                "https://{}.example.com",
+                name.to_lowercase().replace(' ', "-")
+            )),
+            apis::created_at.eq(now),
+            apis::updated_at.eq(now),
+        ))
+        .returning(apis::id)
+        .get_result(&mut conn)
         .unwrap()
 }

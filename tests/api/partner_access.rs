@@ -14,10 +14,11 @@ use gatehouse::domain::policy::{self, Policy, TwoFactorMode};
 use reqwest::StatusCode;
 
 use crate::helpers::*;
+use gatehouse::domain::ids::OrganizationId;
 
 struct Partnered {
     app: TestApp,
-    client_org: i64,
+    client_org: OrganizationId,
     partnership: i64,
     admins_role: gatehouse::domain::ids::RoleId,
 }
@@ -91,7 +92,7 @@ async fn partnered() -> Partnered {
 }
 
 /// The partner user, signed in and acting in the client.
-async fn partner_user_in(app: &TestApp, client_org: i64) -> TestClient {
+async fn partner_user_in(app: &TestApp, client_org: OrganizationId) -> TestClient {
     let pat = app.signed_in_client(PARTNER_USER, ADMIN_PASSWORD).await;
     assert_eq!(
         switch_into(&pat, client_org).await.status(),
@@ -100,7 +101,7 @@ async fn partner_user_in(app: &TestApp, client_org: i64) -> TestClient {
     pat
 }
 
-async fn switch_into(client: &TestClient, organization_id: i64) -> reqwest::Response {
+async fn switch_into(client: &TestClient, organization_id: OrganizationId) -> reqwest::Response {
     client.page("/").await;
     client
         .post_form(

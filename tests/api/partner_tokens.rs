@@ -7,7 +7,7 @@ use gatehouse::clock::Clock;
 use gatehouse::crypto::token::hash_token;
 use gatehouse::db::schema::{audit_events, partnership_grants, partnership_roles, partnerships};
 use gatehouse::domain::audit::Actor;
-use gatehouse::domain::ids::{MembershipId, RoleId};
+use gatehouse::domain::ids::{MembershipId, OrganizationId, RoleId};
 use gatehouse::domain::organization;
 use gatehouse::domain::partnership;
 use gatehouse::domain::permission::Permission;
@@ -21,7 +21,7 @@ const PARTNER_USER: &str = "pat@example.com";
 
 /// A registered account (password `ADMIN_PASSWORD`) owning a new organization; returns the
 /// organization's id.
-fn organization_with_owner(app: &TestApp, name: &str, email: &str) -> i64 {
+fn organization_with_owner(app: &TestApp, name: &str, email: &str) -> OrganizationId {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
     let owner = account_with_password(
@@ -41,7 +41,7 @@ fn organization_with_owner(app: &TestApp, name: &str, email: &str) -> i64 {
         .id
 }
 
-fn enable_partner(app: &TestApp, organization_id: i64) {
+fn enable_partner(app: &TestApp, organization_id: OrganizationId) {
     let mut conn = app.pool.get().unwrap();
     partnership::enable_partner(&mut conn, organization_id, &test_actor(app)).unwrap();
 }
@@ -51,9 +51,9 @@ fn enable_partner(app: &TestApp, organization_id: i64) {
 struct World {
     app: TestApp,
     partner: TestClient,
-    partner_org: i64,
+    partner_org: OrganizationId,
     client: TestClient,
-    client_org: i64,
+    client_org: OrganizationId,
     pat: TestClient,
     pat_membership: MembershipId,
     /// Client roles: Support (Read), Operators (Admin), Auditors (Read, never in the rules).
@@ -134,7 +134,7 @@ async fn authorize(
         .await
 }
 
-async fn switch(user: &TestClient, organization_id: i64) -> reqwest::Response {
+async fn switch(user: &TestClient, organization_id: OrganizationId) -> reqwest::Response {
     user.page("/").await;
     user.post_form(
         "/organizations/switch",
@@ -147,7 +147,7 @@ async fn status_of(user: &TestClient, path: &str) -> StatusCode {
     user.get(path).await.status()
 }
 
-fn actions(app: &TestApp, organization_id: i64) -> Vec<String> {
+fn actions(app: &TestApp, organization_id: OrganizationId) -> Vec<String> {
     let mut conn = app.pool.get().unwrap();
     audit_events::table
         .filter(audit_events::organization_id.eq(organization_id))

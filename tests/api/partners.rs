@@ -6,13 +6,13 @@
 use diesel::prelude::*;
 use gatehouse::clock::Clock;
 use gatehouse::db::schema::{
-    api_group_apis, api_groups, apis, audit_events, environments, memberships, organizations,
-    partner_drafts, partner_profiles, partnerships,
+    audit_events, memberships, organizations, partner_drafts, partner_profiles, partnerships,
 };
 use reqwest::StatusCode;
 
 use crate::helpers::*;
 use crate::smtp_sink::SmtpSink;
+use gatehouse::domain::ids::OrganizationId;
 
 const PARTNER_PASSWORD: &str = "a partner admin's passphrase";
 const BOUNDARY: &str = "----gatehouse-partners-boundary-9QvXk2Lm";
@@ -187,7 +187,7 @@ fn status_of(app: &TestApp, partnership_id: i64) -> String {
         .unwrap()
 }
 
-fn partner_organization_of(app: &TestApp, partnership_id: i64) -> i64 {
+fn partner_organization_of(app: &TestApp, partnership_id: i64) -> OrganizationId {
     let mut conn = app.pool.get().unwrap();
     partnerships::table
         .find(partnership_id)
@@ -220,7 +220,7 @@ fn admins_of(app: &TestApp, partnership_id: i64) -> (Option<String>, Option<Stri
     (email(admin), email(pending))
 }
 
-fn audit_actions_in(app: &TestApp, organization_id: i64) -> Vec<String> {
+fn audit_actions_in(app: &TestApp, organization_id: OrganizationId) -> Vec<String> {
     let mut conn = app.pool.get().unwrap();
     audit_events::table
         .filter(audit_events::organization_id.eq(organization_id))
@@ -228,67 +228,6 @@ fn audit_actions_in(app: &TestApp, organization_id: i64) -> Vec<String> {
         .select(audit_events::action)
         .load(&mut conn)
         .unwrap()
-}
-
-fn environment(app: &TestApp, organization_id: i64, name: &str) -> i64 {
-    let mut conn = app.pool.get().unwrap();
-    diesel::insert_into(environments::table)
-        .values((
-            environments::organization_id.eq(organization_id),
-            environments::name.eq(name),
-            environments::name_folded.eq(name.to_lowercase()),
-            environments::created_at.eq(app.clock.now()),
-        ))
-        .returning(environments::id)
-        .get_result(&mut conn)
-        .unwrap()
-}
-
-fn catalog_api(app: &TestApp, organization_id: i64, environment_id: i64, name: &str) -> i64 {
-    let mut conn = app.pool.get().unwrap();
-    let now = app.clock.now();
-    diesel::insert_into(apis::table)
-        .values((
-            apis::organization_id.eq(organization_id),
-            apis::environment_id.eq(environment_id),
-            apis::name.eq(name),
-            apis::name_folded.eq(name.to_lowercase()),
-            apis::version.eq("1.0"),
-            apis::description.eq(format!("The {name} API")),
-            apis::base_url.eq(format!("https://{}.example.com", name.to_lowercase())),
-            apis::created_at.eq(now),
-            apis::updated_at.eq(now),
-        ))
-        .returning(apis::id)
-        .get_result(&mut conn)
-        .unwrap()
-}
-
-fn catalog_group(app: &TestApp, organization_id: i64, name: &str, api_ids: &[i64]) -> i64 {
-    let mut conn = app.pool.get().unwrap();
-    let now = app.clock.now();
-    let id: i64 = diesel::insert_into(api_groups::table)
-        .values((
-            api_groups::organization_id.eq(organization_id),
-            api_groups::name.eq(name),
-            api_groups::name_folded.eq(name.to_lowercase()),
-            api_groups::description.eq(""),
-            api_groups::created_at.eq(now),
-            api_groups::updated_at.eq(now),
-        ))
-        .returning(api_groups::id)
-        .get_result(&mut conn)
-        .unwrap();
-    for api_id in api_ids {
-        diesel::insert_into(api_group_apis::table)
-            .values((
-                api_group_apis::api_group_id.eq(id),
-                api_group_apis::api_id.eq(api_id),
-            ))
-            .execute(&mut conn)
-            .unwrap();
-    }
-    id
 }
 
 /// An active partner: registered, and its admin (Lin) registered through the invitation.
@@ -756,11 +695,11 @@ async fn linked_apis_reach_the_partner_portal_and_deactivation_ends_every_access
     let client_org = first_organization_id(&app);
     let (id, lin) = active_partner(&app, &owner, &sink).await;
     let partner_org = partner_organization_of(&app, id);
-    let production = environment(&app, client_org, "Production");
-    let shipping = catalog_api(&app, client_org, production, "Shipping");
-    let tracking = catalog_api(&app, client_org, production, "Tracking");
+    let production = catalog_environment(&app, client_org, "Production");
+    let shipping = insert_catalog_api(&app, client_org, production, "Shipping", "1.0");
+    let tracking = insert_catalog_api(&app, client_org, production, "Tracking", "1.0");
     let group = catalog_group(&app, client_org, "Logistics", &[tracking]);
-    catalog_api(&app, client_org, production, "Payroll");
+    insert_catalog_api(&app, client_org, production, "Payroll", "1.0");
 
     // Nothing yet in Lin's portal.
     let (_, portal) = lin.page("/portal").await;
@@ -802,8 +741,8 @@ async fn linked_apis_reach_the_partner_portal_and_deactivation_ends_every_access
         .unwrap()
         .id
     };
-    let elsewhere = environment(&app, other_org, "Elsewhere");
-    let foreign = catalog_api(&app, other_org, elsewhere, "Foreign");
+    let elsewhere = catalog_environment(&app, other_org, "Elsewhere");
+    let foreign = insert_catalog_api(&app, other_org, elsewhere, "Foreign", "1.0");
     let response = owner
         .post_form(
             &format!("/partners/{id}/apis"),

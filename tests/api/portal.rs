@@ -2,10 +2,7 @@
 //! and the end of their access at 23:59 in their own time zone; members who consume APIs.
 
 use diesel::prelude::*;
-use gatehouse::clock::Clock;
-use gatehouse::db::schema::{
-    accounts, api_group_apis, api_groups, api_operations, apis, environments, external_users,
-};
+use gatehouse::db::schema::{accounts, api_operations, apis, external_users};
 use gatehouse::domain::environment::{EnvAccess, EnvAccessSet};
 use gatehouse::domain::permission::Permission;
 use reqwest::StatusCode;
@@ -14,68 +11,29 @@ use time::macros::datetime;
 
 use crate::helpers::*;
 use crate::smtp_sink::SmtpSink;
+use gatehouse::domain::ids::OrganizationId;
 
 const EXTERNAL_PASSWORD: &str = "an external developer's passphrase";
-
-fn environment(
-    app: &TestApp,
-    organization_id: i64,
-    name: &str,
-) -> gatehouse::domain::ids::EnvironmentId {
-    let mut conn = app.pool.get().unwrap();
-    let existing: Option<gatehouse::domain::ids::EnvironmentId> = environments::table
-        .filter(environments::organization_id.eq(organization_id))
-        .filter(environments::name.eq(name))
-        .select(environments::id)
-        .first(&mut conn)
-        .optional()
-        .unwrap();
-    existing.unwrap_or_else(|| {
-        diesel::insert_into(environments::table)
-            .values((
-                environments::organization_id.eq(organization_id),
-                environments::name.eq(name),
-                environments::name_folded.eq(name.to_lowercase()),
-                environments::created_at.eq(app.clock.now()),
-            ))
-            .returning(environments::id)
-            .get_result(&mut conn)
-            .unwrap()
-    })
-}
 
 /// An API in the catalog with a document and these operations (method, path, summary).
 fn catalog_api(
     app: &TestApp,
-    organization_id: i64,
+    organization_id: OrganizationId,
     environment_name: &str,
     name: &str,
     operations: &[(&str, &str, &str)],
 ) -> i64 {
-    let environment_id = environment(app, organization_id, environment_name);
+    let environment_id = catalog_environment(app, organization_id, environment_name);
+    let id = insert_catalog_api(app, organization_id, environment_id, name, "1.0");
     let mut conn = app.pool.get().unwrap();
-    let now = app.clock.now();
-    let id: i64 = diesel::insert_into(apis::table)
-        .values((
-            apis::organization_id.eq(organization_id),
-            apis::environment_id.eq(environment_id),
-            apis::name.eq(name),
-            apis::name_folded.eq(name.to_lowercase()),
-            apis::version.eq("1.0"),
-            apis::description.eq(format!("The {name} API")),
-            apis::base_url.eq(format!(
-                "https://{}.example.com",
-                name.to_lowercase().replace(' ', "-")
-            )),
+    diesel::update(apis::table.find(id))
+        .set((
             apis::openapi_document.eq(format!(
                 "{{\"openapi\":\"3.0.3\",\"info\":{{\"title\":\"{name}\",\"version\":\"1.0\"}},\"paths\":{{}}}}"
             )),
             apis::openapi_filename.eq("openapi.json"),
-            apis::created_at.eq(now),
-            apis::updated_at.eq(now),
         ))
-        .returning(apis::id)
-        .get_result(&mut conn)
+        .execute(&mut conn)
         .unwrap();
     for (position, (method, path, summary)) in operations.iter().enumerate() {
         diesel::insert_into(api_operations::table)
@@ -85,33 +43,6 @@ fn catalog_api(
                 api_operations::method.eq(*method),
                 api_operations::path.eq(*path),
                 api_operations::summary.eq(*summary),
-            ))
-            .execute(&mut conn)
-            .unwrap();
-    }
-    id
-}
-
-fn catalog_group(app: &TestApp, organization_id: i64, name: &str, api_ids: &[i64]) -> i64 {
-    let mut conn = app.pool.get().unwrap();
-    let now = app.clock.now();
-    let id: i64 = diesel::insert_into(api_groups::table)
-        .values((
-            api_groups::organization_id.eq(organization_id),
-            api_groups::name.eq(name),
-            api_groups::name_folded.eq(name.to_lowercase()),
-            api_groups::description.eq(""),
-            api_groups::created_at.eq(now),
-            api_groups::updated_at.eq(now),
-        ))
-        .returning(api_groups::id)
-        .get_result(&mut conn)
-        .unwrap();
-    for api_id in api_ids {
-        diesel::insert_into(api_group_apis::table)
-            .values((
-                api_group_apis::api_group_id.eq(id),
-                api_group_apis::api_id.eq(api_id),
             ))
             .execute(&mut conn)
             .unwrap();
@@ -532,8 +463,8 @@ async fn members_who_consume_apis_see_the_environments_they_may_read() {
     let org = first_organization_id(&app);
     let production = catalog_api(&app, org, "Production", "Payments", &[("GET", "/a", "A")]);
     let sandbox = catalog_api(&app, org, "Sandbox", "Payments sandbox", &[]);
-    let production_env = environment(&app, org, "Production");
-    let sandbox_env = environment(&app, org, "Sandbox");
+    let production_env = catalog_environment(&app, org, "Production");
+    let sandbox_env = catalog_environment(&app, org, "Sandbox");
     let consumers = create_role(
         &app,
         org,

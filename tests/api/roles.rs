@@ -10,7 +10,7 @@ use gatehouse::db::schema::{
 use gatehouse::domain::account::EmailAddress;
 use gatehouse::domain::audit::Actor;
 use gatehouse::domain::environment::{self, EnvAccess, EnvAccessSet};
-use gatehouse::domain::ids::{EnvironmentId, MembershipId, RoleId};
+use gatehouse::domain::ids::{EnvironmentId, MembershipId, OrganizationId, RoleId};
 use gatehouse::domain::membership::{self, Added};
 use gatehouse::domain::organization::{self, MemberContext};
 use gatehouse::domain::permission::{Permission, PermissionSet};
@@ -31,7 +31,7 @@ pub fn system_actor(app: &TestApp) -> Actor {
     }
 }
 
-pub fn our_organization(app: &TestApp) -> i64 {
+pub fn our_organization(app: &TestApp) -> OrganizationId {
     let mut conn = app.pool.get().unwrap();
     organizations::table
         .filter(organizations::name.eq(ORGANIZATION))

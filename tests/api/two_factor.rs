@@ -13,8 +13,9 @@ use time::Duration;
 
 use crate::helpers::*;
 use crate::smtp_sink::SmtpSink;
+use gatehouse::domain::ids::OrganizationId;
 
-fn set_two_factor(app: &TestApp, organization_id: i64, mode: TwoFactorMode, days: i32) {
+fn set_two_factor(app: &TestApp, organization_id: OrganizationId, mode: TwoFactorMode, days: i32) {
     let mut conn = app.pool.get().unwrap();
     let policy = Policy {
         two_factor_mode: mode,
