@@ -8,7 +8,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::domain::audit::Actor;
 use crate::domain::external_access::{self, Standing};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::invitation::Inviter;
 use crate::domain::organization::{self, MemberContext};
 use crate::domain::permission::Permission;
@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub session_hash: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub email: String,
     pub name: String,
     pub language: Option<String>,
@@ -127,7 +127,7 @@ impl SignedIn {
 #[derive(Debug, Clone)]
 pub struct Capabilities {
     organization_id: OrganizationId,
-    account_id: i64,
+    account_id: AccountId,
     /// Administrator rights (the Admin permission), as a member or as a partner user.
     admin: bool,
     /// The organization's owner acting as themselves (not through a partner).
@@ -142,7 +142,7 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
-    pub fn of(account_id: i64, member: &MemberContext) -> Self {
+    pub fn of(account_id: AccountId, member: &MemberContext) -> Self {
         Self {
             organization_id: member.organization_id,
             account_id,
@@ -203,7 +203,7 @@ pub enum Area {
 pub trait Guard: Sized + Clone + Send + 'static {
     fn grant(capabilities: &Capabilities) -> Option<Self>;
     fn organization_id(&self) -> OrganizationId;
-    fn account_id(&self) -> i64;
+    fn account_id(&self) -> AccountId;
 }
 
 macro_rules! guards {
@@ -212,7 +212,7 @@ macro_rules! guards {
         #[derive(Debug, Clone)]
         pub struct $name {
             organization_id: OrganizationId,
-            account_id: i64,
+            account_id: AccountId,
         }
 
         impl Guard for $name {
@@ -227,7 +227,7 @@ macro_rules! guards {
                 self.organization_id
             }
 
-            fn account_id(&self) -> i64 {
+            fn account_id(&self) -> AccountId {
                 self.account_id
             }
         }
@@ -287,7 +287,7 @@ impl<G: Guard> Acting<G> {
         self.guard.organization_id()
     }
 
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.guard.account_id()
     }
 
@@ -318,7 +318,7 @@ impl<G: Guard> Acting<G> {
 /// `load` produces.
 #[derive(Debug, Clone)]
 pub struct Me {
-    account_id: i64,
+    account_id: AccountId,
     session_hash: String,
     ip: Option<String>,
     at: PrimitiveDateTime,
@@ -334,7 +334,7 @@ impl Me {
         }
     }
 
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 

@@ -5,6 +5,7 @@
 use crate::app::access::Me;
 use crate::app::accounts;
 use crate::crypto::password::NewPassword;
+use crate::domain::ids::AccountId;
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::domain::{account, password_history, policy};
 use crate::error::AppError;
@@ -115,7 +116,7 @@ pub async fn change(
 /// When the password is one of the account's last `history` ones: `Some(history)`.
 pub async fn reused(
     state: &AppState,
-    account_id: i64,
+    account_id: AccountId,
     history: i32,
     password: &NewPassword,
 ) -> Result<Option<i32>, AppError> {

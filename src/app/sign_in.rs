@@ -7,6 +7,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, Account, EmailAddress};
 use crate::domain::audit::{self, Actor};
 use crate::domain::external_access::Standing;
+use crate::domain::ids::AccountId;
 use crate::domain::session::{self, NewSession};
 use crate::domain::throttle::{self, Admission, ThrottleKey, ThrottleKeys};
 use crate::domain::{organization, policy};
@@ -78,7 +79,7 @@ pub async fn authenticate(
 /// (never when that is 0, or when the account has no password date).
 fn password_expired(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
     let rules = policy::password_rules_for_account(conn, account_id)?;
@@ -94,7 +95,7 @@ fn password_expired(
 /// after the right password, so it tells nothing to someone guessing.
 pub fn access_refusal(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     now: PrimitiveDateTime,
 ) -> QueryResult<Option<&'static str>> {
     if organization::default_for_account(conn, account_id)?.is_some() {
@@ -111,7 +112,7 @@ pub fn access_refusal(
 
 /// Who is starting a session and from where.
 pub struct SessionStart {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
     /// The session the browser presented before, ended now so its id cannot be reused.

@@ -5,6 +5,7 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::schema::accounts;
+use crate::domain::ids::AccountId;
 
 /// An email address as we store it: trimmed and lower-cased, so that one person has one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +69,7 @@ pub fn parse_name(candidate: &str) -> Result<String, &'static str> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub email: String,
     pub name: String,
     pub password_hash: Option<String>,
@@ -92,7 +93,7 @@ pub struct NewAccount<'a> {
 
 pub fn insert(conn: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<Account> {
     // MultiConnection cannot return a whole row; the id, then a select, works on both backends.
-    let id: i64 = diesel::insert_into(accounts::table)
+    let id: AccountId = diesel::insert_into(accounts::table)
         .values(account)
         .returning(accounts::id)
         .get_result(conn)?;
@@ -113,7 +114,7 @@ pub fn find_by_email(
         .optional()
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Account>> {
+pub fn find(conn: &mut DbConnection, id: AccountId) -> QueryResult<Option<Account>> {
     accounts::table
         .find(id)
         .select(Account::as_select())
@@ -125,7 +126,11 @@ pub fn any_exists(conn: &mut DbConnection) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(accounts::table.select(accounts::id))).get_result(conn)
 }
 
-pub fn record_sign_in(conn: &mut DbConnection, id: i64, at: PrimitiveDateTime) -> QueryResult<()> {
+pub fn record_sign_in(
+    conn: &mut DbConnection,
+    id: AccountId,
+    at: PrimitiveDateTime,
+) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
         .set(accounts::last_sign_in_at.eq(at))
         .execute(conn)
@@ -139,7 +144,7 @@ pub fn record_sign_in(conn: &mut DbConnection, id: i64, at: PrimitiveDateTime) -
 /// connection) are the caller's, before. Call it inside a write transaction.
 pub fn change_password(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     new_hash: &str,
     keep_session_hash: &str,
     actor: &crate::domain::audit::Actor,
@@ -164,7 +169,10 @@ pub fn change_password(
 }
 
 /// The stored password hash of an account (None for an invited account that never registered).
-pub fn password_hash(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<String>> {
+pub fn password_hash(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+) -> QueryResult<Option<String>> {
     accounts::table
         .find(account_id)
         .select(accounts::password_hash)

@@ -5,13 +5,13 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::schema::audit_events;
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent {
     pub organization_id: Option<OrganizationId>,
-    pub actor_account_id: Option<i64>,
+    pub actor_account_id: Option<AccountId>,
     pub action: String,
     pub target: Option<String>,
     pub details: Option<String>,
@@ -22,7 +22,7 @@ pub struct NewAuditEvent {
 /// Who acted, from where, and when: the part every event of one request shares.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub ip: Option<String>,
     pub at: PrimitiveDateTime,
 }

@@ -12,7 +12,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, external_users};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::stored::stored_enum;
 use crate::time_zone::{from_chrono, zone};
 
@@ -139,7 +139,10 @@ impl Grant {
 }
 
 /// Every external-user row of the account.
-pub fn grants_of_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<Vec<Grant>> {
+pub fn grants_of_account(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+) -> QueryResult<Vec<Grant>> {
     external_users::table
         .inner_join(accounts::table)
         .filter(external_users::account_id.eq(account_id))
@@ -158,7 +161,7 @@ pub fn grants_of_account(conn: &mut DbConnection, account_id: i64) -> QueryResul
 /// The account's external-user rows that are Active at `now`.
 pub fn active_grants(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     now: PrimitiveDateTime,
 ) -> QueryResult<Vec<Grant>> {
     Ok(grants_of_account(conn, account_id)?
@@ -169,7 +172,7 @@ pub fn active_grants(
 
 pub fn standing(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     now: PrimitiveDateTime,
 ) -> QueryResult<Standing> {
     let grants = grants_of_account(conn, account_id)?;
@@ -194,7 +197,7 @@ fn standing_of(grants: &[Grant], now: PrimitiveDateTime) -> Standing {
 /// sign-in").
 pub fn record_sign_in(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     at: PrimitiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(external_users::table.filter(external_users::account_id.eq(account_id)))

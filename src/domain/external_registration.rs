@@ -11,7 +11,7 @@ use crate::domain::audit::{self, Actor};
 use crate::domain::external_access::{
     ExternalStatus, StoredExternalStatus, effective_zone, status_at,
 };
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::invitation::LinkProblem;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::rules::{DomainError, DomainResult};
@@ -22,7 +22,7 @@ pub struct OpenRegistration {
     pub external_user_id: i64,
     pub organization_id: OrganizationId,
     pub organization_name: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub email: String,
     pub name: String,
     pub company: String,
@@ -52,7 +52,7 @@ struct RegistrationRow {
     expires_on: Option<Date>,
     invited_time_zone: String,
     organization_name: String,
-    account_id: i64,
+    account_id: AccountId,
     email: String,
     name: String,
     account_time_zone: Option<String>,

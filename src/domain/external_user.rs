@@ -23,7 +23,7 @@ use crate::db::schema::{
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
 use crate::domain::external_access::{self, ExternalStatus, StoredExternalStatus};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::invitation::Inviter;
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership;
@@ -100,7 +100,7 @@ fn expiry_detail(date: Option<Date>) -> String {
 pub struct ExternalUser {
     pub id: i64,
     pub organization_id: OrganizationId,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub email: String,
     pub name: String,
     pub company: String,
@@ -118,7 +118,7 @@ type UserTuple = (
     (
         i64,
         OrganizationId,
-        i64,
+        AccountId,
         String,
         String,
         StoredExternalStatus,
@@ -506,7 +506,10 @@ pub fn refresh_directory(conn: &mut DbConnection, external_user_id: i64) -> Quer
 
 /// `refresh_directory` for every external-user row of an account (after a change of its email
 /// or name).
-pub fn refresh_directory_for_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<()> {
+pub fn refresh_directory_for_account(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+) -> QueryResult<()> {
     let ids: Vec<i64> = external_users::table
         .filter(external_users::account_id.eq(account_id))
         .select(external_users::id)
@@ -844,7 +847,7 @@ pub fn delete(
 /// organization, and no Active external-user row. Returns whether it did.
 pub fn end_sessions_without_access(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
     let member: bool = diesel::select(diesel::dsl::exists(

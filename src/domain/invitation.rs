@@ -9,7 +9,7 @@ use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, invitations, memberships, organizations};
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::{MembershipId, OrganizationId};
+use crate::domain::ids::{AccountId, MembershipId, OrganizationId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::outbox::{self, OutgoingEmail};
@@ -25,7 +25,7 @@ pub struct Inviter<'a> {
 
 fn recipient(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<(String, String, Option<String>)> {
     accounts::table
         .find(account_id)
@@ -135,7 +135,7 @@ pub fn revoke(
 pub fn notify_access_granted(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
-    account_id: i64,
+    account_id: AccountId,
     inviter: &Inviter<'_>,
     settings: &Settings,
     at: PrimitiveDateTime,
@@ -174,7 +174,7 @@ pub struct OpenInvitation {
     pub membership_id: MembershipId,
     pub organization_id: OrganizationId,
     pub organization_name: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub email: String,
     /// The person has a password already (registered through another organization).
     pub registered: bool,
@@ -195,7 +195,7 @@ type InvitationRow = (
     Option<PrimitiveDateTime>,
     OrganizationId,
     String,
-    i64,
+    AccountId,
     String,
     Option<String>,
 );

@@ -14,7 +14,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::{self, EmailAddress, NewAccount};
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
+use crate::domain::ids::{AccountId, MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
@@ -84,7 +84,7 @@ pub struct AssignedRole {
 #[derive(Debug, Clone)]
 pub struct MemberRow {
     pub membership_id: MembershipId,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub email: String,
     pub name: String,
     pub status: MembershipStatus,
@@ -167,7 +167,7 @@ fn members_with_word(
 #[derive(Queryable)]
 struct DirectoryRow {
     membership_id: MembershipId,
-    account_id: i64,
+    account_id: AccountId,
     email: String,
     name: String,
     status: MembershipStatus,
@@ -320,7 +320,7 @@ pub fn assigned_roles(
 pub enum DirectoryScope<'a> {
     Memberships(&'a [MembershipId]),
     Role(RoleId),
-    Account(i64),
+    Account(AccountId),
 }
 
 /// Recomputes the copied sort and search keys (email, folded name, role names) of the
@@ -421,7 +421,7 @@ pub(crate) fn count_members(
 /// Copies an account's sign-in time to its memberships, for the directory's column.
 pub fn record_sign_in(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     at: PrimitiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(memberships::table.filter(memberships::account_id.eq(account_id)))
@@ -436,7 +436,7 @@ pub fn record_sign_in(
 #[derive(Debug, Clone, Queryable)]
 pub struct Member {
     pub membership_id: MembershipId,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub email: String,
     pub name: String,
     pub status: MembershipStatus,
@@ -450,7 +450,7 @@ pub fn find(
 ) -> DomainResult<Member> {
     let row: Option<(
         MembershipId,
-        i64,
+        AccountId,
         String,
         String,
         MembershipStatus,
@@ -573,12 +573,12 @@ pub enum Added {
     /// A new person, or one who never registered: Pending, with an invitation to send.
     Invited {
         membership_id: MembershipId,
-        account_id: i64,
+        account_id: AccountId,
     },
     /// Someone with an account already: Active at once, with an "access granted" email to send.
     Granted {
         membership_id: MembershipId,
-        account_id: i64,
+        account_id: AccountId,
     },
 }
 

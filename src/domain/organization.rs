@@ -9,7 +9,7 @@ use crate::db::schema::{
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::environment::EnvAccessSet;
-use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
+use crate::domain::ids::{AccountId, MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus, OrganizationKind};
 use crate::domain::membership::{self, DirectoryScope};
 use crate::domain::permission::PermissionSet;
@@ -19,7 +19,7 @@ use crate::domain::permission::PermissionSet;
 pub struct Organization {
     pub id: OrganizationId,
     pub name: String,
-    pub owner_account_id: Option<i64>,
+    pub owner_account_id: Option<AccountId>,
     pub created_at: PrimitiveDateTime,
 }
 
@@ -40,7 +40,7 @@ pub fn parse_name(candidate: &str) -> Result<String, &'static str> {
 pub fn create_with_owner(
     conn: &mut DbConnection,
     name: &str,
-    owner_account_id: i64,
+    owner_account_id: AccountId,
     actor: &Actor,
 ) -> QueryResult<Organization> {
     let now = actor.at;
@@ -167,7 +167,7 @@ pub struct OrganizationChoice {
 /// deactivated), by name.
 fn memberships_of_account(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Vec<OrganizationChoice>> {
     Ok(organizations::table
         .inner_join(memberships::table)
@@ -190,7 +190,7 @@ fn memberships_of_account(
 /// a partner user (marked with the partner), each group by name.
 pub fn choices_for_account(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Vec<OrganizationChoice>> {
     let mut choices = memberships_of_account(conn, account_id)?;
     for (id, name, partner) in crate::domain::partnership::clients_of_account(conn, account_id)? {
@@ -209,7 +209,7 @@ pub fn choices_for_account(
 /// the first client it reaches as a partner user.
 pub fn default_for_account(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Option<OrganizationId>> {
     Ok(choices_for_account(conn, account_id)?
         .first()
@@ -261,14 +261,14 @@ impl MemberContext {
 /// allow). A deactivated organization gives nobody anything.
 pub fn member_context(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     organization_id: OrganizationId,
 ) -> QueryResult<Option<MemberContext>> {
     #[derive(Queryable)]
     struct Standing {
         membership_id: i64,
         organization_name: String,
-        owner_account_id: Option<i64>,
+        owner_account_id: Option<AccountId>,
         partner_enabled: bool,
         kind: OrganizationKind,
     }
@@ -329,7 +329,7 @@ pub fn member_context(
 /// A partner user's standing in a client: the client's policy applies to them as to members.
 fn partner_user_context(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     organization_id: OrganizationId,
 ) -> QueryResult<Option<MemberContext>> {
     let Some(access) =
@@ -396,7 +396,7 @@ pub fn role_count(conn: &mut DbConnection, organization_id: OrganizationId) -> Q
 /// The names of the roles an account holds, per organization (for the organizations page).
 pub fn role_names_by_organization(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<std::collections::HashMap<OrganizationId, Vec<String>>> {
     let rows: Vec<(OrganizationId, String)> = memberships::table
         .inner_join(role_assignments::table.inner_join(roles::table))
@@ -445,7 +445,7 @@ pub fn rename(
 /// The first of the account's organizations (by name) that accepts requests from `address`.
 pub fn first_reachable(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     address: Option<&str>,
 ) -> QueryResult<Option<MemberContext>> {
     for choice in choices_for_account(conn, account_id)? {

@@ -20,7 +20,7 @@ use crate::db::schema::{
 };
 use crate::domain::account::EmailAddress;
 use crate::domain::audit::Actor;
-use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
+use crate::domain::ids::{AccountId, MembershipId, OrganizationId, RoleId};
 use crate::domain::invitation::{self, Inviter};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::membership::{self, Added, DirectoryScope};
@@ -238,7 +238,7 @@ pub fn parse_admin(
 pub struct Draft {
     pub id: i64,
     pub organization_id: OrganizationId,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub name: String,
     pub logo_content_type: Option<String>,
     pub domains: String,
@@ -270,7 +270,7 @@ pub enum LogoChange {
 pub fn find_draft(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Option<Draft>> {
     partner_drafts::table
         .filter(partner_drafts::organization_id.eq(organization_id))
@@ -286,7 +286,7 @@ pub fn find_draft(
 pub fn save_draft_info(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
-    account_id: i64,
+    account_id: AccountId,
     name: Option<&str>,
     logo: &LogoChange,
     at: PrimitiveDateTime,
@@ -376,7 +376,7 @@ pub fn save_draft_admin(
 pub fn draft_logo(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Option<(Vec<u8>, String)>> {
     let row: Option<(Option<Vec<u8>>, Option<String>)> = partner_drafts::table
         .filter(partner_drafts::organization_id.eq(organization_id))
@@ -394,7 +394,7 @@ pub fn draft_logo(
 pub fn delete_drafts(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<()> {
     diesel::delete(
         partner_drafts::table
@@ -525,12 +525,12 @@ type ProfileRow = (
     String,
     bool,
     String,
-    Option<i64>,
-    Option<i64>,
+    Option<AccountId>,
+    Option<AccountId>,
     PrimitiveDateTime,
 );
 
-fn person(conn: &mut DbConnection, account_id: Option<i64>) -> QueryResult<Option<Person>> {
+fn person(conn: &mut DbConnection, account_id: Option<AccountId>) -> QueryResult<Option<Person>> {
     let Some(account_id) = account_id else {
         return Ok(None);
     };
@@ -691,7 +691,11 @@ pub fn admin_role_id(
 }
 
 /// Someone invited who has not registered yet goes by the name the client typed.
-fn name_unregistered(conn: &mut DbConnection, account_id: i64, name: &str) -> QueryResult<()> {
+fn name_unregistered(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    name: &str,
+) -> QueryResult<()> {
     let changed = diesel::update(
         accounts::table
             .find(account_id)
@@ -705,7 +709,7 @@ fn name_unregistered(conn: &mut DbConnection, account_id: i64, name: &str) -> Qu
     Ok(())
 }
 
-fn email_of(conn: &mut DbConnection, account_id: i64) -> QueryResult<String> {
+fn email_of(conn: &mut DbConnection, account_id: AccountId) -> QueryResult<String> {
     accounts::table
         .find(account_id)
         .select(accounts::email)
@@ -717,17 +721,17 @@ fn email_of(conn: &mut DbConnection, account_id: i64) -> QueryResult<String> {
 fn install_admin(
     conn: &mut DbConnection,
     partnership: &Partnership,
-    account_id: i64,
+    account_id: AccountId,
     actor: &Actor,
 ) -> QueryResult<()> {
-    let previous: Option<i64> = partner_profiles::table
+    let previous: Option<AccountId> = partner_profiles::table
         .find(partnership.id)
         .select(partner_profiles::admin_account_id)
         .first(conn)?;
     diesel::update(partner_profiles::table.find(partnership.id))
         .set((
             partner_profiles::admin_account_id.eq(Some(account_id)),
-            partner_profiles::pending_admin_account_id.eq(None::<i64>),
+            partner_profiles::pending_admin_account_id.eq(None::<AccountId>),
             partner_profiles::updated_at.eq(actor.at),
         ))
         .execute(conn)?;
@@ -782,7 +786,7 @@ pub struct Registered {
 pub fn register(
     conn: &mut DbConnection,
     client_organization_id: OrganizationId,
-    owner_account_id: i64,
+    owner_account_id: AccountId,
     max_partners: i64,
     inviter: &Inviter<'_>,
     settings: &Settings,
@@ -882,7 +886,7 @@ fn invite_admin(
 ) -> DomainResult<bool> {
     let partner_organization_id = partnership.partner_organization_id;
     let admin_role = admin_role_id(conn, partner_organization_id)?;
-    let existing: Option<(MembershipId, i64, MembershipStatus)> = memberships::table
+    let existing: Option<(MembershipId, AccountId, MembershipStatus)> = memberships::table
         .inner_join(accounts::table)
         .filter(memberships::organization_id.eq(partner_organization_id))
         .filter(accounts::email.eq(admin.email.as_str()))
@@ -975,10 +979,10 @@ fn invite_admin(
 pub fn on_member_accepted(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
-    account_id: i64,
+    account_id: AccountId,
     actor: &Actor,
 ) -> QueryResult<()> {
-    let found: Option<(Partnership, Option<i64>)> = partnerships::table
+    let found: Option<(Partnership, Option<AccountId>)> = partnerships::table
         .inner_join(partner_profiles::table)
         .filter(partnerships::partner_organization_id.eq(organization_id))
         .filter(partnerships::origin.eq(Origin::Registration))
@@ -1064,7 +1068,7 @@ pub fn update_info(
 
 /// The domains the partner admin's email (and the pending admin's) use: they cannot be removed.
 pub fn domains_in_use(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<String>> {
-    let (admin, pending): (Option<i64>, Option<i64>) = partner_profiles::table
+    let (admin, pending): (Option<AccountId>, Option<AccountId>) = partner_profiles::table
         .find(id)
         .select((
             partner_profiles::admin_account_id,
@@ -1139,14 +1143,15 @@ pub fn change_admin(
     actor: &Actor,
 ) -> DomainResult<AdminChange> {
     let partnership = writable(conn, client_organization_id, id)?;
-    let (domains, current, pending): (String, Option<i64>, Option<i64>) = partner_profiles::table
-        .find(id)
-        .select((
-            partner_profiles::domains,
-            partner_profiles::admin_account_id,
-            partner_profiles::pending_admin_account_id,
-        ))
-        .first(conn)?;
+    let (domains, current, pending): (String, Option<AccountId>, Option<AccountId>) =
+        partner_profiles::table
+            .find(id)
+            .select((
+                partner_profiles::domains,
+                partner_profiles::admin_account_id,
+                partner_profiles::pending_admin_account_id,
+            ))
+            .first(conn)?;
     let domains: Vec<String> = domains.split_whitespace().map(str::to_owned).collect();
     if !email_in_domains(&admin.email, &domains) {
         return refuse("partners-admin-email-outside");
@@ -1176,7 +1181,7 @@ pub fn change_admin(
             )?;
         }
         diesel::update(partner_profiles::table.find(id))
-            .set(partner_profiles::pending_admin_account_id.eq(None::<i64>))
+            .set(partner_profiles::pending_admin_account_id.eq(None::<AccountId>))
             .execute(conn)?;
     }
     partnership::record_in_both(
@@ -1205,7 +1210,7 @@ pub fn resend_admin_invitation(
     actor: &Actor,
 ) -> DomainResult<()> {
     let partnership = writable(conn, client_organization_id, id)?;
-    let pending: Option<i64> = partner_profiles::table
+    let pending: Option<AccountId> = partner_profiles::table
         .find(id)
         .select(partner_profiles::pending_admin_account_id)
         .first(conn)?;
@@ -1230,7 +1235,7 @@ pub fn resend_admin_invitation(
         settings,
         actor,
     )?;
-    let email = email_of(conn, pending.unwrap_or_default())?;
+    let email = email_of(conn, pending.ok_or(DomainError::NotFound)?)?;
     partnership::record_in_both(
         conn,
         &partnership,

@@ -15,7 +15,7 @@ use crate::db::schema::{
     partnerships, roles,
 };
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::{OrganizationId, RoleId};
+use crate::domain::ids::{AccountId, OrganizationId, RoleId};
 use crate::domain::kinds::{MembershipStatus, OrganizationKind};
 use crate::domain::permission::PermissionSet;
 use crate::domain::rules::{DomainError, DomainResult};
@@ -53,7 +53,7 @@ pub struct Partnership {
     pub origin: Origin,
     pub status: PartnershipStatus,
     pub token_hint: Option<String>,
-    pub created_by_account_id: Option<i64>,
+    pub created_by_account_id: Option<AccountId>,
     pub created_at: PrimitiveDateTime,
     pub activated_at: Option<PrimitiveDateTime>,
     pub ended_at: Option<PrimitiveDateTime>,
@@ -223,7 +223,7 @@ type GrantRow = (i64, RoleId, i32);
 
 pub fn partner_access(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     client_organization_id: OrganizationId,
 ) -> QueryResult<Option<PartnerAccess>> {
     let rows: Vec<GrantRow> = partnership_grants::table
@@ -278,7 +278,7 @@ pub fn partner_access(
 /// through: (client organization id, client name, partner name), by client name.
 pub fn clients_of_account(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<Vec<(OrganizationId, String, String)>> {
     let client_ids: Vec<OrganizationId> = partnership_grants::table
         .inner_join(partnerships::table)

@@ -7,6 +7,7 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, password_history};
+use crate::domain::ids::AccountId;
 
 /// The most any policy can ask for (the Policies page allows 0 to 24); older rows are deleted.
 pub const KEEP: i64 = 24;
@@ -14,7 +15,7 @@ pub const KEEP: i64 = 24;
 /// Records a password just set (already hashed) and forgets those beyond the newest `KEEP`.
 pub fn record(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     password_hash: &str,
     at: PrimitiveDateTime,
 ) -> QueryResult<()> {
@@ -43,7 +44,11 @@ pub fn record(
 
 /// The hashes of the account's last `count` passwords, newest first; the current password counts
 /// as one of them (also for accounts whose password was set before history was kept).
-pub fn recent(conn: &mut DbConnection, account_id: i64, count: i32) -> QueryResult<Vec<String>> {
+pub fn recent(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    count: i32,
+) -> QueryResult<Vec<String>> {
     let count = usize::try_from(count).unwrap_or(0);
     if count == 0 {
         return Ok(Vec::new());

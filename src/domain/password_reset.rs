@@ -14,6 +14,7 @@ use crate::db::schema::{accounts, password_reset_tokens};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::AccountId;
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::password_history;
 use crate::domain::session;
@@ -111,7 +112,7 @@ pub fn account_for_token(
     conn: &mut DbConnection,
     token: &str,
     now: PrimitiveDateTime,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<AccountId>> {
     password_reset_tokens::table
         .filter(password_reset_tokens::token_hash.eq(hash_token(token)))
         .filter(password_reset_tokens::used_at.is_null())

@@ -11,7 +11,7 @@ use crate::db::schema::{
     policy_member_domains,
 };
 use crate::domain::audit::{self, Actor};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::stored::stored_enum;
 
@@ -440,7 +440,7 @@ pub fn password_rules_for_organization(
 /// inactive ones) has no policy: only the length rule, no history, no expiry.
 pub fn password_rules_for_account(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> QueryResult<PasswordRules> {
     let rows: Vec<(Option<bool>, Option<i32>, Option<i32>)> = memberships::table
         .left_join(
@@ -486,7 +486,7 @@ pub fn password_rules_for_account(
 /// sign-in); without, every organization (the periodic job). Returns how many became inactive.
 pub fn inactivate_idle_members(
     conn: &mut DbConnection,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     now: time::PrimitiveDateTime,
     actor: &Actor,
 ) -> QueryResult<usize> {

@@ -15,7 +15,7 @@ use crate::db::schema::{
 use crate::domain::api_catalog::{self, ApiGroup, ListedApi};
 use crate::domain::environment::{EnvAccess, EnvAccessSet};
 use crate::domain::external_access::{self, Grant};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::organization::MemberContext;
 use crate::domain::permission::Permission;
@@ -61,7 +61,7 @@ struct ExternalGrant {
 
 fn external_grants(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     now: PrimitiveDateTime,
 ) -> QueryResult<Vec<ExternalGrant>> {
     let grants = external_access::active_grants(conn, account_id, now)?;
@@ -110,7 +110,7 @@ struct PartnerLink {
 
 /// The catalog entries clients linked to partners the account is an active member of (through
 /// active partnerships of partner organizations that are not deactivated).
-fn partner_links(conn: &mut DbConnection, account_id: i64) -> QueryResult<Vec<PartnerLink>> {
+fn partner_links(conn: &mut DbConnection, account_id: AccountId) -> QueryResult<Vec<PartnerLink>> {
     use crate::db::schema::{memberships, partnership_api_groups, partnership_apis, partnerships};
     use crate::domain::partnership::{Partnership, PartnershipStatus};
     let linked: Vec<Partnership> = partnerships::table
@@ -191,7 +191,7 @@ fn member_api_ids(conn: &mut DbConnection, member: &MemberContext) -> QueryResul
 /// Every API the account may open in the portal now.
 pub fn reachable_api_ids(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     member: Option<&MemberContext>,
     now: PrimitiveDateTime,
 ) -> QueryResult<BTreeSet<i64>> {
@@ -259,7 +259,7 @@ fn organization_names(
 /// member's own organization.
 pub fn sections(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     member: Option<&MemberContext>,
     now: PrimitiveDateTime,
 ) -> QueryResult<Vec<PortalSection>> {
@@ -318,7 +318,7 @@ pub fn sections(
 /// One API the account may open, with its organization's name.
 pub fn reachable_api(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     member: Option<&MemberContext>,
     api_id: i64,
     now: PrimitiveDateTime,

@@ -4,10 +4,11 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::column_preferences;
+use crate::domain::ids::AccountId;
 
 pub fn columns(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     table: &str,
 ) -> QueryResult<Option<Vec<String>>> {
     let saved: Option<String> = column_preferences::table
@@ -25,7 +26,7 @@ pub fn columns(
 
 pub fn save_columns(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     table: &str,
     columns: &[&str],
 ) -> QueryResult<()> {

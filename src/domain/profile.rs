@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::accounts;
 use crate::domain::audit::{self, Actor};
+use crate::domain::ids::AccountId;
 use crate::domain::membership::{self, DirectoryScope};
 use crate::i18n::Lang;
 
@@ -72,7 +73,7 @@ pub struct ProfileDetails {
 /// name changed, and records `account.profile-updated`. Call it inside a write transaction.
 pub fn update_details(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     details: &ProfileDetails,
     actor: &Actor,
 ) -> QueryResult<()> {

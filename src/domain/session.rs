@@ -8,7 +8,7 @@ use time::{Duration, PrimitiveDateTime};
 use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, session_two_factor_verifications, sessions};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 
 /// Writing `last_seen_at` on every request would make every page view a write; a minute of
 /// slack on a 30-minute idle timeout is invisible to people.
@@ -21,7 +21,7 @@ pub struct SessionPolicy {
 }
 
 pub struct NewSession {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub organization_id: Option<OrganizationId>,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
@@ -65,7 +65,7 @@ fn truncate(value: &str, max_chars: usize) -> String {
 #[derive(Debug, Clone, Queryable)]
 pub struct SessionRecord {
     pub id_hash: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub organization_id: Option<OrganizationId>,
     pub csrf_token: String,
     pub last_seen_at: PrimitiveDateTime,
@@ -233,7 +233,10 @@ pub fn delete(conn: &mut DbConnection, session_hash: &str) -> QueryResult<()> {
 }
 
 /// Ends every session of an account (after a password reset, for example).
-pub fn delete_all_for_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<usize> {
+pub fn delete_all_for_account(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
 }
 
@@ -295,7 +298,7 @@ type SummaryRow = (
 /// The account's unexpired sessions, newest first; `current_hash` is marked as the current one.
 pub fn list_for_account(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     current_hash: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<Vec<SessionSummary>> {
@@ -330,7 +333,7 @@ pub fn list_for_account(
 /// whether one was ended; a handle of another account's session is never found.
 pub fn delete_by_handle(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     handle: &str,
     current_hash: &str,
 ) -> QueryResult<bool> {
@@ -351,7 +354,7 @@ pub fn delete_by_handle(
 /// everywhere else").
 pub fn delete_others(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     keep_hash: &str,
 ) -> QueryResult<usize> {
     diesel::delete(

@@ -40,6 +40,7 @@ use time::{Duration, PrimitiveDateTime};
 use crate::db::schema::sign_in_throttles;
 use crate::db::{self, DbConnection, write_transaction};
 use crate::domain::account::EmailAddress;
+use crate::domain::ids::AccountId;
 
 /// Failures of one account (or unknown email) before it is locked.
 pub const ACCOUNT_THRESHOLD: i32 = 10;
@@ -103,7 +104,7 @@ pub struct ThrottleKey {
 
 impl ThrottleKey {
     /// A known account.
-    pub fn account(account_id: i64) -> Self {
+    pub fn account(account_id: AccountId) -> Self {
         Self {
             scope: Scope::Account,
             subject: account_id.to_string(),
@@ -166,7 +167,7 @@ impl ThrottleKeys {
     }
 
     /// A client access token typed by an account.
-    pub fn client_token(account_id: i64, ip: Option<&str>) -> Self {
+    pub fn client_token(account_id: AccountId, ip: Option<&str>) -> Self {
         Self {
             subject: ThrottleKey {
                 scope: Scope::ClientTokenAccount,
@@ -375,9 +376,13 @@ mod tests {
 
     #[test]
     fn the_scopes_of_one_secret_never_share_a_row() {
-        let token = ThrottleKeys::client_token(7, Some("10.0.0.1"));
+        let token =
+            ThrottleKeys::client_token(crate::domain::ids::AccountId::new(7), Some("10.0.0.1"));
         let reset = ThrottleKeys::reset_request("Ada@Example.com", Some("10.0.0.1"));
-        let identity = ThrottleKeys::identity(ThrottleKey::account(7), Some("10.0.0.1"));
+        let identity = ThrottleKeys::identity(
+            ThrottleKey::account(crate::domain::ids::AccountId::new(7)),
+            Some("10.0.0.1"),
+        );
         let scopes: std::collections::HashSet<&str> = [token, reset, identity]
             .iter()
             .flat_map(|keys| keys.iter().map(|key| key.scope.as_str()))
@@ -408,7 +413,10 @@ mod tests {
             ThrottleKey::unknown_email("a\u{0}b").subject,
             "invalid:a\u{fffd}b"
         );
-        assert_eq!(ThrottleKey::account(42).subject, "42");
+        assert_eq!(
+            ThrottleKey::account(crate::domain::ids::AccountId::new(42)).subject,
+            "42"
+        );
         assert_eq!(
             ThrottleKey::unknown_email(&"x".repeat(1_000)).subject.len(),
             "invalid:".len() + 254

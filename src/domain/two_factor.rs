@@ -18,7 +18,7 @@ use crate::config::Settings;
 use crate::crypto::token::{constant_time_eq, hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{trusted_devices, two_factor_codes};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::policy::{self, TwoFactorMode};
 use crate::i18n::Lang;
@@ -48,7 +48,7 @@ pub fn cookie_tokens(cookie: Option<&str>) -> Vec<&str> {
 /// Whether acting in the organization needs a code now.
 pub fn required(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     organization_id: OrganizationId,
     trusted_cookie: Option<&str>,
     now: PrimitiveDateTime,
@@ -327,7 +327,7 @@ pub fn verify(
 /// token added to those the cookie already held).
 pub fn trust_device(
     conn: &mut DbConnection,
-    account_id: i64,
+    account_id: AccountId,
     organization_id: OrganizationId,
     days: i32,
     existing_cookie: Option<&str>,

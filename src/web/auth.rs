@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::app::access::Me;
 use crate::app::sessions;
 use crate::app::sign_in::{self, Client, SessionStart, SignInOutcome};
+use crate::domain::ids::AccountId;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -130,7 +131,7 @@ pub async fn signed_in_redirect(
     req: &HttpRequest,
     state: &AppState,
     ctx: &RequestContext,
-    account_id: i64,
+    account_id: AccountId,
     location: &str,
     flash: Option<&str>,
 ) -> Result<HttpResponse, AppError> {

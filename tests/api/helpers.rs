@@ -452,7 +452,7 @@ pub async fn spawn_app_with_sink() -> (TestApp, TestClient, crate::smtp_sink::Sm
 }
 
 /// The account id of the administrator `complete_setup` created.
-pub fn admin_account_id(app: &TestApp) -> i64 {
+pub fn admin_account_id(app: &TestApp) -> gatehouse::domain::ids::AccountId {
     use diesel::prelude::*;
     use gatehouse::db::schema::accounts;
     let mut conn = app.pool.get().unwrap();

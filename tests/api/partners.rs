@@ -819,7 +819,7 @@ async fn linked_apis_reach_the_partner_portal_and_deactivation_ends_every_access
     assert_eq!(lin.get("/").await.status(), StatusCode::FORBIDDEN);
     {
         let mut conn = app.pool.get().unwrap();
-        let lin_id: i64 = memberships::table
+        let lin_id: gatehouse::domain::ids::AccountId = memberships::table
             .filter(memberships::organization_id.eq(partner_org))
             .filter(memberships::email.eq("lin@acme.example"))
             .select(memberships::account_id)

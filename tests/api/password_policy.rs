@@ -77,7 +77,7 @@ async fn refused_as_reused(client: &TestClient, current: &str, new: &str, count:
     assert!(!page.contains(new), "passwords are never sent back");
 }
 
-fn account_id(app: &TestApp, email: &str) -> i64 {
+fn account_id(app: &TestApp, email: &str) -> gatehouse::domain::ids::AccountId {
     use diesel::prelude::*;
     use gatehouse::db::schema::accounts;
     let mut conn = app.pool.get().unwrap();
@@ -88,7 +88,7 @@ fn account_id(app: &TestApp, email: &str) -> i64 {
         .unwrap()
 }
 
-fn history_rows(app: &TestApp, account_id: i64) -> i64 {
+fn history_rows(app: &TestApp, account_id: gatehouse::domain::ids::AccountId) -> i64 {
     use diesel::prelude::*;
     use gatehouse::db::schema::password_history;
     let mut conn = app.pool.get().unwrap();

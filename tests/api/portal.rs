@@ -524,7 +524,7 @@ async fn another_organizations_external_user_sees_nothing_of_this_one() {
     // A second organization with its own API, not granted to anyone.
     let other_org = {
         let mut conn = app.pool.get().unwrap();
-        let owner: i64 = accounts::table
+        let owner: gatehouse::domain::ids::AccountId = accounts::table
             .filter(accounts::email.eq(ADMIN_EMAIL))
             .select(accounts::id)
             .first(&mut conn)

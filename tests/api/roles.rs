@@ -133,7 +133,7 @@ pub fn membership_of(app: &TestApp, email: &str) -> Option<MembershipId> {
 /// What the person may do in our organization right now, as the next request will see it.
 pub fn rights_of(app: &TestApp, email: &str) -> Option<MemberContext> {
     let mut conn = app.pool.get().unwrap();
-    let account_id: i64 = accounts::table
+    let account_id: gatehouse::domain::ids::AccountId = accounts::table
         .filter(accounts::email.eq(email))
         .select(accounts::id)
         .first(&mut conn)
