@@ -25,7 +25,7 @@ use crate::domain::invitation::{self, Inviter};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::membership::{self, Added, DirectoryScope};
 use crate::domain::organization;
-use crate::domain::partnership::{self, Origin, Partnership, PartnershipStatus};
+use crate::domain::partnership::{self, Origin, Partnership, PartnershipStatus, Transition};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
 /// The largest logo accepted (512 KiB).
@@ -737,12 +737,7 @@ fn install_admin(
         .execute(conn)?;
     let email = email_of(conn, account_id)?;
     if partnership.status() == PartnershipStatus::Pending {
-        diesel::update(partnerships::table.find(partnership.id))
-            .set((
-                partnerships::status.eq(PartnershipStatus::Active),
-                partnerships::activated_at.eq(Some(actor.at)),
-            ))
-            .execute(conn)?;
+        partnership::apply(conn, partnership, Transition::AdminRegistered, actor.at)?;
         partnership::record_in_both(
             conn,
             partnership,
@@ -1383,12 +1378,9 @@ pub fn deactivate(
     if !linked_names(conn, id)?.is_empty() {
         return refuse("partners-deactivate-links-remain");
     }
-    diesel::update(partnerships::table.find(id))
-        .set((
-            partnerships::status.eq(PartnershipStatus::Ended),
-            partnerships::ended_at.eq(Some(actor.at)),
-        ))
-        .execute(conn)?;
+    if partnership::apply(conn, &partnership, Transition::End, actor.at)?.is_none() {
+        return refuse("partners-deactivated-read-only");
+    }
     diesel::update(organizations::table.find(partnership.partner_organization_id))
         .set(organizations::deactivated_at.eq(Some(actor.at)))
         .execute(conn)?;

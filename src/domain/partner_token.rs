@@ -26,7 +26,7 @@ use crate::domain::audit::Actor;
 use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::partnership::{
-    self as shared, Origin, Partnership, PartnershipStatus, is_partner_organization,
+    self as shared, Origin, Partnership, PartnershipStatus, Transition, is_partner_organization,
     organization_name, partner_name, record_in_both,
 };
 use crate::domain::rules::{DomainError, DomainResult, refuse};
@@ -88,13 +88,6 @@ fn record(
     record_in_both(conn, partnership, actor, action, target, Some(details))
 }
 
-fn reload(conn: &mut DbConnection, id: i64) -> QueryResult<Partnership> {
-    partnerships::table
-        .find(id)
-        .select(Partnership::as_select())
-        .first(conn)
-}
-
 /// Only partnerships that started with a token are this module's: one that came from a
 /// registration (the Partners page's) is not found here.
 fn token_only(found: Partnership) -> DomainResult<Partnership> {
@@ -131,37 +124,19 @@ fn client_name(conn: &mut DbConnection, partnership: &Partnership) -> QueryResul
         .transpose()
 }
 
-/// Moves a partnership from one of `from` to `to`; refuses with `refusal` when it is in none
-/// of them (also when another request changed it first).
+/// Applies a transition; refuses with `refusal` when the partnership's status does not allow
+/// it (also when another request changed it first).
 fn transition(
     conn: &mut DbConnection,
     partnership: &Partnership,
-    from: &[PartnershipStatus],
-    to: PartnershipStatus,
+    transition: Transition,
     at: PrimitiveDateTime,
     refusal: &'static str,
 ) -> DomainResult<Partnership> {
-    if !from.contains(&partnership.status()) {
-        return refuse(refusal);
+    match shared::apply(conn, partnership, transition, at)? {
+        Some(changed) => Ok(changed),
+        None => refuse(refusal),
     }
-    let target = partnerships::table
-        .find(partnership.id)
-        .filter(partnerships::status.eq_any(from.to_vec()));
-    let changed = match to {
-        PartnershipStatus::Ended => diesel::update(target)
-            .set((
-                partnerships::status.eq(to),
-                partnerships::ended_at.eq(Some(at)),
-            ))
-            .execute(conn)?,
-        _ => diesel::update(target)
-            .set(partnerships::status.eq(to))
-            .execute(conn)?,
-    };
-    if changed == 0 {
-        return refuse(refusal);
-    }
-    Ok(reload(conn, partnership.id)?)
 }
 
 /// A `transition` that is the whole change (deactivate, activate, suspend, resume), recorded as
@@ -169,13 +144,12 @@ fn transition(
 fn switch(
     conn: &mut DbConnection,
     partnership: &Partnership,
-    from: &[PartnershipStatus],
-    to: PartnershipStatus,
+    change: Transition,
     refusal: &'static str,
     action: &str,
     actor: &Actor,
 ) -> DomainResult<()> {
-    let changed = transition(conn, partnership, from, to, actor.at, refusal)?;
+    let changed = transition(conn, partnership, change, actor.at, refusal)?;
     record(conn, &changed, actor, action, audit_target(&changed), None)?;
     Ok(())
 }
@@ -396,7 +370,7 @@ pub fn issue(
         ))
         .returning(partnerships::id)
         .get_result(conn)?;
-    let created = reload(conn, id)?;
+    let created = shared::reload(conn, id)?;
     record(
         conn,
         &created,
@@ -705,8 +679,7 @@ pub fn deactivate(
     switch(
         conn,
         &partnership,
-        &[PartnershipStatus::Pending, PartnershipStatus::Active],
-        PartnershipStatus::Deactivated,
+        Transition::Deactivate,
         refusal,
         "client_token.deactivated",
         actor,
@@ -722,16 +695,10 @@ pub fn activate(
     actor: &Actor,
 ) -> DomainResult<()> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
-    let to = if partnership.client_organization_id.is_some() {
-        PartnershipStatus::Active
-    } else {
-        PartnershipStatus::Pending
-    };
     switch(
         conn,
         &partnership,
-        &[PartnershipStatus::Deactivated],
-        to,
+        Transition::Reactivate,
         "clients-activate-not-allowed",
         "client_token.activated",
         actor,
@@ -919,30 +886,20 @@ pub fn accept(
         return refuse("my-partner-roles-required");
     }
     check_client_roles(conn, client_organization_id, &role_ids, &[])?;
-    let updated = diesel::update(
-        partnerships::table
-            .find(found.id)
-            .filter(partnerships::status.eq(PartnershipStatus::Pending))
-            .filter(partnerships::client_organization_id.is_null()),
-    )
-    .set((
-        partnerships::client_organization_id.eq(Some(client_organization_id)),
-        partnerships::status.eq(PartnershipStatus::Active),
-        partnerships::activated_at.eq(Some(actor.at)),
-    ))
-    .execute(conn);
-    match updated {
-        Ok(0) => return refuse("my-partner-token-used"),
-        Ok(_) => {}
+    let accepting = Transition::Accept {
+        client: client_organization_id,
+    };
+    let accepted = match shared::apply(conn, &found, accepting, actor.at) {
+        Ok(None) => return refuse("my-partner-token-used"),
+        Ok(Some(accepted)) => accepted,
         // Two tokens of one partner accepted at once: one client, one partnership.
         Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
         )) => return refuse("my-partner-already-partner"),
         Err(err) => return Err(err.into()),
-    }
+    };
     insert_rules(conn, found.id, &role_ids)?;
-    let accepted = reload(conn, found.id)?;
     let roles = format!("roles: {}", role_names(conn, &role_ids)?);
     record(
         conn,
@@ -1075,8 +1032,7 @@ pub fn suspend(
     switch(
         conn,
         &partnership,
-        &[PartnershipStatus::Active],
-        PartnershipStatus::Suspended,
+        Transition::Suspend,
         "my-partner-suspend-not-allowed",
         "client_token.suspended",
         actor,
@@ -1098,8 +1054,7 @@ pub fn resume(
     switch(
         conn,
         &partnership,
-        &[PartnershipStatus::Suspended],
-        PartnershipStatus::Active,
+        Transition::Resume,
         refusal,
         "client_token.resumed",
         actor,
@@ -1118,13 +1073,7 @@ pub fn end(
     let changed = transition(
         conn,
         &partnership,
-        &[
-            PartnershipStatus::Pending,
-            PartnershipStatus::Active,
-            PartnershipStatus::Suspended,
-            PartnershipStatus::Deactivated,
-        ],
-        PartnershipStatus::Ended,
+        Transition::End,
         actor.at,
         "my-partner-ended",
     )?;

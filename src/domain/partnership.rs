@@ -69,6 +69,120 @@ impl Partnership {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The state machine. A partnership is created Pending by either way in (a partner's client
+// token, or a client's registration of a partner company); every later change of its status
+// is one of these transitions, applied by `apply` and nowhere else.
+
+/// What moves a partnership from one status to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// A client accepted the partner's token: the partnership becomes that client's.
+    Accept {
+        client: OrganizationId,
+    },
+    /// The registered partner company's admin registered.
+    AdminRegistered,
+    /// The partner switches its token off.
+    Deactivate,
+    /// ... and on again: Active when a client holds it, else Pending.
+    Reactivate,
+    /// The client stops its partner users for a while.
+    Suspend,
+    Resume,
+    /// For good, by the client.
+    End,
+}
+
+impl Transition {
+    /// The statuses it may start from.
+    pub fn allowed_from(self) -> &'static [PartnershipStatus] {
+        use PartnershipStatus::*;
+        match self {
+            Self::Accept { .. } | Self::AdminRegistered => &[Pending],
+            Self::Deactivate => &[Pending, Active],
+            Self::Reactivate => &[Deactivated],
+            Self::Suspend => &[Active],
+            Self::Resume => &[Suspended],
+            Self::End => &[Pending, Active, Suspended, Deactivated],
+        }
+    }
+
+    /// Where it leads from this partnership.
+    pub fn target(self, partnership: &Partnership) -> PartnershipStatus {
+        match self {
+            Self::Accept { .. } | Self::AdminRegistered | Self::Resume => PartnershipStatus::Active,
+            Self::Deactivate => PartnershipStatus::Deactivated,
+            Self::Reactivate if partnership.client_organization_id.is_some() => {
+                PartnershipStatus::Active
+            }
+            Self::Reactivate => PartnershipStatus::Pending,
+            Self::Suspend => PartnershipStatus::Suspended,
+            Self::End => PartnershipStatus::Ended,
+        }
+    }
+}
+
+/// Applies a transition: the partnership as it is now, or None when its status does not allow
+/// it (also when another request moved it first: the update is conditional on the status).
+/// Accepting by a client that is already this partner's client fails with the database's
+/// unique violation, which the caller turns into its message.
+pub fn apply(
+    conn: &mut DbConnection,
+    partnership: &Partnership,
+    transition: Transition,
+    at: PrimitiveDateTime,
+) -> QueryResult<Option<Partnership>> {
+    let from = transition.allowed_from();
+    if !from.contains(&partnership.status) {
+        return Ok(None);
+    }
+    let to = transition.target(partnership);
+    let target = partnerships::table
+        .find(partnership.id)
+        .filter(partnerships::status.eq_any(from.to_vec()));
+    let changed = match transition {
+        Transition::Accept { client } => {
+            diesel::update(target.filter(partnerships::client_organization_id.is_null()))
+                .set((
+                    partnerships::client_organization_id.eq(Some(client)),
+                    partnerships::status.eq(to),
+                    partnerships::activated_at.eq(Some(at)),
+                ))
+                .execute(conn)?
+        }
+        Transition::AdminRegistered => diesel::update(target)
+            .set((
+                partnerships::status.eq(to),
+                partnerships::activated_at.eq(Some(at)),
+            ))
+            .execute(conn)?,
+        Transition::End => diesel::update(target)
+            .set((
+                partnerships::status.eq(to),
+                partnerships::ended_at.eq(Some(at)),
+            ))
+            .execute(conn)?,
+        Transition::Deactivate
+        | Transition::Reactivate
+        | Transition::Suspend
+        | Transition::Resume => diesel::update(target)
+            .set(partnerships::status.eq(to))
+            .execute(conn)?,
+    };
+    if changed == 0 {
+        return Ok(None);
+    }
+    reload(conn, partnership.id).map(Some)
+}
+
+pub fn reload(conn: &mut DbConnection, id: i64) -> QueryResult<Partnership> {
+    partnerships::table
+        .find(id)
+        .select(Partnership::as_select())
+        .first(conn)
+}
+
 /// A partnership seen from the partner's side: one of its own; another organization's id is
 /// not found.
 pub fn find_for_partner(
@@ -368,6 +482,59 @@ pub fn partner_users_of_client(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn partnership(status: PartnershipStatus, client: Option<i64>) -> Partnership {
+        let at = time::macros::datetime!(2026-12-01 10:00);
+        Partnership {
+            id: 1,
+            partner_organization_id: OrganizationId::new(2),
+            client_organization_id: client.map(OrganizationId::new),
+            origin: Origin::Token,
+            status,
+            token_hint: None,
+            created_by_account_id: None,
+            created_at: at,
+            activated_at: None,
+            ended_at: None,
+        }
+    }
+
+    #[test]
+    fn every_transition_starts_only_from_its_statuses_and_nothing_leaves_ended() {
+        use PartnershipStatus::*;
+        let client = OrganizationId::new(3);
+        let table = [
+            (Transition::Accept { client }, vec![Pending]),
+            (Transition::AdminRegistered, vec![Pending]),
+            (Transition::Deactivate, vec![Pending, Active]),
+            (Transition::Reactivate, vec![Deactivated]),
+            (Transition::Suspend, vec![Active]),
+            (Transition::Resume, vec![Suspended]),
+            (
+                Transition::End,
+                vec![Pending, Active, Suspended, Deactivated],
+            ),
+        ];
+        for (transition, from) in table {
+            assert_eq!(transition.allowed_from(), from.as_slice(), "{transition:?}");
+            assert!(!transition.allowed_from().contains(&Ended));
+        }
+    }
+
+    #[test]
+    fn a_reactivated_token_is_active_only_when_a_client_holds_it() {
+        let held = partnership(PartnershipStatus::Deactivated, Some(3));
+        let unheld = partnership(PartnershipStatus::Deactivated, None);
+        assert_eq!(
+            Transition::Reactivate.target(&held),
+            PartnershipStatus::Active
+        );
+        assert_eq!(
+            Transition::Reactivate.target(&unheld),
+            PartnershipStatus::Pending
+        );
+        assert_eq!(Transition::End.target(&held), PartnershipStatus::Ended);
+    }
 
     #[test]
     fn statuses_round_trip() {
