@@ -5,7 +5,9 @@
 use crate::app::access::{Acting, Owner};
 use crate::config::Settings;
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::partner_registry::{self, AdminChange, AdminInput, LogoChange, Registered};
+use crate::domain::partner_draft;
+use crate::domain::partner_input::{AdminInput, LogoChange};
+use crate::domain::partner_registry::{self, AdminChange, Registered};
 use crate::domain::rules::{DomainError, DomainResult};
 
 // ---------------------------------------------------------------------------------------------
@@ -20,7 +22,7 @@ pub fn save_draft_info(
     conn: &mut DbConnection,
 ) -> DomainResult<i64> {
     write_transaction(conn, |conn| {
-        partner_registry::save_draft_info(
+        partner_draft::save_draft_info(
             conn,
             by.organization_id(),
             by.account_id(),
@@ -34,7 +36,7 @@ pub fn save_draft_info(
 
 /// The owner's draft, or NotFound when there is none (the wizard starts over).
 fn own_draft(by: &Acting<Owner>, conn: &mut DbConnection) -> DomainResult<i64> {
-    partner_registry::find_draft(conn, by.organization_id(), by.account_id())?
+    partner_draft::find_draft(conn, by.organization_id(), by.account_id())?
         .map(|draft| draft.id)
         .ok_or(DomainError::NotFound)
 }
@@ -47,7 +49,7 @@ pub fn save_draft_domains(
 ) -> DomainResult<()> {
     write_transaction(conn, |conn| {
         let draft_id = own_draft(by, conn)?;
-        partner_registry::save_draft_domains(conn, draft_id, domains, by.at())?;
+        partner_draft::save_draft_domains(conn, draft_id, domains, by.at())?;
         Ok(())
     })
 }
@@ -60,7 +62,7 @@ pub fn save_draft_admin(
 ) -> DomainResult<()> {
     write_transaction(conn, |conn| {
         let draft_id = own_draft(by, conn)?;
-        partner_registry::save_draft_admin(
+        partner_draft::save_draft_admin(
             conn,
             draft_id,
             &admin.first_name,
@@ -75,7 +77,7 @@ pub fn save_draft_admin(
 /// Throws the draft away.
 pub fn cancel_registration(by: &Acting<Owner>, conn: &mut DbConnection) -> DomainResult<()> {
     write_transaction(conn, |conn| {
-        partner_registry::delete_drafts(conn, by.organization_id(), by.account_id())
+        partner_draft::delete_drafts(conn, by.organization_id(), by.account_id())
             .map_err(Into::into)
     })
 }

@@ -14,6 +14,8 @@ pub mod membership;
 pub mod openapi;
 pub mod organization;
 pub mod outbox;
+pub mod partner_draft;
+pub mod partner_input;
 pub mod partner_registry;
 pub mod partner_token;
 pub mod partnership;

@@ -17,10 +17,9 @@ use askama::Template;
 use crate::app::access::Owner;
 use crate::app::partners;
 use crate::domain::api_catalog;
-use crate::domain::partner_registry::{
-    self, AdminChange, AdminErrors, DomainsProblem, Draft, DraftCheck, LinkedNames, LogoChange,
-    PartnerSummary, Person,
-};
+use crate::domain::partner_draft::{self, Draft, DraftCheck};
+use crate::domain::partner_input::{self, AdminErrors, DomainsProblem, LogoChange};
+use crate::domain::partner_registry::{self, AdminChange, LinkedNames, PartnerSummary, Person};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::rules::DomainError;
 use crate::error::AppError;
@@ -48,7 +47,7 @@ const STEP_REVIEW: &str = "/partners/new/review";
 /// The partner info forms (wizard step 1 and General): their file input is the logo.
 const LOGO_FORM: FileForm = FileForm {
     file_field: "logo",
-    file_limit: partner_registry::MAX_LOGO_BYTES,
+    file_limit: partner_input::MAX_LOGO_BYTES,
     max_parts: 16,
 };
 
@@ -207,7 +206,7 @@ pub async fn list(
             Ok::<_, diesel::result::Error>((
                 partner_registry::list(conn, organization_id)?,
                 partner_registry::remaining(conn, organization_id, max)?,
-                partner_registry::find_draft(conn, organization_id, account_id)?,
+                partner_draft::find_draft(conn, organization_id, account_id)?,
             ))
         })
         .await?;
@@ -244,13 +243,13 @@ impl InfoForm {
         // A checked new logo, its removal, or nothing.
         let logo = match upload.file {
             Some(logo) if logo.too_large => Err("partners-logo-too-large"),
-            Some(logo) => partner_registry::check_logo(&logo.bytes)
+            Some(logo) => partner_input::check_logo(&logo.bytes)
                 .map(|content_type| LogoChange::Replace(logo.bytes, content_type.to_owned())),
             None if upload.fields.has("remove_logo") => Ok(LogoChange::Remove),
             None => Ok(LogoChange::Keep),
         };
         Ok(Self {
-            name: partner_registry::parse_partner_name(&typed),
+            name: partner_input::parse_partner_name(&typed),
             typed,
             logo,
         })
@@ -318,7 +317,7 @@ fn domains_message(t: Tr, problem: &DomainsProblem) -> String {
         _ => t.t1(
             problem.message_key(),
             "count",
-            partner_registry::MAX_DOMAINS as i64,
+            partner_input::MAX_DOMAINS as i64,
         ),
     }
 }
@@ -467,7 +466,7 @@ async fn wizard_state(
     let (draft, remaining) = state
         .db(move |conn| {
             Ok::<_, diesel::result::Error>((
-                partner_registry::find_draft(conn, organization_id, account_id)?,
+                partner_draft::find_draft(conn, organization_id, account_id)?,
                 partner_registry::remaining(conn, organization_id, max)?,
             ))
         })
@@ -490,7 +489,7 @@ pub async fn step<const STEP: u8>(
     let (draft, remaining) = wizard_state(&state, &member).await?;
     let open = draft
         .as_ref()
-        .map(|draft| first_open_step(&partner_registry::check_draft(draft)))
+        .map(|draft| first_open_step(&partner_draft::check_draft(draft)))
         .unwrap_or(1);
     if STEP > open {
         return Ok(htmx::see_other(&req, STEPS[usize::from(open) - 1].1));
@@ -507,7 +506,7 @@ pub async fn step<const STEP: u8>(
     if STEP == 3
         && let Some(draft) = &draft
         && !draft.admin_email.is_empty()
-        && let Err(errors) = partner_registry::parse_admin(
+        && let Err(errors) = partner_input::parse_admin(
             &draft.admin_first_name,
             &draft.admin_last_name,
             &draft.admin_email,
@@ -584,7 +583,7 @@ pub async fn save_info(
                     .await?;
             }
             let draft = state
-                .db(move |conn| partner_registry::find_draft(conn, organization_id, account_id))
+                .db(move |conn| partner_draft::find_draft(conn, organization_id, account_id))
                 .await?;
             let mut page = wizard_page(
                 1,
@@ -614,7 +613,7 @@ pub async fn save_domains(
     };
     let t = member.ctx.tr();
     let typed = form.text("domains").to_owned();
-    match partner_registry::parse_domains(&typed) {
+    match partner_input::parse_domains(&typed) {
         Ok(domains) => {
             let by = member.acting(state.now());
             state
@@ -649,7 +648,7 @@ pub async fn save_admin(
         return Ok(htmx::see_other(&req, STEP_INFO));
     };
     let (first_name, last_name, email) = typed_admin(&form);
-    match partner_registry::parse_admin(&first_name, &last_name, &email, &draft.domain_list()) {
+    match partner_input::parse_admin(&first_name, &last_name, &email, &draft.domain_list()) {
         Ok(admin) => {
             let by = member.acting(state.now());
             state
@@ -697,7 +696,7 @@ pub async fn draft_logo(
 ) -> Result<HttpResponse, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let stored = state
-        .db(move |conn| partner_registry::draft_logo(conn, organization_id, account_id))
+        .db(move |conn| partner_draft::draft_logo(conn, organization_id, account_id))
         .await?;
     image(stored)
 }
@@ -1006,7 +1005,7 @@ pub async fn update_domains(
     writable_partner(&state, &member, id).await?;
     let t = member.ctx.tr();
     let typed = form.text("domains").to_owned();
-    let error = match partner_registry::parse_domains(&typed) {
+    let error = match partner_input::parse_domains(&typed) {
         Ok(domains) => {
             let in_use = {
                 let domains = domains.clone();
@@ -1056,38 +1055,38 @@ pub async fn change_admin(
     let id = id.into_inner();
     let partner = writable_partner(&state, &member, id).await?;
     let (first_name, last_name, email) = typed_admin(&form);
-    let errors =
-        match partner_registry::parse_admin(&first_name, &last_name, &email, &partner.domains) {
-            Err(errors) => errors,
-            Ok(admin) => {
-                let (by, settings) = (member.acting(state.now()), state.settings.clone());
-                let outcome = state
-                    .db(move |conn| {
-                        Ok::<_, AppError>(partners::change_admin(&by, id, &admin, &settings, conn))
-                    })
-                    .await?;
-                match outcome {
-                    Ok(change) => {
-                        state.outbox_wake.notify_one();
-                        let flash = match change {
-                            AdminChange::Invited => "partners-flash-admin-invited",
-                            AdminChange::Applied => "partners-flash-admin-changed",
-                        };
-                        return Ok(htmx::see_other_with_flash(
-                            &req,
-                            &state.settings,
-                            &section(id, "admin"),
-                            flash,
-                        ));
-                    }
-                    Err(DomainError::Rule(violation)) => AdminErrors {
-                        email: Some(violation.message_key()),
-                        ..AdminErrors::default()
-                    },
-                    Err(other) => return Err(other.into()),
+    let errors = match partner_input::parse_admin(&first_name, &last_name, &email, &partner.domains)
+    {
+        Err(errors) => errors,
+        Ok(admin) => {
+            let (by, settings) = (member.acting(state.now()), state.settings.clone());
+            let outcome = state
+                .db(move |conn| {
+                    Ok::<_, AppError>(partners::change_admin(&by, id, &admin, &settings, conn))
+                })
+                .await?;
+            match outcome {
+                Ok(change) => {
+                    state.outbox_wake.notify_one();
+                    let flash = match change {
+                        AdminChange::Invited => "partners-flash-admin-invited",
+                        AdminChange::Applied => "partners-flash-admin-changed",
+                    };
+                    return Ok(htmx::see_other_with_flash(
+                        &req,
+                        &state.settings,
+                        &section(id, "admin"),
+                        flash,
+                    ));
                 }
+                Err(DomainError::Rule(violation)) => AdminErrors {
+                    email: Some(violation.message_key()),
+                    ..AdminErrors::default()
+                },
+                Err(other) => return Err(other.into()),
             }
-        };
+        }
+    };
     let (first_name_error, last_name_error, email_error) =
         admin_messages(member.ctx.tr(), &partner.domains, &errors);
     let forms = SettingsForms {

@@ -349,14 +349,7 @@ async fn members_and_people_invited_already_are_refused_next_to_the_email() {
         .await;
     assert_eq!(pending.status(), StatusCode::SEE_OTHER);
     let refused = invite(&admin, "PAT@example.com", "never", "").await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("This person is a member of the organization.")
-    );
+    assert_unprocessable(refused, "This person is a member of the organization.").await;
 
     assert_eq!(
         invite(&admin, "carol@partner.example", "never", "")
@@ -398,14 +391,7 @@ async fn the_date_must_be_today_or_later_in_the_inviters_zone() {
     assert!(body.contains("id=\"expires-on-error\""));
 
     let missing = invite(&admin, "carol@partner.example", "date", "").await;
-    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        missing
-            .text()
-            .await
-            .unwrap()
-            .contains("Choose the last day of access.")
-    );
+    assert_unprocessable(missing, "Choose the last day of access.").await;
     let garbled = invite(&admin, "carol@partner.example", "date", "2030-02-30").await;
     assert_eq!(garbled.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -642,14 +628,7 @@ async fn an_expired_invitation_is_resent_with_a_new_date() {
     assert!(form.contains("name=\"expires_on\""));
     let path = format!("/users/external/{id}/resend");
     let without = admin.post_form(&path, &[]).await;
-    assert_eq!(without.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        without
-            .text()
-            .await
-            .unwrap()
-            .contains("Access has expired: choose a new expiry first.")
-    );
+    assert_unprocessable(without, "Access has expired: choose a new expiry first.").await;
     let past = admin
         .post_form(&path, &[("expiry", "date"), ("expires_on", "2030-11-30")])
         .await;

@@ -553,3 +553,10 @@ pub fn insert_catalog_api(
         .get_result(&mut conn)
         .unwrap()
 }
+
+/// A form answered 422 whose page says `says` (the error shown to the person).
+pub async fn assert_unprocessable(response: Response, says: &str) {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(says), "the page does not say {says:?}");
+}

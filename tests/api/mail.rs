@@ -194,14 +194,7 @@ async fn a_malformed_email_is_explained_not_accepted() {
     let response = visitor
         .post_form("/forgot-password", &[("email", "not an email")])
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("Enter an email address like name@example.com.")
-    );
+    assert_unprocessable(response, "Enter an email address like name@example.com.").await;
 }
 
 #[tokio::test]

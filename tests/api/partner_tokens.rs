@@ -224,14 +224,11 @@ async fn a_token_goes_from_the_partner_to_the_client_and_gives_exactly_the_grant
 
     // A role outside the rules is refused; an allowed one is granted.
     let refused = authorize(&w.partner, id, &[(w.pat_membership, w.auditors)]).await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("That role is not among the roles the client allows.")
-    );
+    assert_unprocessable(
+        refused,
+        "That role is not among the roles the client allows.",
+    )
+    .await;
     let granted = authorize(&w.partner, id, &[(w.pat_membership, w.support)]).await;
     assert_eq!(granted.status(), StatusCode::SEE_OTHER);
     let (_, details) = w.partner.page(&format!("/clients/{id}")).await;
@@ -566,14 +563,7 @@ async fn the_client_ends_a_partnership_for_good_with_a_typed_word() {
         .client
         .post_form("/my-partner/preview", &[("token", &second)])
         .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("already has a partnership with this partner")
-    );
+    assert_unprocessable(refused, "already has a partnership with this partner").await;
     w.partner
         .post_form(&format!("/clients/{id}/delete"), &[("confirm", "DELETE")])
         .await;
@@ -698,14 +688,7 @@ async fn tokens_that_cannot_be_accepted_say_why() {
     let inactive = other
         .post_form("/my-partner/preview", &[("token", &second)])
         .await;
-    assert_eq!(inactive.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        inactive
-            .text()
-            .await
-            .unwrap()
-            .contains("The partner switched this token off.")
-    );
+    assert_unprocessable(inactive, "The partner switched this token off.").await;
     w.partner
         .post_form(&format!("/clients/{second_id}/activate"), &[])
         .await;

@@ -571,14 +571,7 @@ async fn logos_are_checked_by_their_content() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     // A good logo with a mistake elsewhere is kept, so it need not be chosen again.
     let response = post_info(&app, &owner, "", Some(("new.jpg", "image/jpeg", JPEG))).await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("This logo is kept.")
-    );
+    assert_unprocessable(response, "This logo is kept.").await;
     let logo = owner.get("/partners/new/logo").await;
     assert_eq!(logo.headers()["content-type"], "image/jpeg");
     // Removing it.
@@ -792,14 +785,7 @@ async fn linked_apis_reach_the_partner_portal_and_deactivation_ends_every_access
     let response = owner
         .post_form(&deactivate, &[("confirm", "deactivate")])
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("Type DEACTIVATE exactly")
-    );
+    assert_unprocessable(response, "Type DEACTIVATE exactly").await;
     let (status, to, list) = submit(
         &owner,
         &deactivate,

@@ -194,14 +194,7 @@ async fn an_expired_password_must_be_changed_before_anything_else() {
             ],
         )
         .await;
-    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        wrong
-            .text()
-            .await
-            .unwrap()
-            .contains("That is not your current password.")
-    );
+    assert_unprocessable(wrong, "That is not your current password.").await;
     let short = client
         .post_form(
             EXPIRED,

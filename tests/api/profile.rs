@@ -156,14 +156,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
             ],
         )
         .await;
-    assert_eq!(mismatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        mismatch
-            .text()
-            .await
-            .unwrap()
-            .contains("The two passwords do not match.")
-    );
+    assert_unprocessable(mismatch, "The two passwords do not match.").await;
 
     let changed = admin
         .post_form(

@@ -316,14 +316,7 @@ async fn a_role_needs_a_permission_and_a_name_no_other_role_has_in_any_case() {
             &[("name", "Legacy"), ("permission", "app-developer")],
         )
         .await;
-    assert_eq!(deprecated.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        deprecated
-            .text()
-            .await
-            .unwrap()
-            .contains("That permission cannot be given to a role.")
-    );
+    assert_unprocessable(deprecated, "That permission cannot be given to a role.").await;
 
     for taken in ["administrator", "USER"] {
         let response = admin

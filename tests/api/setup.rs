@@ -112,14 +112,7 @@ async fn the_setup_form_explains_each_mistake_and_keeps_what_was_typed() {
             &setup_form(ADMIN_PASSWORD, "something else entirely"),
         )
         .await;
-    assert_eq!(mismatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        mismatch
-            .text()
-            .await
-            .unwrap()
-            .contains("The two passwords do not match.")
-    );
+    assert_unprocessable(mismatch, "The two passwords do not match.").await;
 }
 
 #[tokio::test]

@@ -179,14 +179,7 @@ async fn adding_a_user_explains_each_mistake() {
     assert!(body.contains("value=\"grace@example.com\""));
 
     let bad_email = invite(&admin, "grace", &[role_id(&app, org, "User")]).await;
-    assert_eq!(bad_email.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        bad_email
-            .text()
-            .await
-            .unwrap()
-            .contains("Enter an email address like name@example.com.")
-    );
+    assert_unprocessable(bad_email, "Enter an email address like name@example.com.").await;
 
     let myself = invite(&admin, ADMIN_EMAIL, &[role_id(&app, org, "User")]).await;
     assert_eq!(myself.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -434,14 +427,7 @@ async fn the_role_panel_assigns_switches_unassigns_and_creates_roles() {
             &[("name", "Auditors")],
         )
         .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("Choose at least one permission.")
-    );
+    assert_unprocessable(refused, "Choose at least one permission.").await;
     let created = admin
         .post_form(
             &format!("/users/{membership_id}/roles/new"),
