@@ -186,10 +186,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    column_preferences (account_id, table_name) {
+    column_choices (account_id, table_name, position) {
         account_id -> BigInt,
         table_name -> Text,
-        column_list -> Text,
+        position -> Integer,
+        column_key -> Text,
     }
 }
 
@@ -401,10 +402,17 @@ diesel::table! {
         name -> Text,
         logo -> Nullable<Binary>,
         logo_content_type -> Nullable<Text>,
-        domains -> Text,
         admin_account_id -> Nullable<BigInt>,
         pending_admin_account_id -> Nullable<BigInt>,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_domains (partnership_id, position) {
+        partnership_id -> BigInt,
+        position -> Integer,
+        domain -> Text,
     }
 }
 
@@ -462,6 +470,7 @@ diesel::joinable!(partnership_apis -> apis (api_id));
 diesel::joinable!(partnership_api_groups -> partnerships (partnership_id));
 diesel::joinable!(partnership_api_groups -> api_groups (api_group_id));
 diesel::joinable!(partner_profiles -> partnerships (partnership_id));
+diesel::joinable!(partner_domains -> partner_profiles (partnership_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -480,7 +489,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     environments,
     role_environment_access,
-    column_preferences,
+    column_choices,
     member_search_terms,
     sign_in_throttles,
     organization_policies,
@@ -502,4 +511,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     partnership_api_groups,
     partner_profiles,
     partner_drafts,
+    partner_domains,
 );

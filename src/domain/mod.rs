@@ -10,6 +10,7 @@ pub mod external_user;
 pub mod ids;
 pub mod invitation;
 pub mod kinds;
+pub mod lists;
 pub mod membership;
 pub mod openapi;
 pub mod organization;

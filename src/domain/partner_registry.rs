@@ -16,13 +16,14 @@ use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::schema::{
     accounts, api_groups, apis, environments, invitations, memberships, organizations,
-    partner_profiles, partnership_api_groups, partnership_apis, partnerships, role_assignments,
-    roles,
+    partner_domains, partner_profiles, partnership_api_groups, partnership_apis, partnerships,
+    role_assignments, roles,
 };
 use crate::domain::audit::Actor;
 use crate::domain::ids::{AccountId, MembershipId, OrganizationId, RoleId};
 use crate::domain::invitation::{self, Inviter};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
+use crate::domain::lists::{load_list, replace_list};
 use crate::domain::membership::{self, Added, DirectoryScope};
 use crate::domain::organization;
 use crate::domain::partner_draft::{check_draft, delete_drafts, draft_logo, find_draft};
@@ -114,15 +115,31 @@ impl PartnerSummary {
     }
 }
 
-type ProfileRow = (
-    Partnership,
-    String,
-    bool,
-    String,
-    Option<AccountId>,
-    Option<AccountId>,
-    PrimitiveDateTime,
-);
+#[derive(Queryable)]
+struct ProfileRow {
+    partnership: Partnership,
+    name: String,
+    has_logo: bool,
+    admin: Option<AccountId>,
+    pending: Option<AccountId>,
+    updated_at: PrimitiveDateTime,
+}
+
+/// The partner's email domains, in the order the client typed them.
+pub fn domains_of(conn: &mut DbConnection, partnership_id: i64) -> QueryResult<Vec<String>> {
+    load_list!(conn, partner_domains, domain; partnership_id = partnership_id)
+}
+
+fn replace_domains(
+    conn: &mut DbConnection,
+    partnership_id: i64,
+    domains: &[String],
+) -> QueryResult<()> {
+    replace_list!(
+        conn, partner_domains, domain, domains; partnership_id = partnership_id
+    );
+    Ok(())
+}
 
 fn person(conn: &mut DbConnection, account_id: Option<AccountId>) -> QueryResult<Option<Person>> {
     let Some(account_id) = account_id else {
@@ -141,7 +158,14 @@ fn person(conn: &mut DbConnection, account_id: Option<AccountId>) -> QueryResult
 }
 
 fn summary(conn: &mut DbConnection, row: ProfileRow) -> QueryResult<PartnerSummary> {
-    let (partnership, name, has_logo, domains, admin, pending, updated_at) = row;
+    let ProfileRow {
+        partnership,
+        name,
+        has_logo,
+        admin,
+        pending,
+        updated_at,
+    } = row;
     let linked_apis = partnership_apis::table
         .filter(partnership_apis::partnership_id.eq(partnership.id))
         .count()
@@ -156,7 +180,7 @@ fn summary(conn: &mut DbConnection, row: ProfileRow) -> QueryResult<PartnerSumma
         name,
         status: partnership.status(),
         logo_version: has_logo.then(|| updated_at.assume_utc().unix_timestamp()),
-        domains: domains.split_whitespace().map(str::to_owned).collect(),
+        domains: domains_of(conn, partnership.id)?,
         admin: person(conn, admin)?,
         pending_admin: person(conn, pending)?,
         linked_apis,
@@ -180,7 +204,6 @@ fn profile_rows(
             Partnership::as_select(),
             partner_profiles::name,
             partner_profiles::logo_content_type.is_not_null(),
-            partner_profiles::domains,
             partner_profiles::admin_account_id,
             partner_profiles::pending_admin_account_id,
             partner_profiles::updated_at,
@@ -429,10 +452,10 @@ pub fn register(
             partner_profiles::logo.eq(logo.as_ref().map(|(bytes, _)| bytes.as_slice())),
             partner_profiles::logo_content_type
                 .eq(logo.as_ref().map(|(_, content_type)| content_type.as_str())),
-            partner_profiles::domains.eq(domains.join(" ")),
             partner_profiles::updated_at.eq(actor.at),
         ))
         .execute(conn)?;
+    replace_domains(conn, partnership_id, &domains)?;
     let partnership: Partnership = partnerships::table
         .find(partnership_id)
         .select(Partnership::as_select())
@@ -683,26 +706,18 @@ pub fn update_domains(
     {
         return refuse("partners-domain-in-use");
     }
-    let previous: String = partner_profiles::table
-        .find(id)
-        .select(partner_profiles::domains)
-        .first(conn)?;
+    let previous = domains_of(conn, id)?;
     diesel::update(partner_profiles::table.find(id))
-        .set((
-            partner_profiles::domains.eq(domains.join(" ")),
-            partner_profiles::updated_at.eq(actor.at),
-        ))
+        .set(partner_profiles::updated_at.eq(actor.at))
         .execute(conn)?;
+    replace_domains(conn, id, domains)?;
     partnership::record_in_both(
         conn,
         &partnership,
         actor,
         "partner.domains-updated",
         Some(domains.join(", ")),
-        Some(format!(
-            "was {}",
-            previous.split_whitespace().collect::<Vec<_>>().join(", ")
-        )),
+        Some(format!("was {}", previous.join(", "))),
     )?;
     Ok(())
 }
@@ -727,16 +742,14 @@ pub fn change_admin(
     actor: &Actor,
 ) -> DomainResult<AdminChange> {
     let partnership = writable(conn, client_organization_id, id)?;
-    let (domains, current, pending): (String, Option<AccountId>, Option<AccountId>) =
-        partner_profiles::table
-            .find(id)
-            .select((
-                partner_profiles::domains,
-                partner_profiles::admin_account_id,
-                partner_profiles::pending_admin_account_id,
-            ))
-            .first(conn)?;
-    let domains: Vec<String> = domains.split_whitespace().map(str::to_owned).collect();
+    let (current, pending): (Option<AccountId>, Option<AccountId>) = partner_profiles::table
+        .find(id)
+        .select((
+            partner_profiles::admin_account_id,
+            partner_profiles::pending_admin_account_id,
+        ))
+        .first(conn)?;
+    let domains = domains_of(conn, id)?;
     if !email_in_domains(&admin.email, &domains) {
         return refuse("partners-admin-email-outside");
     }

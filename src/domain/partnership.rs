@@ -11,8 +11,8 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    accounts, memberships, organizations, partner_profiles, partnership_grants, partnership_roles,
-    partnerships, roles,
+    accounts, memberships, organizations, partner_domains, partner_profiles, partnership_grants,
+    partnership_roles, partnerships, roles,
 };
 use crate::domain::audit::{self, Actor};
 use crate::domain::ids::{AccountId, OrganizationId, RoleId};
@@ -280,11 +280,11 @@ pub fn email_in_registered_domains(
     organization_id: OrganizationId,
     email: &crate::domain::account::EmailAddress,
 ) -> QueryResult<bool> {
-    let domains: Vec<String> = partner_profiles::table
-        .inner_join(partnerships::table)
+    let domains: Vec<String> = partner_domains::table
+        .inner_join(partner_profiles::table.inner_join(partnerships::table))
         .filter(partnerships::partner_organization_id.eq(organization_id))
         .filter(partnerships::origin.eq(Origin::Registration))
-        .select(partner_profiles::domains)
+        .select(partner_domains::domain)
         .load(conn)?;
     if domains.is_empty() {
         return Ok(true);
@@ -296,7 +296,6 @@ pub fn email_in_registered_domains(
         .unwrap_or_default();
     Ok(domains
         .iter()
-        .flat_map(|list| list.split_whitespace())
         .any(|allowed| allowed.eq_ignore_ascii_case(domain)))
 }
 

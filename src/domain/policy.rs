@@ -13,6 +13,7 @@ use crate::db::schema::{
 use crate::domain::audit::{self, Actor};
 use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::kinds::MembershipStatus;
+use crate::domain::lists::{load_list, replace_list};
 use crate::domain::stored::stored_enum;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,28 +93,6 @@ struct PolicyRow {
     two_factor_days: i32,
 }
 
-fn allowed_addresses(
-    conn: &mut DbConnection,
-    organization_id: OrganizationId,
-) -> QueryResult<Vec<String>> {
-    policy_allowed_addresses::table
-        .filter(policy_allowed_addresses::organization_id.eq(organization_id))
-        .order(policy_allowed_addresses::position)
-        .select(policy_allowed_addresses::entry)
-        .load(conn)
-}
-
-fn member_domains(
-    conn: &mut DbConnection,
-    organization_id: OrganizationId,
-) -> QueryResult<Vec<String>> {
-    policy_member_domains::table
-        .filter(policy_member_domains::organization_id.eq(organization_id))
-        .order(policy_member_domains::position)
-        .select(policy_member_domains::domain)
-        .load(conn)
-}
-
 /// What every request of a member needs from the policy (two-factor and the IP allow-list), in
 /// one query, as the full `load` would take three.
 pub fn access_rules(
@@ -151,8 +130,12 @@ pub fn load(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryRe
             password_expiry_days: row.password_expiry_days,
             password_history: row.password_history,
             inactivity_days: row.inactivity_days,
-            ip_allow_list: allowed_addresses(conn, organization_id)?,
-            member_domains: member_domains(conn, organization_id)?,
+            ip_allow_list: load_list!(
+                conn, policy_allowed_addresses, entry; organization_id = organization_id
+            )?,
+            member_domains: load_list!(
+                conn, policy_member_domains, domain; organization_id = organization_id
+            )?,
             remote_agent_configuration: row.remote_agent_configuration,
             scheduler_time_zone: row.scheduler_time_zone,
             disable_connector_updates: row.disable_connector_updates,
@@ -346,24 +329,13 @@ pub fn save(
         ))
         .execute(conn)?;
     // The rows above went with the policy row they belong to (ON DELETE CASCADE).
-    for (position, entry) in (0..).zip(&policy.ip_allow_list) {
-        diesel::insert_into(policy_allowed_addresses::table)
-            .values((
-                policy_allowed_addresses::organization_id.eq(organization_id),
-                policy_allowed_addresses::position.eq(position),
-                policy_allowed_addresses::entry.eq(entry),
-            ))
-            .execute(conn)?;
-    }
-    for (position, domain) in (0..).zip(&policy.member_domains) {
-        diesel::insert_into(policy_member_domains::table)
-            .values((
-                policy_member_domains::organization_id.eq(organization_id),
-                policy_member_domains::position.eq(position),
-                policy_member_domains::domain.eq(domain),
-            ))
-            .execute(conn)?;
-    }
+    let organization = organization_id;
+    replace_list!(
+        conn, policy_allowed_addresses, entry, &policy.ip_allow_list; organization_id = organization
+    );
+    replace_list!(
+        conn, policy_member_domains, domain, &policy.member_domains; organization_id = organization
+    );
     let mut event = actor.event(Some(organization_id), "policy.updated", None);
     event.details = serde_json::to_string(&changes).ok();
     audit::record_returning_id(conn, &event).map(Some)

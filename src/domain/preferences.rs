@@ -3,25 +3,21 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::column_preferences;
+use crate::db::schema::column_choices;
 use crate::domain::ids::AccountId;
+use crate::domain::lists::{load_list, replace_list};
 
+/// The columns the account chose for the table, in order; None when it never chose (a saved
+/// choice always has at least one column).
 pub fn columns(
     conn: &mut DbConnection,
     account_id: AccountId,
     table: &str,
 ) -> QueryResult<Option<Vec<String>>> {
-    let saved: Option<String> = column_preferences::table
-        .find((account_id, table))
-        .select(column_preferences::column_list)
-        .first(conn)
-        .optional()?;
-    Ok(saved.map(|list| {
-        list.split(',')
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }))
+    let chosen = load_list!(
+        conn, column_choices, column_key; account_id = account_id, table_name = table
+    )?;
+    Ok((!chosen.is_empty()).then_some(chosen))
 }
 
 pub fn save_columns(
@@ -30,13 +26,8 @@ pub fn save_columns(
     table: &str,
     columns: &[&str],
 ) -> QueryResult<()> {
-    diesel::delete(column_preferences::table.find((account_id, table))).execute(conn)?;
-    diesel::insert_into(column_preferences::table)
-        .values((
-            column_preferences::account_id.eq(account_id),
-            column_preferences::table_name.eq(table),
-            column_preferences::column_list.eq(columns.join(",")),
-        ))
-        .execute(conn)?;
+    replace_list!(
+        conn, column_choices, column_key, columns; account_id = account_id, table_name = table
+    );
     Ok(())
 }

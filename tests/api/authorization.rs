@@ -903,7 +903,7 @@ fn partnerships(
     operators: RoleId,
 ) -> PartnerIds {
     use diesel::prelude::*;
-    use gatehouse::db::schema::{organizations, partner_profiles, partnerships};
+    use gatehouse::db::schema::{organizations, partner_domains, partner_profiles, partnerships};
     use gatehouse::domain::{account, organization, partner_token, partnership};
     add_member(app, org, "second-admin@example.com", &["Administrator"]);
     let actor = test_actor(app);
@@ -947,8 +947,15 @@ fn partnerships(
             partner_profiles::name.eq("Registered Co"),
             partner_profiles::logo.eq(b"\x89PNG\r\n\x1a\nlogo".to_vec()),
             partner_profiles::logo_content_type.eq("image/png"),
-            partner_profiles::domains.eq("registered.example"),
             partner_profiles::updated_at.eq(actor.at),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::insert_into(partner_domains::table)
+        .values((
+            partner_domains::partnership_id.eq(registered_partner),
+            partner_domains::position.eq(0),
+            partner_domains::domain.eq("registered.example"),
         ))
         .execute(&mut conn)
         .unwrap();

@@ -144,6 +144,7 @@ fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
     let database = TestDatabase::new();
     let mut conn = db::connect(&database.url).unwrap();
     db::run_migrations(&mut conn).unwrap();
+    // Back to before migration 11 (lists as rows).
     step(&mut conn, false);
     conn.batch_execute(
         "INSERT INTO accounts (id, email, name, created_at) \
@@ -161,7 +162,14 @@ fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
              two_factor_mode, two_factor_days) \
              VALUES (7, false, 90, 0, 0, '203.0.113.7,198.51.100.0/24,2001:db8::/32', \
                      'b.test,a.test', false, false, '2026-12-01 10:00:00', 'off', 30), \
-                    (8, false, 90, 0, 0, '', '', false, false, '2026-12-01 10:00:00', 'off', 30);",
+                    (8, false, 90, 0, 0, '', '', false, false, '2026-12-01 10:00:00', 'off', 30);
+         INSERT INTO partnerships (id, partner_organization_id, client_organization_id, origin, \
+             status, created_at) \
+             VALUES (5, 8, 7, 'registration', 'active', '2026-12-01 10:00:00');
+         INSERT INTO partner_profiles (partnership_id, name, domains, updated_at) \
+             VALUES (5, 'Globex', 'globex.test globex.example', '2026-12-01 10:00:00');
+         INSERT INTO column_preferences (account_id, table_name, column_list) \
+             VALUES (1, 'users', 'name,email,roles');",
     )
     .unwrap();
 
@@ -209,7 +217,43 @@ fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
         "in the order the admin typed them"
     );
 
+    assert_eq!(
+        entries(
+            &mut conn,
+            "SELECT position, domain AS value FROM partner_domains ORDER BY position"
+        ),
+        [
+            (0, "globex.test".to_owned()),
+            (1, "globex.example".to_owned())
+        ]
+    );
+    assert_eq!(
+        entries(
+            &mut conn,
+            "SELECT position, column_key AS value FROM column_choices ORDER BY position"
+        ),
+        [
+            (0, "name".to_owned()),
+            (1, "email".to_owned()),
+            (2, "roles".to_owned())
+        ]
+    );
     step(&mut conn, false);
+    #[derive(QueryableByName)]
+    struct Restored {
+        #[diesel(sql_type = Text)]
+        first: String,
+        #[diesel(sql_type = Text)]
+        second: String,
+    }
+    let back = diesel::sql_query(
+        "SELECT p.domains AS first, c.column_list AS second \
+         FROM partner_profiles p, column_preferences c",
+    )
+    .get_result::<Restored>(&mut conn)
+    .unwrap();
+    assert_eq!(back.first, "globex.test globex.example");
+    assert_eq!(back.second, "name,email,roles");
     let lists = diesel::sql_query(
         "SELECT s.two_factor_verified AS verified, p.ip_allow_list AS addresses, \
                 p.member_domains AS domains \

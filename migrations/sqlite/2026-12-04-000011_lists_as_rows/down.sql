@@ -1,3 +1,24 @@
+CREATE TABLE column_preferences (
+    account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    column_list TEXT NOT NULL,
+    PRIMARY KEY (account_id, table_name)
+);
+INSERT INTO column_preferences (account_id, table_name, column_list)
+SELECT account_id, table_name, group_concat(column_key, ',')
+FROM (SELECT * FROM column_choices ORDER BY account_id, table_name, position)
+GROUP BY account_id, table_name;
+DROP TABLE column_choices;
+
+ALTER TABLE partner_profiles ADD COLUMN domains TEXT NOT NULL DEFAULT '';
+UPDATE partner_profiles SET domains = COALESCE((
+    SELECT group_concat(domain, ' ') FROM (
+        SELECT domain FROM partner_domains d
+        WHERE d.partnership_id = partner_profiles.partnership_id ORDER BY position
+    )
+), '');
+DROP TABLE partner_domains;
+
 ALTER TABLE organization_policies ADD COLUMN member_domains TEXT NOT NULL DEFAULT '';
 UPDATE organization_policies SET member_domains = COALESCE((
     SELECT group_concat(domain, ',') FROM (

@@ -1,5 +1,6 @@
--- Lists kept as comma-separated text become child rows: the database keeps them consistent
--- (an organization's removal takes its entries with it) and nothing has to split strings.
+-- Lists kept as text (comma- or space-separated) become child rows: the database keeps them
+-- consistent (an organization's removal takes its entries with it), keeps their order, and
+-- nothing has to split strings.
 
 -- The organizations whose two-factor code a session entered.
 CREATE TABLE session_two_factor_verifications (
@@ -41,3 +42,29 @@ SELECT p.organization_id, CAST(j.key AS INTEGER), j.value
 FROM organization_policies p, json_each('["' || replace(p.member_domains, ',', '","') || '"]') j
 WHERE p.member_domains <> '';
 ALTER TABLE organization_policies DROP COLUMN member_domains;
+
+-- A registered partner's email domains, and the columns an admin shows on a table.
+CREATE TABLE partner_domains (
+    partnership_id BIGINT NOT NULL REFERENCES partner_profiles(partnership_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    domain TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, position)
+);
+INSERT INTO partner_domains (partnership_id, position, domain)
+SELECT p.partnership_id, CAST(j.key AS INTEGER), j.value
+FROM partner_profiles p, json_each('["' || replace(p.domains, ' ', '","') || '"]') j
+WHERE p.domains <> '';
+ALTER TABLE partner_profiles DROP COLUMN domains;
+
+CREATE TABLE column_choices (
+    account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    column_key TEXT NOT NULL,
+    PRIMARY KEY (account_id, table_name, position)
+);
+INSERT INTO column_choices (account_id, table_name, position, column_key)
+SELECT c.account_id, c.table_name, CAST(j.key AS INTEGER), j.value
+FROM column_preferences c, json_each('["' || replace(c.column_list, ',', '","') || '"]') j
+WHERE c.column_list <> '';
+DROP TABLE column_preferences;
