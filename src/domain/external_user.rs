@@ -96,7 +96,7 @@ fn expiry_detail(date: Option<Date>) -> String {
 // One external user.
 
 /// An external-user row with its account, as pages and rules need it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable)]
 pub struct ExternalUser {
     pub id: i64,
     pub organization_id: OrganizationId,
@@ -114,59 +114,7 @@ pub struct ExternalUser {
     pub created_at: PrimitiveDateTime,
 }
 
-type UserTuple = (
-    (
-        i64,
-        OrganizationId,
-        AccountId,
-        String,
-        String,
-        StoredExternalStatus,
-        Option<Date>,
-        String,
-        Option<PrimitiveDateTime>,
-        Option<PrimitiveDateTime>,
-        PrimitiveDateTime,
-    ),
-    (String, Option<String>),
-);
-
 impl ExternalUser {
-    fn from_tuple(
-        (
-            (
-                id,
-                organization_id,
-                account_id,
-                email,
-                company,
-                stored_status,
-                expires_on,
-                invited_time_zone,
-                registered_at,
-                last_sign_in_at,
-                created_at,
-            ),
-            (name, account_time_zone),
-        ): UserTuple,
-    ) -> Self {
-        Self {
-            id,
-            organization_id,
-            account_id,
-            email,
-            name,
-            company,
-            stored_status,
-            expires_on,
-            invited_time_zone,
-            registered_at,
-            account_time_zone,
-            last_sign_in_at,
-            created_at,
-        }
-    }
-
     /// The zone the expiry is read in: the person's once registered, the inviter's until then.
     pub fn zone(&self) -> &str {
         external_access::effective_zone(
@@ -198,21 +146,21 @@ impl ExternalUser {
 
 macro_rules! user_columns {
     () => {
+        // In the order of `ExternalUser`'s fields.
         (
-            (
-                external_users::id,
-                external_users::organization_id,
-                external_users::account_id,
-                external_users::email,
-                external_users::company,
-                external_users::status,
-                external_users::access_expires_on,
-                external_users::invited_time_zone,
-                external_users::registered_at,
-                external_users::last_sign_in_at,
-                external_users::created_at,
-            ),
-            (accounts::name, accounts::time_zone),
+            external_users::id,
+            external_users::organization_id,
+            external_users::account_id,
+            external_users::email,
+            accounts::name,
+            external_users::company,
+            external_users::status,
+            external_users::access_expires_on,
+            external_users::invited_time_zone,
+            external_users::registered_at,
+            accounts::time_zone,
+            external_users::last_sign_in_at,
+            external_users::created_at,
         )
     };
 }
@@ -223,15 +171,14 @@ pub fn find(
     organization_id: OrganizationId,
     external_user_id: i64,
 ) -> DomainResult<ExternalUser> {
-    let row: Option<UserTuple> = external_users::table
+    let row: Option<ExternalUser> = external_users::table
         .inner_join(accounts::table)
         .filter(external_users::organization_id.eq(organization_id))
         .filter(external_users::id.eq(external_user_id))
         .select(user_columns!())
         .first(conn)
         .optional()?;
-    row.map(ExternalUser::from_tuple)
-        .ok_or(DomainError::NotFound)
+    row.ok_or(DomainError::NotFound)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,10 +349,7 @@ pub fn directory(
         .inner_join(accounts::table)
         .filter(e::id.eq_any(&ids))
         .select(user_columns!())
-        .load::<UserTuple>(conn)?
-        .into_iter()
-        .map(ExternalUser::from_tuple)
-        .collect();
+        .load::<ExternalUser>(conn)?;
     users.sort_by_key(|user| ids.iter().position(|id| *id == user.id));
     let mut access = access_of(conn, &ids)?;
     let rows = users

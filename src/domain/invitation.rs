@@ -189,16 +189,17 @@ pub enum LinkProblem {
     Expired,
 }
 
-type InvitationRow = (
-    MembershipId,
-    PrimitiveDateTime,
-    Option<PrimitiveDateTime>,
-    OrganizationId,
-    String,
-    AccountId,
-    String,
-    Option<String>,
-);
+#[derive(Queryable)]
+struct InvitationRow {
+    membership_id: MembershipId,
+    expires_at: PrimitiveDateTime,
+    used_at: Option<PrimitiveDateTime>,
+    organization_id: OrganizationId,
+    organization_name: String,
+    account_id: AccountId,
+    email: String,
+    password_hash: Option<String>,
+}
 
 pub fn open(
     conn: &mut DbConnection,
@@ -224,7 +225,7 @@ pub fn open(
         ))
         .first(conn)
         .optional()?;
-    let Some((
+    let Some(InvitationRow {
         membership_id,
         expires_at,
         used_at,
@@ -233,7 +234,7 @@ pub fn open(
         account_id,
         email,
         password_hash,
-    )) = row
+    }) = row
     else {
         return Ok(Err(LinkProblem::Unknown));
     };

@@ -70,7 +70,7 @@ pub struct DirectoryQuery {
     pub per_page: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Queryable)]
 pub struct AssignedRole {
     pub role_id: RoleId,
     pub name: String,
@@ -283,35 +283,27 @@ pub fn assigned_roles(
     conn: &mut DbConnection,
     membership_ids: &[MembershipId],
 ) -> QueryResult<HashMap<MembershipId, Vec<AssignedRole>>> {
-    let rows: Vec<(MembershipId, RoleId, String, bool, bool, Option<String>)> =
-        role_assignments::table
-            .inner_join(roles::table)
-            .filter(role_assignments::membership_id.eq_any(membership_ids))
-            .order((
-                role_assignments::membership_id.asc(),
-                roles::name_folded.asc(),
-            ))
-            .select((
-                role_assignments::membership_id,
+    let assignments: Vec<(MembershipId, AssignedRole)> = role_assignments::table
+        .inner_join(roles::table)
+        .filter(role_assignments::membership_id.eq_any(membership_ids))
+        .order((
+            role_assignments::membership_id.asc(),
+            roles::name_folded.asc(),
+        ))
+        .select((
+            role_assignments::membership_id,
+            (
                 roles::id,
                 roles::name,
                 role_assignments::active,
                 roles::active,
-                roles::builtin,
-            ))
-            .load(conn)?;
+                roles::builtin.is_not_null(),
+            ),
+        ))
+        .load(conn)?;
     let mut by_member: HashMap<MembershipId, Vec<AssignedRole>> = HashMap::new();
-    for (membership_id, role_id, name, active, role_active, builtin) in rows {
-        by_member
-            .entry(membership_id)
-            .or_default()
-            .push(AssignedRole {
-                role_id,
-                name,
-                active,
-                role_active,
-                builtin: builtin.is_some(),
-            });
+    for (membership_id, role) in assignments {
+        by_member.entry(membership_id).or_default().push(role);
     }
     Ok(by_member)
 }

@@ -195,16 +195,17 @@ pub fn authorized_users(
     conn: &mut DbConnection,
     partnership_id: i64,
 ) -> QueryResult<Vec<AuthorizedUser>> {
-    type Row = (
-        MembershipId,
-        String,
-        String,
-        MembershipStatus,
-        RoleId,
-        String,
-        bool,
-    );
-    let rows: Vec<Row> = partnership_grants::table
+    #[derive(Queryable)]
+    struct Grant {
+        membership_id: MembershipId,
+        name: String,
+        email: String,
+        status: MembershipStatus,
+        role_id: RoleId,
+        role_name: String,
+        role_active: bool,
+    }
+    let grants: Vec<Grant> = partnership_grants::table
         .inner_join(memberships::table.inner_join(accounts::table))
         .inner_join(roles::table)
         .filter(partnership_grants::partnership_id.eq(partnership_id))
@@ -224,19 +225,19 @@ pub fn authorized_users(
         ))
         .load(conn)?;
     let mut users: Vec<AuthorizedUser> = Vec::new();
-    for (membership_id, name, email, status, role_id, role_name, role_active) in rows {
+    for grant in grants {
         let role = AllowedRole {
-            id: role_id,
-            name: role_name,
-            active: role_active,
+            id: grant.role_id,
+            name: grant.role_name,
+            active: grant.role_active,
         };
         match users.last_mut() {
-            Some(user) if user.membership_id == membership_id => user.roles.push(role),
+            Some(user) if user.membership_id == grant.membership_id => user.roles.push(role),
             _ => users.push(AuthorizedUser {
-                membership_id,
-                name,
-                email,
-                active: status == MembershipStatus::Active,
+                membership_id: grant.membership_id,
+                name: grant.name,
+                email: grant.email,
+                active: grant.status == MembershipStatus::Active,
                 roles: vec![role],
             }),
         }

@@ -162,23 +162,23 @@ pub fn renew_after_two_factor(
     session_hash: &str,
     organization_id: OrganizationId,
 ) -> QueryResult<String> {
-    #[allow(clippy::type_complexity)]
-    let row: (
-        i64,
-        Option<i64>,
-        String,
-        PrimitiveDateTime,
-        PrimitiveDateTime,
-        PrimitiveDateTime,
-        Option<String>,
-        Option<String>,
-        bool,
-    ) = sessions::table
+    /// What the new session keeps of the old one.
+    #[derive(Queryable)]
+    struct Kept {
+        account_id: AccountId,
+        organization_id: Option<OrganizationId>,
+        created_at: PrimitiveDateTime,
+        last_seen_at: PrimitiveDateTime,
+        expires_at: PrimitiveDateTime,
+        user_agent: Option<String>,
+        ip: Option<String>,
+        password_change_required: bool,
+    }
+    let kept: Kept = sessions::table
         .find(session_hash)
         .select((
             sessions::account_id,
             sessions::organization_id,
-            sessions::csrf_token,
             sessions::created_at,
             sessions::last_seen_at,
             sessions::expires_at,
@@ -199,17 +199,17 @@ pub fn renew_after_two_factor(
     diesel::insert_into(sessions::table)
         .values((
             sessions::id_hash.eq(&new_hash),
-            sessions::account_id.eq(row.0),
-            sessions::organization_id.eq(row.1),
+            sessions::account_id.eq(kept.account_id),
+            sessions::organization_id.eq(kept.organization_id),
             // A new token as well as a new id: the session's privilege just changed.
             sessions::csrf_token.eq(random_token()),
-            sessions::created_at.eq(row.3),
-            sessions::last_seen_at.eq(row.4),
-            sessions::expires_at.eq(row.5),
-            sessions::user_agent.eq(row.6),
-            sessions::ip.eq(row.7),
-            sessions::password_change_required.eq(row.8),
-            sessions::two_factor_pending_org.eq(None::<i64>),
+            sessions::created_at.eq(kept.created_at),
+            sessions::last_seen_at.eq(kept.last_seen_at),
+            sessions::expires_at.eq(kept.expires_at),
+            sessions::user_agent.eq(kept.user_agent),
+            sessions::ip.eq(kept.ip),
+            sessions::password_change_required.eq(kept.password_change_required),
+            sessions::two_factor_pending_org.eq(None::<OrganizationId>),
         ))
         .execute(conn)?;
     // One row at a time: a multi-row insert does not build for both backends at once; a
@@ -286,14 +286,14 @@ pub fn public_handle(id_hash: &str) -> String {
     handle
 }
 
-/// id hash, created, last seen, user agent, IP.
-type SummaryRow = (
-    String,
-    PrimitiveDateTime,
-    PrimitiveDateTime,
-    Option<String>,
-    Option<String>,
-);
+#[derive(Queryable)]
+struct SummaryRow {
+    id_hash: String,
+    created_at: PrimitiveDateTime,
+    last_seen_at: PrimitiveDateTime,
+    user_agent: Option<String>,
+    ip: Option<String>,
+}
 
 /// The account's unexpired sessions, newest first; `current_hash` is marked as the current one.
 pub fn list_for_account(
@@ -316,16 +316,14 @@ pub fn list_for_account(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id_hash, created_at, last_seen_at, user_agent, ip)| SessionSummary {
-                handle: public_handle(&id_hash),
-                current: id_hash == current_hash,
-                created_at,
-                last_seen_at,
-                user_agent,
-                ip,
-            },
-        )
+        .map(|row| SessionSummary {
+            handle: public_handle(&row.id_hash),
+            current: row.id_hash == current_hash,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            user_agent: row.user_agent,
+            ip: row.ip,
+        })
         .collect())
 }
 
