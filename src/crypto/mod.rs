@@ -2,4 +2,5 @@
 //! Nothing here knows about people, sessions or HTTP.
 
 pub mod password;
+pub mod personal_token;
 pub mod token;
