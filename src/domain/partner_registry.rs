@@ -9,6 +9,8 @@
 //!
 //! Every change is an audit event in both organizations (`partnership::record_in_both`).
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
@@ -157,7 +159,31 @@ fn person(conn: &mut DbConnection, account_id: Option<AccountId>) -> QueryResult
     }))
 }
 
-fn summary(conn: &mut DbConnection, row: ProfileRow) -> QueryResult<PartnerSummary> {
+/// The summaries of these profiles, with all their domains read in one query.
+fn summaries(conn: &mut DbConnection, rows: Vec<ProfileRow>) -> QueryResult<Vec<PartnerSummary>> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.partnership.id).collect();
+    let mut domains: HashMap<i64, Vec<String>> = HashMap::new();
+    for (partnership_id, domain) in partner_domains::table
+        .filter(partner_domains::partnership_id.eq_any(&ids))
+        .order((partner_domains::partnership_id, partner_domains::position))
+        .select((partner_domains::partnership_id, partner_domains::domain))
+        .load::<(i64, String)>(conn)?
+    {
+        domains.entry(partnership_id).or_default().push(domain);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let of_row = domains.remove(&row.partnership.id).unwrap_or_default();
+            summary(conn, row, of_row)
+        })
+        .collect()
+}
+
+fn summary(
+    conn: &mut DbConnection,
+    row: ProfileRow,
+    domains: Vec<String>,
+) -> QueryResult<PartnerSummary> {
     let ProfileRow {
         partnership,
         name,
@@ -178,9 +204,9 @@ fn summary(conn: &mut DbConnection, row: ProfileRow) -> QueryResult<PartnerSumma
         id: partnership.id,
         partner_organization_id: partnership.partner_organization_id,
         name,
-        status: partnership.status(),
+        status: partnership.status,
         logo_version: has_logo.then(|| updated_at.assume_utc().unix_timestamp()),
-        domains: domains_of(conn, partnership.id)?,
+        domains,
         admin: person(conn, admin)?,
         pending_admin: person(conn, pending)?,
         linked_apis,
@@ -220,10 +246,8 @@ pub fn list(
     conn: &mut DbConnection,
     client_organization_id: OrganizationId,
 ) -> QueryResult<Vec<PartnerSummary>> {
-    let mut partners = Vec::new();
-    for row in profile_rows(conn, client_organization_id, None)? {
-        partners.push(summary(conn, row)?);
-    }
+    let rows = profile_rows(conn, client_organization_id, None)?;
+    let mut partners = summaries(conn, rows)?;
     partners.sort_by(|a, b| {
         a.deactivated()
             .cmp(&b.deactivated())
@@ -242,7 +266,8 @@ pub fn details(
     let row = profile_rows(conn, client_organization_id, Some(id))?
         .pop()
         .ok_or(DomainError::NotFound)?;
-    Ok(summary(conn, row)?)
+    let domains = domains_of(conn, id)?;
+    Ok(summary(conn, row, domains)?)
 }
 
 pub fn logo(
@@ -268,7 +293,7 @@ fn registered(
     id: i64,
 ) -> DomainResult<Partnership> {
     let partnership = partnership::find_for_client(conn, client_organization_id, id)?;
-    if partnership.origin() != Origin::Registration {
+    if partnership.origin != Origin::Registration {
         return Err(DomainError::NotFound);
     }
     Ok(partnership)
@@ -281,7 +306,7 @@ fn writable(
     id: i64,
 ) -> DomainResult<Partnership> {
     let partnership = registered(conn, client_organization_id, id)?;
-    if partnership.status() == PartnershipStatus::Ended {
+    if partnership.status == PartnershipStatus::Ended {
         return refuse("partners-deactivated-read-only");
     }
     Ok(partnership)
@@ -353,7 +378,7 @@ fn install_admin(
         ))
         .execute(conn)?;
     let email = email_of(conn, account_id)?;
-    if partnership.status() == PartnershipStatus::Pending {
+    if partnership.status == PartnershipStatus::Pending {
         partnership::apply(conn, partnership, Transition::AdminRegistered, actor.at)?;
         partnership::record_in_both(
             conn,
@@ -456,10 +481,7 @@ pub fn register(
         ))
         .execute(conn)?;
     replace_domains(conn, partnership_id, &domains)?;
-    let partnership: Partnership = partnerships::table
-        .find(partnership_id)
-        .select(Partnership::as_select())
-        .first(conn)?;
+    let partnership = partnership::reload(conn, partnership_id)?;
     partnership::record_in_both(
         conn,
         &partnership,
@@ -606,7 +628,7 @@ pub fn on_member_accepted(
         .optional()?;
     match found {
         Some((partnership, Some(pending)))
-            if pending == account_id && partnership.status() != PartnershipStatus::Ended =>
+            if pending == account_id && partnership.status != PartnershipStatus::Ended =>
         {
             install_admin(conn, &partnership, account_id, actor)
         }

@@ -91,7 +91,7 @@ fn record(
 /// Only partnerships that started with a token are this module's: one that came from a
 /// registration (the Partners page's) is not found here.
 fn token_only(found: Partnership) -> DomainResult<Partnership> {
-    if found.origin() == Origin::Token {
+    if found.origin == Origin::Token {
         Ok(found)
     } else {
         Err(DomainError::NotFound)
@@ -338,7 +338,7 @@ pub fn list_for_partner(
         summaries.push(TokenSummary {
             id: row.id,
             client_name: client_name(conn, &row)?,
-            status: row.status(),
+            status: row.status,
             hint: hint_label(row.token_hint.as_deref()),
             roles,
             users,
@@ -450,7 +450,7 @@ fn grantable(
     id: i64,
 ) -> DomainResult<Partnership> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
-    if partnership.status() == PartnershipStatus::Ended {
+    if partnership.status == PartnershipStatus::Ended {
         return refuse("clients-ended");
     }
     if partnership.client_organization_id.is_none() {
@@ -673,7 +673,7 @@ pub fn deactivate(
     actor: &Actor,
 ) -> DomainResult<()> {
     let partnership = find_for_partner(conn, partner_organization_id, id)?;
-    let refusal = match partnership.status() {
+    let refusal = match partnership.status {
         PartnershipStatus::Suspended => "clients-deactivate-suspended",
         _ => "clients-deactivate-not-allowed",
     };
@@ -721,7 +721,7 @@ pub fn delete(
         actor,
         "client_token.deleted",
         audit_target(&partnership),
-        Some(format!("status: {}", partnership.status().as_str())),
+        Some(format!("status: {}", partnership.status.as_str())),
     )?;
     diesel::delete(partnerships::table.find(id)).execute(conn)?;
     Ok(())
@@ -791,7 +791,7 @@ fn lookup(
     if found.client_organization_id.is_some() {
         return refuse("my-partner-token-used");
     }
-    match found.status() {
+    match found.status {
         PartnershipStatus::Pending => {}
         PartnershipStatus::Deactivated => return refuse("my-partner-token-inactive"),
         PartnershipStatus::Ended => return refuse("my-partner-token-ended"),
@@ -942,7 +942,7 @@ pub fn list_for_client(
         summaries.push(PartnerSummary {
             id: row.id,
             partner_name: partner_name(conn, &row)?,
-            status: row.status(),
+            status: row.status,
             roles,
             users,
             activated_at: row.activated_at,
@@ -986,7 +986,7 @@ pub fn set_rules(
     actor: &Actor,
 ) -> DomainResult<usize> {
     let partnership = find_for_client(conn, client_organization_id, id)?;
-    if partnership.status() == PartnershipStatus::Ended {
+    if partnership.status == PartnershipStatus::Ended {
         return refuse("my-partner-ended");
     }
     let role_ids = sorted(role_ids);
@@ -1048,7 +1048,7 @@ pub fn resume(
     actor: &Actor,
 ) -> DomainResult<()> {
     let partnership = find_for_client(conn, client_organization_id, id)?;
-    let refusal = match partnership.status() {
+    let refusal = match partnership.status {
         PartnershipStatus::Deactivated => "my-partner-resume-deactivated",
         _ => "my-partner-resume-not-allowed",
     };

@@ -59,16 +59,6 @@ pub struct Partnership {
     pub ended_at: Option<PrimitiveDateTime>,
 }
 
-impl Partnership {
-    pub fn status(&self) -> PartnershipStatus {
-        self.status
-    }
-
-    pub fn origin(&self) -> Origin {
-        self.origin
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The state machine. A partnership is created Pending by either way in (a partner's client
 // token, or a client's registration of a partner company); every later change of its status
@@ -470,7 +460,7 @@ pub fn partner_users_of_client(
         }
         groups.push((
             partner_name(conn, &partnership)?,
-            partnership.status(),
+            partnership.status,
             users.into_values().collect(),
         ));
     }

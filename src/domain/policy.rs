@@ -108,10 +108,9 @@ pub fn access_rules(
             policy_allowed_addresses::entry.nullable(),
         ))
         .load(conn)?;
-    let Some((mode, _)) = rows.first() else {
+    let Some(&(mode, _)) = rows.first() else {
         return Ok((Policy::default().two_factor_mode, Vec::new()));
     };
-    let mode = *mode;
     Ok((
         mode,
         rows.into_iter().filter_map(|(_, entry)| entry).collect(),
@@ -329,13 +328,10 @@ pub fn save(
         ))
         .execute(conn)?;
     // The rows above went with the policy row they belong to (ON DELETE CASCADE).
-    let organization = organization_id;
-    replace_list!(
-        conn, policy_allowed_addresses, entry, &policy.ip_allow_list; organization_id = organization
-    );
-    replace_list!(
-        conn, policy_member_domains, domain, &policy.member_domains; organization_id = organization
-    );
+    let (addresses, domains) = (&policy.ip_allow_list, &policy.member_domains);
+    let id = organization_id;
+    replace_list!(conn, policy_allowed_addresses, entry, addresses; organization_id = id);
+    replace_list!(conn, policy_member_domains, domain, domains; organization_id = id);
     let mut event = actor.event(Some(organization_id), "policy.updated", None);
     event.details = serde_json::to_string(&changes).ok();
     audit::record_returning_id(conn, &event).map(Some)

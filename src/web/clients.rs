@@ -318,7 +318,7 @@ async fn detail_page(
     let (authorize_error, ticked) = refused.unwrap_or_default();
     let viewer = member.ctx.viewer();
     let partnership = &details.partnership;
-    let current = partnership.status();
+    let current = partnership.status;
     let (status_key, status_badge) = status_view(current);
     let accepted = partnership.client_organization_id.is_some();
     let page = DetailPage {

@@ -294,7 +294,7 @@ async fn detail_page(
         .await?;
     let viewer = member.ctx.viewer();
     let partnership = &details.partnership;
-    let current = partnership.status();
+    let current = partnership.status;
     let (status_key, status_badge) = status_view(current);
     let in_rules: Vec<RoleId> = details.roles.iter().map(|role| role.id).collect();
     let status = status_of(&refused);
@@ -391,7 +391,7 @@ async fn end_page(
     let details = state
         .db(move |conn| partner_token::details_for_client(conn, organization_id, id))
         .await?;
-    if details.partnership.status() == PartnershipStatus::Ended {
+    if details.partnership.status == PartnershipStatus::Ended {
         return Err(AppError::Rule(crate::domain::rules::RuleViolation(
             "my-partner-ended",
         )));

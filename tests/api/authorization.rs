@@ -803,9 +803,7 @@ fn catalog_and_external_user(
     environment: EnvironmentId,
 ) -> PortalIds {
     use diesel::prelude::*;
-    use gatehouse::db::schema::{
-        api_group_apis, api_groups, apis, external_user_apis, external_users,
-    };
+    use gatehouse::db::schema::{apis, external_user_apis, external_users};
     let mut conn = app.pool.get().unwrap();
     let now = test_actor(app).at;
     let mut api = |name: &str| -> i64 {
@@ -829,25 +827,7 @@ fn catalog_and_external_user(
             .unwrap()
     };
     let (granted, other_api) = (api("Payments"), api("Ledger"));
-    let api_group: i64 = diesel::insert_into(api_groups::table)
-        .values((
-            api_groups::organization_id.eq(org),
-            api_groups::name.eq("Suite"),
-            api_groups::name_folded.eq("suite"),
-            api_groups::description.eq(""),
-            api_groups::created_at.eq(now),
-            api_groups::updated_at.eq(now),
-        ))
-        .returning(api_groups::id)
-        .get_result(&mut conn)
-        .unwrap();
-    diesel::insert_into(api_group_apis::table)
-        .values((
-            api_group_apis::api_group_id.eq(api_group),
-            api_group_apis::api_id.eq(other_api),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    let api_group = catalog_group(app, org, "Suite", &[other_api]);
     let account = account_with_password(&mut conn, now, EXTERNAL_EMAIL, "Ext Ernal", None);
     let external: i64 = diesel::insert_into(external_users::table)
         .values((
