@@ -203,6 +203,7 @@ async fn enable_partner(settings: Settings, organization: &str) -> anyhow::Resul
             account_id: None,
             ip: None,
             at: SystemClock.now(),
+            token_id: None,
         };
         let changed = write_transaction(&mut conn, |conn| {
             crate::domain::partnership::enable_partner(conn, id, &actor)

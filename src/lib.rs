@@ -1,6 +1,7 @@
 //! Gatehouse: a self-hosted admin console for identity and access in organizations.
 //! `main.rs` is a thin CLI over this library, so the tests drive the real application.
 
+pub mod api;
 pub mod app;
 pub mod assets;
 pub mod cli;

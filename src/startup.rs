@@ -181,6 +181,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 .wrap(TracingLogger::default())
                 .route("/healthz", web::get().to(health::healthz))
                 .route("/static/{path:.*}", web::get().to(assets::serve))
+                .service(crate::api::scope())
                 .service(
                     web::scope("")
                         .wrap(from_fn(session_layer))
@@ -214,20 +215,35 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     Ok(server)
 }
 
-/// Hourly housekeeping: sessions past their absolute lifetime (idle ones go when next presented)
-/// and sign-in throttle counters that have been quiet for their whole window.
+/// Hourly housekeeping: sessions past their absolute lifetime (idle ones go when next presented),
+/// sign-in throttle counters and API rate limits that have been quiet for their whole window,
+/// idle members, and the emails that warn of tokens expiring within a week.
 fn spawn_session_purger(state: AppState) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(3600));
         loop {
             interval.tick().await;
             let now = state.now();
+            let settings = state.settings.clone();
+            let notices = state
+                .db(move |conn| crate::app::tokens::send_expiry_notices(&settings, now, conn))
+                .await;
+            match notices {
+                Ok(0) => {}
+                Ok(count) => {
+                    state.outbox_wake.notify_one();
+                    tracing::info!(count, "housekeeping: token expiry notices queued");
+                }
+                Err(err) => tracing::warn!(%err, "token expiry notices failed"),
+            }
             let purged = state
                 .db(move |conn| {
+                    crate::domain::rate_limit::purge_idle(conn, now)?;
                     Ok::<_, diesel::result::Error>((
                         session::purge_expired(conn, now)?
                             + crate::domain::two_factor::purge_expired(conn, now)?,
-                        crate::domain::throttle::purge_stale(conn, now)?,
+                        crate::domain::throttle::purge_stale(conn, now)?
+                            + crate::api::idempotency::purge(conn, now)?,
                         crate::domain::policy::inactivate_idle_members(
                             conn,
                             None,
@@ -236,6 +252,7 @@ fn spawn_session_purger(state: AppState) {
                                 account_id: None,
                                 ip: None,
                                 at: now,
+                                token_id: None,
                             },
                         )?,
                     ))

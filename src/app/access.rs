@@ -8,7 +8,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::domain::audit::Actor;
 use crate::domain::external_access::{self, Standing};
-use crate::domain::ids::{AccountId, OrganizationId};
+use crate::domain::ids::{AccountId, OrganizationId, TokenId};
 use crate::domain::invitation::Inviter;
 use crate::domain::organization::{self, MemberContext};
 use crate::domain::permission::Permission;
@@ -139,6 +139,8 @@ pub struct Capabilities {
     /// The organization issues client tokens (a partner organization).
     partner_organization: bool,
     consume_apis: bool,
+    /// Gatehouse's own API: its reference and personal access tokens (the owner always).
+    use_api: bool,
 }
 
 impl Capabilities {
@@ -152,6 +154,8 @@ impl Capabilities {
             via_partner: member.via_partner.is_some(),
             partner_organization: member.is_partner_organization,
             consume_apis: member.permissions.allows(Permission::ApiConsumer),
+            use_api: (member.is_owner && member.via_partner.is_none())
+                || member.permissions.allows(Permission::ApiAccess),
         }
     }
 
@@ -248,6 +252,8 @@ guards! {
     ClientAdmin => |caps| caps.admin && !caps.via_partner;
     /// An administrator (as a member) of a partner organization: it issues client tokens.
     PartnerAdmin => |caps| caps.admin && !caps.via_partner && caps.partner_organization;
+    /// May use Gatehouse's own API: read its reference, hold personal access tokens.
+    ApiUser => |caps| caps.use_api;
 }
 
 /// A guard with the facts of the request it came with: from where and when, and the name and
@@ -256,6 +262,8 @@ guards! {
 #[derive(Debug, Clone)]
 pub struct Acting<G> {
     guard: G,
+    /// The personal access token the request came with (None in the console).
+    token_id: Option<TokenId>,
     ip: Option<String>,
     at: PrimitiveDateTime,
     name: String,
@@ -272,11 +280,18 @@ impl<G: Guard> Acting<G> {
     ) -> Self {
         Self {
             guard,
+            token_id: None,
             ip,
             at,
             name,
             language,
         }
+    }
+
+    /// The same, made with a personal access token (its audit events name it).
+    pub fn through_token(mut self, token_id: TokenId) -> Self {
+        self.token_id = Some(token_id);
+        self
     }
 
     pub fn guard(&self) -> &G {
@@ -301,6 +316,7 @@ impl<G: Guard> Acting<G> {
             account_id: Some(self.guard.account_id()),
             ip: self.ip.clone(),
             at: self.at,
+            token_id: self.token_id.map(TokenId::get),
         }
     }
 
@@ -356,6 +372,7 @@ impl Me {
             account_id: Some(self.account_id),
             ip: self.ip.clone(),
             at: self.at,
+            token_id: None,
         }
     }
 }

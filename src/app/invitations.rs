@@ -26,6 +26,7 @@ pub fn accept(
                 account_id: Some(invitation.account_id),
                 ip: actor_ip,
                 at: now,
+                token_id: None,
             };
             partner_registry::on_member_accepted(
                 conn,

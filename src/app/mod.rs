@@ -42,4 +42,5 @@ pub mod passwords;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
+pub mod tokens;
 pub mod two_factor;

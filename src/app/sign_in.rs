@@ -138,6 +138,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                     account_id: None,
                     ip: None,
                     at: now,
+                    token_id: None,
                 };
                 crate::domain::policy::inactivate_idle_members(
                     conn,
@@ -185,6 +186,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                     account_id: Some(start.account_id),
                     ip: start.ip.clone(),
                     at: now,
+                    token_id: None,
                 };
                 audit::record(
                     conn,

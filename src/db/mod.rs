@@ -230,8 +230,20 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    // Inside another transaction (a command run under a precondition), a savepoint.
+    let nested = match conn {
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+                .transaction_depth()
+                .ok()
+                .flatten()
+                .is_some()
+        }
+        DbConnection::Pg(_) => false,
+    };
     match conn {
         DbConnection::Pg(_) => conn.transaction(work),
+        DbConnection::Sqlite(_) if nested => conn.transaction(work),
         DbConnection::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
             match work(conn) {
@@ -399,6 +411,53 @@ pub fn count_sign_in_failure(
         .bind::<Timestamp, _>(stale_before)
         .load(conn)?;
     Ok(counted.into_iter().next().map(|row| row.failures))
+}
+
+/// Moves a rate-limit subject's theoretical arrival time on by `interval_ms`, unless that would
+/// put it more than `window_ms` ahead of `now_ms` (over the limit). Returns the new arrival time,
+/// or None when refused (nothing changed). One statement, so concurrent requests on any number
+/// of instances each see the others' effect.
+pub fn advance_rate_limit(
+    conn: &mut DbConnection,
+    subject: &str,
+    now_ms: i64,
+    interval_ms: i64,
+    window_ms: i64,
+) -> diesel::QueryResult<Option<i64>> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text};
+
+    #[derive(diesel::QueryableByName)]
+    struct Advanced {
+        #[diesel(sql_type = BigInt)]
+        arrival_ms: i64,
+    }
+
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "INSERT INTO api_rate_limits (subject, arrival_ms) VALUES ($1, $2 + $3) \
+             ON CONFLICT (subject) DO UPDATE SET arrival_ms = \
+               (CASE WHEN api_rate_limits.arrival_ms > $2 THEN api_rate_limits.arrival_ms ELSE $2 END) + $3 \
+             WHERE (CASE WHEN api_rate_limits.arrival_ms > $2 THEN api_rate_limits.arrival_ms ELSE $2 END) \
+               + $3 <= $2 + $4 \
+             RETURNING arrival_ms"
+        }
+        DbConnection::Sqlite(_) => {
+            "INSERT INTO api_rate_limits (subject, arrival_ms) VALUES (?1, ?2 + ?3) \
+             ON CONFLICT (subject) DO UPDATE SET arrival_ms = \
+               (CASE WHEN api_rate_limits.arrival_ms > ?2 THEN api_rate_limits.arrival_ms ELSE ?2 END) + ?3 \
+             WHERE (CASE WHEN api_rate_limits.arrival_ms > ?2 THEN api_rate_limits.arrival_ms ELSE ?2 END) \
+               + ?3 <= ?2 + ?4 \
+             RETURNING arrival_ms"
+        }
+    };
+    let advanced: Vec<Advanced> = diesel::sql_query(sql)
+        .bind::<Text, _>(subject)
+        .bind::<BigInt, _>(now_ms)
+        .bind::<BigInt, _>(interval_ms)
+        .bind::<BigInt, _>(window_ms)
+        .load(conn)?;
+    Ok(advanced.into_iter().next().map(|row| row.arrival_ms))
 }
 
 /// Locks a session's row until the end of the caller's write transaction, so that the steps of

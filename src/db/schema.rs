@@ -122,6 +122,7 @@ diesel::table! {
         details -> Nullable<Text>,
         ip -> Nullable<Text>,
         created_at -> Timestamp,
+        actor_token_id -> Nullable<BigInt>,
     }
 }
 
@@ -215,6 +216,8 @@ diesel::table! {
         updated_at -> Timestamp,
         two_factor_mode -> Text,
         two_factor_days -> Integer,
+        token_max_days -> Integer,
+        api_requests_per_minute -> Integer,
     }
 }
 
@@ -432,6 +435,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    personal_access_tokens (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        can_write -> Bool,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by_account_id -> Nullable<BigInt>,
+        expiry_notice_sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_rate_limits (subject) {
+        subject -> Text,
+        arrival_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    api_idempotency_keys (token_id, idempotency_key) {
+        token_id -> BigInt,
+        idempotency_key -> Text,
+        request_fingerprint -> Text,
+        status -> Integer,
+        body -> Text,
+        location -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(personal_access_tokens -> organizations (organization_id));
+diesel::joinable!(api_idempotency_keys -> personal_access_tokens (token_id));
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(invitations -> memberships (membership_id));
 diesel::joinable!(environments -> organizations (organization_id));
@@ -474,6 +516,9 @@ diesel::joinable!(partner_domains -> partner_profiles (partnership_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    personal_access_tokens,
+    api_rate_limits,
+    api_idempotency_keys,
     organizations,
     memberships,
     roles,

@@ -17,6 +17,7 @@ pub struct NewAuditEvent {
     pub details: Option<String>,
     pub ip: Option<String>,
     pub created_at: PrimitiveDateTime,
+    pub actor_token_id: Option<i64>,
 }
 
 /// Who acted, from where, and when: the part every event of one request shares.
@@ -25,6 +26,8 @@ pub struct Actor {
     pub account_id: Option<AccountId>,
     pub ip: Option<String>,
     pub at: PrimitiveDateTime,
+    /// The personal access token the change came with (through the JSON API).
+    pub token_id: Option<i64>,
 }
 
 impl Actor {
@@ -42,6 +45,7 @@ impl Actor {
             details: None,
             ip: self.ip.clone(),
             created_at: self.at,
+            actor_token_id: self.token_id,
         }
     }
 }

@@ -214,6 +214,7 @@ pub fn accept(
         account_id: Some(open.account_id),
         ip: actor_ip,
         at: now,
+        token_id: None,
     };
     audit::record(
         conn,

@@ -80,6 +80,8 @@ ids! {
     RoleId;
     /// An environment of one organization.
     EnvironmentId;
+    /// A personal access token.
+    TokenId;
 }
 
 #[cfg(test)]

@@ -300,6 +300,7 @@ pub fn accept(
         account_id: Some(invitation.account_id),
         ip: actor_ip,
         at: now,
+        token_id: None,
     };
     audit::record(
         conn,

@@ -65,9 +65,34 @@ pub struct DirectoryQuery {
     pub search: Option<String>,
     pub sort: SortColumn,
     pub descending: bool,
-    /// Zero-based.
+    /// Zero-based (ignored when `after` is set).
     pub page: i64,
     pub per_page: i64,
+    /// Keyset paging (the JSON API): the rows after this one in the sort order.
+    pub after: Option<After>,
+}
+
+/// Where a keyset page starts: the sort key and id of the last row of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct After {
+    pub key: SortKey,
+    pub id: MembershipId,
+}
+
+/// A row's value in the sort column. Last sign-in is not offered for keyset paging: its NULLs
+/// sort first on SQLite and last on PostgreSQL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SortKey {
+    Text(String),
+    /// Microseconds since the epoch.
+    Time(i64),
+}
+
+impl SortColumn {
+    /// Whether lists sorted by this column can be paged by key.
+    pub fn pages_by_key(self) -> bool {
+        self != Self::LastSignIn
+    }
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -164,6 +189,40 @@ fn members_with_word(
     Ok((ids.len() as i64 <= SELECTIVE_MATCHES).then_some(ids))
 }
 
+/// The columns of `DirectoryRow`.
+const DIRECTORY_COLUMNS: (
+    memberships::id,
+    memberships::account_id,
+    memberships::email,
+    accounts::name,
+    memberships::status,
+    memberships::last_sign_in_at,
+    memberships::created_at,
+) = (
+    memberships::id,
+    memberships::account_id,
+    memberships::email,
+    accounts::name,
+    memberships::status,
+    memberships::last_sign_in_at,
+    memberships::created_at,
+);
+
+impl DirectoryRow {
+    fn with_roles(self, roles: Vec<AssignedRole>) -> MemberRow {
+        MemberRow {
+            roles,
+            membership_id: self.membership_id,
+            account_id: self.account_id,
+            email: self.email,
+            name: self.name,
+            status: self.status,
+            last_sign_in_at: self.last_sign_in_at,
+            created_at: self.created_at,
+        }
+    }
+}
+
 #[derive(Queryable)]
 struct DirectoryRow {
     membership_id: MembershipId,
@@ -209,6 +268,9 @@ pub fn directory(
     for word in &words {
         select = select.filter(m::search_text.like(word_prefix_pattern(word)).escape('\\'));
     }
+    if let Some(after) = &query.after {
+        select = after_key(select, query.sort, query.descending, after);
+    }
     select = match (query.sort, query.descending) {
         (SortColumn::Email, false) => select.order((m::email.asc(), m::id.asc())),
         (SortColumn::Email, true) => select.order((m::email.desc(), m::id.desc())),
@@ -224,41 +286,29 @@ pub fn directory(
         (SortColumn::MemberSince, true) => select.order((m::created_at.desc(), m::id.desc())),
     };
     let per_page = query.per_page.clamp(1, 500);
-    let mut ids: Vec<MembershipId> = select
-        .offset(query.page.max(0) * per_page)
-        .limit(per_page + 1)
-        .load(conn)?;
+    let offset = if query.after.is_some() {
+        0
+    } else {
+        query.page.max(0) * per_page
+    };
+    let mut ids: Vec<MembershipId> = select.offset(offset).limit(per_page + 1).load(conn)?;
     let has_next = ids.len() as i64 > per_page;
     ids.truncate(per_page as usize);
     let mut found: Vec<DirectoryRow> = m::memberships
         .inner_join(accounts::table)
         .filter(m::id.eq_any(&ids))
-        .select((
-            m::id,
-            m::account_id,
-            m::email,
-            accounts::name,
-            m::status,
-            m::last_sign_in_at,
-            m::created_at,
-        ))
+        .select(DIRECTORY_COLUMNS)
         .load(conn)?;
     found.sort_by_key(|row| ids.iter().position(|id| *id == row.membership_id));
 
     let mut roles_by_member = assigned_roles(conn, &ids)?;
     let rows = found
         .into_iter()
-        .map(|row| MemberRow {
-            roles: roles_by_member
+        .map(|row| {
+            let roles = roles_by_member
                 .remove(&row.membership_id)
-                .unwrap_or_default(),
-            membership_id: row.membership_id,
-            account_id: row.account_id,
-            email: row.email,
-            name: row.name,
-            status: row.status,
-            last_sign_in_at: row.last_sign_in_at,
-            created_at: row.created_at,
+                .unwrap_or_default();
+            row.with_roles(roles)
         })
         .collect();
     let total = if searching {
@@ -276,6 +326,110 @@ pub fn directory(
         total,
         has_next,
     })
+}
+
+type DirectorySelect<'a> = memberships::BoxedQuery<
+    'a,
+    <DbConnection as diesel::Connection>::Backend,
+    diesel::sql_types::BigInt,
+>;
+
+/// Keeps the rows after `after` in the order (key, id), ascending or descending.
+fn after_key<'a>(
+    select: DirectorySelect<'a>,
+    sort: SortColumn,
+    descending: bool,
+    after: &After,
+) -> DirectorySelect<'a> {
+    use memberships::dsl as m;
+    macro_rules! past {
+        ($column:expr, $value:expr) => {{
+            let (value, id) = ($value, after.id);
+            if descending {
+                select.filter(
+                    $column
+                        .lt(value.clone())
+                        .or($column.eq(value).and(m::id.lt(id))),
+                )
+            } else {
+                select.filter(
+                    $column
+                        .gt(value.clone())
+                        .or($column.eq(value).and(m::id.gt(id))),
+                )
+            }
+        }};
+    }
+    let time = |micros: i64| {
+        let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        PrimitiveDateTime::new(at.date(), at.time())
+    };
+    match (&after.key, sort) {
+        (SortKey::Text(value), SortColumn::Email) => past!(m::email, value.clone()),
+        (SortKey::Text(value), SortColumn::Name) => past!(m::name_folded, value.clone()),
+        (SortKey::Text(value), SortColumn::Roles) => past!(m::roles_label, value.clone()),
+        (SortKey::Text(value), SortColumn::Status) => match MembershipStatus::parse(value) {
+            Some(status) => past!(m::status, status),
+            None => select.filter(m::id.ne(m::id)),
+        },
+        (SortKey::Time(micros), SortColumn::MemberSince) => past!(m::created_at, time(*micros)),
+        // A cursor that does not fit the sort (made up, or another sort's) matches nothing.
+        _ => select.filter(m::id.ne(m::id)),
+    }
+}
+
+/// The sort key of a member's row in a column, for the cursor after it.
+pub fn sort_key_of(
+    conn: &mut DbConnection,
+    membership_id: MembershipId,
+    sort: SortColumn,
+) -> QueryResult<Option<SortKey>> {
+    use memberships::dsl as m;
+    let row: Option<(String, String, String, MembershipStatus, PrimitiveDateTime)> = m::memberships
+        .find(membership_id)
+        .select((
+            m::email,
+            m::name_folded,
+            m::roles_label,
+            m::status,
+            m::created_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(
+        row.and_then(|(email, name, roles, status, created)| match sort {
+            SortColumn::Email => Some(SortKey::Text(email)),
+            SortColumn::Name => Some(SortKey::Text(name)),
+            SortColumn::Roles => Some(SortKey::Text(roles)),
+            SortColumn::Status => Some(SortKey::Text(status.as_str().to_owned())),
+            SortColumn::MemberSince => Some(SortKey::Time(
+                (created.assume_utc().unix_timestamp_nanos() / 1000) as i64,
+            )),
+            SortColumn::LastSignIn => None,
+        }),
+    )
+}
+
+/// One member as the directory shows them, with their roles.
+pub fn row(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    membership_id: MembershipId,
+) -> DomainResult<MemberRow> {
+    use memberships::dsl as m;
+    let found: Option<DirectoryRow> = m::memberships
+        .inner_join(accounts::table)
+        .filter(m::organization_id.eq(organization_id))
+        .filter(m::id.eq(membership_id))
+        .select(DIRECTORY_COLUMNS)
+        .first(conn)
+        .optional()?;
+    let row = found.ok_or(DomainError::NotFound)?;
+    let roles = assigned_roles(conn, &[membership_id])?
+        .remove(&membership_id)
+        .unwrap_or_default();
+    Ok(row.with_roles(roles))
 }
 
 /// The roles of several members, by role name, in one query.

@@ -412,6 +412,19 @@ pub fn role_names_by_organization(
 }
 
 /// The organization's name.
+/// The organization's owner, when it has one.
+pub fn owner_of(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<Option<AccountId>> {
+    Ok(organizations::table
+        .find(organization_id)
+        .select(organizations::owner_account_id)
+        .first::<Option<AccountId>>(conn)
+        .optional()?
+        .flatten())
+}
+
 pub fn name_of(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryResult<String> {
     organizations::table
         .find(organization_id)

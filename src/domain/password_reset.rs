@@ -94,6 +94,7 @@ pub fn request(
             account_id: Some(account.id),
             ip: actor_ip,
             at: now,
+            token_id: None,
         };
         audit::record(
             conn,
@@ -159,6 +160,7 @@ pub fn complete(
             account_id: Some(account_id),
             ip: actor_ip,
             at: now,
+            token_id: None,
         };
         audit::record(
             conn,

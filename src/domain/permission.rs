@@ -10,16 +10,19 @@ pub enum Permission {
     Admin,
     AgentInstall,
     ApiConsumer,
+    /// Gatehouse's own JSON API: see its reference and create personal access tokens.
+    ApiAccess,
     /// Deprecated: shown where present, never offered for new roles.
     AppDeveloper,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 6] = [
         Self::Read,
         Self::Admin,
         Self::AgentInstall,
         Self::ApiConsumer,
+        Self::ApiAccess,
         Self::AppDeveloper,
     ];
 
@@ -30,6 +33,7 @@ impl Permission {
             Self::AgentInstall => 1 << 2,
             Self::ApiConsumer => 1 << 3,
             Self::AppDeveloper => 1 << 4,
+            Self::ApiAccess => 1 << 5,
         }
     }
 
@@ -40,6 +44,7 @@ impl Permission {
             Self::Admin => "permission-admin",
             Self::AgentInstall => "permission-agent-install",
             Self::ApiConsumer => "permission-api-consumer",
+            Self::ApiAccess => "permission-api-access",
             Self::AppDeveloper => "permission-app-developer",
         }
     }
@@ -50,6 +55,7 @@ impl Permission {
             Self::Admin => "admin",
             Self::AgentInstall => "agent-install",
             Self::ApiConsumer => "api-consumer",
+            Self::ApiAccess => "api-access",
             Self::AppDeveloper => "app-developer",
         }
     }

@@ -38,7 +38,16 @@ pub struct Policy {
     pub two_factor_mode: TwoFactorMode,
     /// For `Periodic`: how long a verified device is trusted.
     pub two_factor_days: i32,
+    /// The longest a personal access token may live, in days (1 to 366).
+    pub token_max_days: i32,
+    /// Requests a minute each personal access token may make (30 to 6,000).
+    pub api_requests_per_minute: i32,
 }
+
+/// The bounds of the token settings (the most a token may live; what the rate limit may be).
+pub const TOKEN_MAX_DAYS_LIMIT: i32 = 366;
+pub const API_REQUESTS_PER_MINUTE_MIN: i32 = 30;
+pub const API_REQUESTS_PER_MINUTE_MAX: i32 = 6000;
 
 stored_enum! {
     /// Two-factor authentication for members acting in the organization.
@@ -75,6 +84,8 @@ impl Default for Policy {
             disable_connector_updates: false,
             two_factor_mode: TwoFactorMode::Off,
             two_factor_days: 30,
+            token_max_days: TOKEN_MAX_DAYS_LIMIT,
+            api_requests_per_minute: API_REQUESTS_PER_MINUTE_MIN,
         }
     }
 }
@@ -91,6 +102,8 @@ struct PolicyRow {
     disable_connector_updates: bool,
     two_factor_mode: TwoFactorMode,
     two_factor_days: i32,
+    token_max_days: i32,
+    api_requests_per_minute: i32,
 }
 
 /// What every request of a member needs from the policy (two-factor and the IP allow-list), in
@@ -140,6 +153,8 @@ pub fn load(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryRe
             disable_connector_updates: row.disable_connector_updates,
             two_factor_mode: row.two_factor_mode,
             two_factor_days: row.two_factor_days,
+            token_max_days: row.token_max_days,
+            api_requests_per_minute: row.api_requests_per_minute,
         },
         None => Policy::default(),
     })
@@ -296,7 +311,33 @@ pub fn diff(before: &Policy, after: &Policy) -> Vec<Change> {
         before.two_factor_days.to_string(),
         after.two_factor_days.to_string(),
     );
+    note(
+        "token-max-days",
+        before.token_max_days.to_string(),
+        after.token_max_days.to_string(),
+    );
+    note(
+        "api-requests-per-minute",
+        before.api_requests_per_minute.to_string(),
+        after.api_requests_per_minute.to_string(),
+    );
     changes
+}
+
+/// The token settings alone, read on every API request and every token creation.
+pub fn token_settings(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+) -> QueryResult<(i32, i32)> {
+    Ok(organization_policies::table
+        .find(organization_id)
+        .select((
+            organization_policies::token_max_days,
+            organization_policies::api_requests_per_minute,
+        ))
+        .first(conn)
+        .optional()?
+        .unwrap_or((TOKEN_MAX_DAYS_LIMIT, API_REQUESTS_PER_MINUTE_MIN)))
 }
 
 /// Saves the policy; returns the audit event that lists the changes, or None when nothing changed.
@@ -325,6 +366,8 @@ pub fn save(
             organization_policies::updated_at.eq(actor.at),
             organization_policies::two_factor_mode.eq(policy.two_factor_mode),
             organization_policies::two_factor_days.eq(policy.two_factor_days),
+            organization_policies::token_max_days.eq(policy.token_max_days),
+            organization_policies::api_requests_per_minute.eq(policy.api_requests_per_minute),
         ))
         .execute(conn)?;
     // The rows above went with the policy row they belong to (ON DELETE CASCADE).

@@ -87,6 +87,7 @@ pub fn create_organization_with_admin(
         account_id: Some(account.id),
         ip: None,
         at,
+        token_id: None,
     };
     let organization =
         organization::create_with_owner(conn, admin.organization_name, account.id, &actor)?;

@@ -89,12 +89,13 @@ macro_rules! catalog_files {
             include_str!(concat!($lang, "/portal.ftl")),
             include_str!(concat!($lang, "/partners.ftl")),
             include_str!(concat!($lang, "/clients.ftl")),
+            include_str!(concat!($lang, "/tokens.ftl")),
         ]
     };
 }
 
-const ENGLISH: [&str; 6] = catalog_files!("en");
-const PORTUGUESE: [&str; 6] = catalog_files!("pt-BR");
+const ENGLISH: [&str; 7] = catalog_files!("en");
+const PORTUGUESE: [&str; 7] = catalog_files!("pt-BR");
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog {
     bundles: HashMap::from([

@@ -332,3 +332,83 @@ pub fn two_factor_code(
         .render()?,
     })
 }
+
+#[derive(Template)]
+#[template(path = "emails/token_notice.txt")]
+struct TokenNoticeText<'a> {
+    t: Tr,
+    name: &'a str,
+    message: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/token_notice.html")]
+struct TokenNoticeHtml<'a> {
+    t: Tr,
+    subject: &'a str,
+    name: &'a str,
+    message: &'a str,
+    link: &'a str,
+}
+
+/// What happened to one of a person's personal access tokens.
+pub enum TokenNotice<'a> {
+    /// Someone else (an admin) revoked it.
+    Revoked { by: &'a str },
+    /// It stops working at `expires` (already formatted for the reader).
+    Expiring { expires: &'a str },
+}
+
+pub fn token_notice(
+    lang: Lang,
+    name: &str,
+    token_name: &str,
+    organization: &str,
+    notice: TokenNotice<'_>,
+    link: &str,
+) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    let (subject, message) = match notice {
+        TokenNotice::Revoked { by } => (
+            t.t1("email-token-revoked-subject", "token", token_name),
+            t.t_args(
+                "email-token-revoked-body",
+                &t.args3("token", token_name, "organization", organization, "by", by),
+            ),
+        ),
+        TokenNotice::Expiring { expires } => (
+            t.t1("email-token-expiring-subject", "token", token_name),
+            t.t_args(
+                "email-token-expiring-body",
+                &t.args3(
+                    "token",
+                    token_name,
+                    "organization",
+                    organization,
+                    "expires",
+                    expires,
+                ),
+            ),
+        ),
+    };
+    let subject = header_safe(&subject);
+    Ok(RenderedEmail {
+        text: TokenNoticeText {
+            t,
+            name,
+            message: &message,
+            link,
+        }
+        .render()?,
+        html: TokenNoticeHtml {
+            t,
+            subject: &subject,
+            name,
+            message: &message,
+            link,
+        }
+        .render()?,
+        subject,
+    })
+}

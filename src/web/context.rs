@@ -116,6 +116,7 @@ impl CurrentMember {
             account_id: Some(self.account.account_id),
             ip: self.ctx.client_ip.clone(),
             at,
+            token_id: None,
         }
     }
 

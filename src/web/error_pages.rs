@@ -38,6 +38,30 @@ pub async fn error_pages(
     if !status.is_client_error() && !status.is_server_error() {
         return Ok(response);
     }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // The JSON API answers its errors as problem documents, never as pages.
+    if content_type.starts_with("application/problem+json") {
+        return Ok(response);
+    }
+    if response.request().path().starts_with("/api/") {
+        let (req, response) = response.into_parts();
+        let problem = crate::api::problem::Problem::new(
+            status,
+            "http-error",
+            status.canonical_reason().unwrap_or("Error"),
+        );
+        let mut replacement = problem.response();
+        if let Some(retry_after) = response.headers().get(header::RETRY_AFTER) {
+            replacement
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.clone());
+        }
+        return Ok(ServiceResponse::new(req, replacement));
+    }
     let marker = response.response().extensions().get::<ErrorPage>().copied();
     let already_html = response
         .headers()

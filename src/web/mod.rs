@@ -31,6 +31,7 @@ pub mod profile;
 pub mod roles;
 pub mod setup;
 pub mod table;
+pub mod tokens;
 pub mod two_factor;
 pub mod upload;
 pub mod users;
@@ -108,6 +109,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(users::revoke_invitation),
         )
         .route("/users/{id}/reactivate", web::post().to(users::reactivate))
+        .route(
+            "/users/{id}/tokens/{token_id}/revoke",
+            web::get().to(tokens::member_revoke_page),
+        )
+        .route(
+            "/users/{id}/tokens/{token_id}/revoke",
+            web::post().to(tokens::member_revoke),
+        )
+        .route(
+            "/policies/tokens/revoke-all",
+            web::get().to(tokens::revoke_all_page),
+        )
+        .route(
+            "/policies/tokens/revoke-all",
+            web::post().to(tokens::revoke_all),
+        )
         .route("/users/{id}/remove", web::get().to(users::confirm_remove))
         .route("/users/{id}/remove", web::post().to(users::remove))
         .route("/invitations/{token}", web::get().to(invitations::show))
@@ -127,6 +144,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(two_factor::PATH, web::get().to(two_factor::show))
         .route(two_factor::PATH, web::post().to(two_factor::verify))
         .route(two_factor::RESEND_PATH, web::post().to(two_factor::resend))
+        .route("/profile/tokens", web::get().to(tokens::show))
+        .route("/profile/tokens", web::post().to(tokens::create))
+        .route(
+            "/profile/tokens/{id}/revoke",
+            web::get().to(tokens::revoke_page),
+        )
+        .route(
+            "/profile/tokens/{id}/revoke",
+            web::post().to(tokens::revoke),
+        )
         .route("/profile", web::get().to(profile::show))
         .route("/profile", web::post().to(profile::save_details))
         .route(

@@ -48,6 +48,9 @@ struct PoliciesPage {
     two_factor_mode: &'static str,
     two_factor_days: String,
     two_factor_error: String,
+    token_max_days: String,
+    api_requests_per_minute: String,
+    tokens_error: String,
     domains_error: String,
     time_zone_error: String,
     time_zones: Vec<&'static str>,
@@ -72,6 +75,9 @@ struct FormState {
     time_zone_error: String,
     two_factor_days_text: String,
     two_factor_error: String,
+    token_max_days_text: String,
+    api_requests_text: String,
+    tokens_error: String,
 }
 
 impl FormState {
@@ -88,6 +94,9 @@ impl FormState {
             time_zone_text: policy.scheduler_time_zone.clone().unwrap_or_default(),
             two_factor_days_text: policy.two_factor_days.to_string(),
             two_factor_error: String::new(),
+            token_max_days_text: policy.token_max_days.to_string(),
+            api_requests_text: policy.api_requests_per_minute.to_string(),
+            tokens_error: String::new(),
             policy,
             domains_error: String::new(),
             time_zone_error: String::new(),
@@ -156,6 +165,9 @@ async fn render(
         two_factor_mode: form.policy.two_factor_mode.as_str(),
         two_factor_days: form.two_factor_days_text,
         two_factor_error: form.two_factor_error,
+        token_max_days: form.token_max_days_text,
+        api_requests_per_minute: form.api_requests_text,
+        tokens_error: form.tokens_error,
         domains_error: form.domains_error,
         time_zone_error: form.time_zone_error,
         time_zones: chrono_tz::TZ_VARIANTS
@@ -228,6 +240,38 @@ pub async fn save(
         (Ok(_), None) => t.t("policy-two-factor-days-invalid"),
         _ => String::new(),
     };
+    // Missing fields keep the defaults, as for the two-factor days.
+    let bounded = |name: &str, default: i32, range: std::ops::RangeInclusive<i32>| {
+        let text = form.text(name).trim().to_owned();
+        let value = if text.is_empty() {
+            Some(default)
+        } else {
+            text.parse::<i32>().ok().filter(|n| range.contains(n))
+        };
+        (
+            if text.is_empty() {
+                default.to_string()
+            } else {
+                text
+            },
+            value,
+        )
+    };
+    let (token_max_days_text, token_max_days) = bounded(
+        "token_max_days",
+        Policy::default().token_max_days,
+        1..=policy::TOKEN_MAX_DAYS_LIMIT,
+    );
+    let (api_requests_text, api_requests_per_minute) = bounded(
+        "api_requests_per_minute",
+        Policy::default().api_requests_per_minute,
+        policy::API_REQUESTS_PER_MINUTE_MIN..=policy::API_REQUESTS_PER_MINUTE_MAX,
+    );
+    let tokens_error = if token_max_days.is_none() || api_requests_per_minute.is_none() {
+        t.t("policy-tokens-invalid")
+    } else {
+        String::new()
+    };
     let ip_text = form.text("ip_allow_list").trim().to_owned();
     let ip_list = policy::parse_ip_allow_list(&ip_text);
     let mut state_of_form = FormState {
@@ -243,6 +287,9 @@ pub async fn save(
             disable_connector_updates: form.has("disable_connector_updates"),
             two_factor_mode: two_factor_mode.unwrap_or_default(),
             two_factor_days: two_factor_days.unwrap_or(Policy::default().two_factor_days),
+            token_max_days: token_max_days.unwrap_or(Policy::default().token_max_days),
+            api_requests_per_minute: api_requests_per_minute
+                .unwrap_or(Policy::default().api_requests_per_minute),
         },
         expiry_text: form.text("password_expiry_days").trim().to_owned(),
         history_text: form.text("password_history").trim().to_owned(),
@@ -269,6 +316,9 @@ pub async fn save(
             two_factor_days_text
         },
         two_factor_error,
+        token_max_days_text,
+        api_requests_text,
+        tokens_error,
     };
     if !time_zone_valid {
         state_of_form.time_zone_error = t.t("policy-time-zone-invalid");
@@ -287,6 +337,7 @@ pub async fn save(
         &state_of_form.numbers_error,
         &state_of_form.ip_error,
         &state_of_form.two_factor_error,
+        &state_of_form.tokens_error,
     ]
     .iter()
     .any(|error| !error.is_empty());

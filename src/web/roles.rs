@@ -60,11 +60,12 @@ pub const REMOVE_WORD: &str = "REMOVE";
 const CANDIDATE_LIMIT: i64 = 200;
 
 /// The permissions a role form offers, in this order; App Developer only where a role has it.
-const OFFERED: [Permission; 4] = [
+const OFFERED: [Permission; 5] = [
     Permission::Read,
     Permission::Admin,
     Permission::AgentInstall,
     Permission::ApiConsumer,
+    Permission::ApiAccess,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ pub struct PermissionChoice {
     pub checked: bool,
 }
 
-/// The checkboxes of a role form: the four offered permissions, and App Developer only when the
+/// The checkboxes of a role form: the five offered permissions, and App Developer only when the
 /// role being edited has it.
 fn permission_choices(form: &RoleForm, previous: Option<PermissionSet>) -> Vec<PermissionChoice> {
     let keeps_deprecated =
@@ -373,6 +374,7 @@ fn permission_choices(form: &RoleForm, previous: Option<PermissionSet>) -> Vec<P
                 Permission::Admin => "roles-permission-admin-hint",
                 Permission::AgentInstall => "roles-permission-agent-install-hint",
                 Permission::ApiConsumer => "roles-permission-api-consumer-hint",
+                Permission::ApiAccess => "roles-permission-api-access-hint",
                 Permission::AppDeveloper => "roles-permission-app-developer-hint",
             },
             checked: form
@@ -1139,7 +1141,13 @@ mod tests {
             .collect();
         assert_eq!(
             offered,
-            vec!["read", "admin", "agent-install", "api-consumer"]
+            vec![
+                "read",
+                "admin",
+                "agent-install",
+                "api-consumer",
+                "api-access"
+            ]
         );
         let legacy = PermissionSet::of(&[Permission::AppDeveloper]);
         assert!(

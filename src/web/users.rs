@@ -129,6 +129,7 @@ pub async fn list(
         descending: listing.descending,
         page: listing.page,
         per_page: PER_PAGE,
+        after: None,
     };
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let (organizations, saved_columns, directory) = state
@@ -449,6 +450,7 @@ struct RolePanelPage {
     only_one_role: bool,
     new_role_name: String,
     new_role_error: String,
+    tokens: Vec<crate::web::tokens::TokenRow>,
 }
 
 fn panel_role(t: Tr, role: &Role, active: bool) -> PanelRole {
@@ -471,16 +473,26 @@ async fn role_panel_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
-    let (organizations, person, roles, mut assignments) = state
+    let now = state.now();
+    let (organizations, person, roles, mut assignments, tokens) = state
         .db(move |conn| {
+            let person = membership::find(conn, organization_id, membership_id)?;
+            let tokens = crate::domain::personal_token::live_of_member(
+                conn,
+                organization_id,
+                person.account_id,
+                now,
+            )?;
             Ok::<_, DomainError>((
                 organization::choices_for_account(conn, account_id)?,
-                membership::find(conn, organization_id, membership_id)?,
+                person,
                 role::list(conn, organization_id)?,
                 membership::assigned_roles(conn, &[membership_id])?,
+                tokens,
             ))
         })
         .await?;
+    let viewer = member.ctx.viewer();
     let t = member.ctx.tr();
     let assignments = assignments.remove(&membership_id).unwrap_or_default();
     let assigned: Vec<PanelRole> = roles
@@ -507,6 +519,10 @@ async fn role_panel_page(
         available,
         new_role_name,
         new_role_error,
+        tokens: tokens
+            .into_iter()
+            .map(|token| crate::web::tokens::TokenRow::of(token, &viewer, now))
+            .collect(),
         shell: Shell::new(member, organizations, NavPage::Users),
     };
     htmx::render_with_status(req, status, &page, |page| page.as_drawer())

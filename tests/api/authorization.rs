@@ -70,6 +70,8 @@ pub(crate) struct Ids {
     token_user: MembershipId,
     /// A partnership with a partner whose token this organization accepted as a client.
     accepted_partner: i64,
+    /// A personal access token of `member` in this organization.
+    member_token: i64,
 }
 
 pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
@@ -90,6 +92,7 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
         client_token,
         token_user,
         accepted_partner,
+        member_token,
     } = ids;
     vec![
         route("GET", "/".into(), Accounts, false),
@@ -353,6 +356,10 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
         route("GET", "/profile".into(), Accounts, false),
         route("POST", "/profile".into(), Accounts, false),
         route("POST", "/profile/password".into(), Accounts, false),
+        // Personal access tokens: any account may open the page; creating one needs API access
+        // in the chosen organization (personal_tokens.rs checks that and revoking by handle).
+        route("GET", "/profile/tokens".into(), Accounts, false),
+        route("POST", "/profile/tokens".into(), Accounts, false),
         route(
             "POST",
             "/profile/sessions/sign-out-others".into(),
@@ -378,6 +385,18 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
         route("GET", "/users/new".into(), Admins, false),
         route("POST", "/users".into(), Admins, false),
         route("GET", format!("/users/{member}/roles"), Admins, true),
+        route(
+            "GET",
+            format!("/users/{member}/tokens/{member_token}/revoke"),
+            Admins,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/users/{member}/tokens/{member_token}/revoke"),
+            Admins,
+            true,
+        ),
         route(
             "POST",
             format!("/users/{member}/roles/assign"),
@@ -408,6 +427,8 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
         route("POST", format!("/users/{member}/remove"), Admins, true),
         route("GET", "/policies".into(), Admins, false),
         route("POST", "/policies".into(), Admins, false),
+        route("GET", "/policies/tokens/revoke-all".into(), Admins, false),
+        route("POST", "/policies/tokens/revoke-all".into(), Admins, false),
         route("GET", "/deliveries".into(), Admins, false),
         route("POST", "/deliveries/test".into(), Admins, false),
         route(
@@ -710,6 +731,24 @@ pub(crate) async fn arrange() -> (TestApp, TestClient, Ids) {
         client_token: partners.client_token,
         token_user: partners.token_user,
         accepted_partner: partners.accepted_partner,
+        member_token: {
+            let mut conn = app.pool.get().unwrap();
+            let account = gatehouse::domain::membership::find(&mut conn, org, member)
+                .unwrap()
+                .account_id;
+            let actor = test_actor(&app);
+            let (id, _) = gatehouse::domain::personal_token::create(
+                &mut conn,
+                account,
+                org,
+                "Plain's script",
+                gatehouse::domain::personal_token::TokenScope::Read,
+                actor.at + time::Duration::days(30),
+                &actor,
+            )
+            .unwrap();
+            id.get()
+        },
     };
     (app, admin, ids)
 }

@@ -344,6 +344,7 @@ pub fn test_actor(app: &TestApp) -> gatehouse::domain::audit::Actor {
         account_id: None,
         ip: None,
         at: app.clock.now(),
+        token_id: None,
     }
 }
 

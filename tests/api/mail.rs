@@ -444,6 +444,7 @@ async fn second_organization_admin(app: &TestApp) -> TestClient {
             account_id: Some(grace.id),
             ip: None,
             at: now,
+            token_id: None,
         };
         organization::create_with_owner(&mut conn, "Navy", grace.id, &actor).unwrap();
     }

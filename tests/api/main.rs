@@ -24,6 +24,7 @@ mod partner_access;
 mod partner_tokens;
 mod partners;
 mod password_policy;
+mod personal_tokens;
 mod policies;
 mod portal;
 mod profile;

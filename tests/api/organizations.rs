@@ -15,6 +15,7 @@ async fn an_account_in_two_organizations_switches_from_the_top_bar() {
             account_id: Some(account_id),
             ip: None,
             at: app.clock.now(),
+            token_id: None,
         };
         organization::create_with_owner(&mut conn, "Difference Engines", account_id, &actor)
             .unwrap()
@@ -60,6 +61,7 @@ async fn switching_to_an_organization_one_is_not_in_answers_404() {
             account_id: Some(other.id),
             ip: None,
             at: now,
+            token_id: None,
         };
         organization::create_with_owner(&mut conn, "Someone Else", other.id, &actor).unwrap()
     };

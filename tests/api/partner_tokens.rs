@@ -35,6 +35,7 @@ fn organization_with_owner(app: &TestApp, name: &str, email: &str) -> Organizati
         account_id: Some(owner.id),
         ip: None,
         at: now,
+        token_id: None,
     };
     organization::create_with_owner(&mut conn, name, owner.id, &actor)
         .unwrap()

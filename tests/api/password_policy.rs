@@ -318,6 +318,7 @@ async fn the_strictest_policy_among_the_accounts_organizations_applies() {
             account_id: Some(account),
             ip: None,
             at: app.clock.now(),
+            token_id: None,
         };
         let second = gatehouse::domain::organization::create_with_owner(
             &mut conn,

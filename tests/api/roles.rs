@@ -28,6 +28,7 @@ pub fn system_actor(app: &TestApp) -> Actor {
         account_id: None,
         ip: None,
         at: app.clock.now(),
+        token_id: None,
     }
 }
 

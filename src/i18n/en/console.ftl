@@ -65,6 +65,7 @@ permission-read = Read
 permission-admin = Admin
 permission-agent-install = Agent Install
 permission-api-consumer = API Consumer
+permission-api-access = API access
 permission-app-developer = App Developer (deprecated)
 
 ## Error pages
@@ -295,7 +296,8 @@ roles-create-submit = Create role
 roles-permission-read-hint = See the organization's users, roles and environments. The lowest permission.
 roles-permission-admin-hint = Manage everything in the organization. Includes every other permission.
 roles-permission-agent-install-hint = Install agents. Useful together with environment access.
-roles-permission-api-consumer-hint = Call the API with personal access tokens. Useful together with environment access.
+roles-permission-api-consumer-hint = See and try the organization's APIs in the API portal. Useful together with environment access.
+roles-permission-api-access-hint = Use the Gatehouse API: read its reference and create personal access tokens that act as the member.
 roles-permission-app-developer-hint = Deprecated. Kept while this role has it; once removed it cannot be added again.
 roles-member-count = { $count ->
     [one] One member

@@ -64,6 +64,7 @@ permission-read = Leitura
 permission-admin = Administração
 permission-agent-install = Instalação de agente
 permission-api-consumer = Consumidor de API
+permission-api-access = Acesso à API
 permission-app-developer = Desenvolvedor de apps (obsoleto)
 
 ## Páginas de erro
@@ -294,7 +295,8 @@ roles-create-submit = Criar papel
 roles-permission-read-hint = Ver os usuários, papéis e ambientes da organização. A permissão mais baixa.
 roles-permission-admin-hint = Gerenciar tudo na organização. Inclui todas as outras permissões.
 roles-permission-agent-install-hint = Instalar agentes. Útil junto com acesso a ambientes.
-roles-permission-api-consumer-hint = Chamar a API com tokens de acesso pessoal. Útil junto com acesso a ambientes.
+roles-permission-api-consumer-hint = Ver e testar as APIs da organização no portal de APIs. Útil junto com acesso a ambientes.
+roles-permission-api-access-hint = Usar a API do Gatehouse: ler a referência e criar tokens de acesso pessoal que agem como o membro.
 roles-permission-app-developer-hint = Obsoleta. Mantida enquanto este papel a tiver; depois de removida, não pode ser adicionada de novo.
 roles-member-count = { $count ->
     [one] Um membro

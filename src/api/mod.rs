@@ -1,0 +1,210 @@
+//! The JSON API (`/api/v1`): the console's actions for scripts and integrations, each handler
+//! calling the same application command as its page. Authenticated by personal access tokens
+//! only (`auth`), errors as problem documents (`problem`), lists paged by cursor, updates guarded
+//! by ETags, POSTs made safe to retry by `Idempotency-Key` (`idempotency`), and described by an
+//! OpenAPI 3.1 document generated from this code (`openapi`).
+
+pub mod auth;
+pub mod idempotency;
+pub mod members;
+pub mod openapi;
+pub mod organization;
+pub mod problem;
+pub mod roles;
+pub mod tokens;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::from_fn;
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use time::PrimitiveDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::api::problem::Problem;
+
+/// The most rows a list answers at once, and the default.
+pub const MAX_LIMIT: i64 = 100;
+pub const DEFAULT_LIMIT: i64 = 50;
+
+/// Mounts the API under `/api/v1`, with its own error shapes for unreadable JSON, paths and
+/// queries, and a problem for unknown paths.
+pub fn scope() -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<actix_web::body::BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::scope("/api/v1")
+        .wrap(from_fn(idempotency::idempotency_layer))
+        .wrap(from_fn(auth::api_layer))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(crate::web::middleware::FORM_BODY_LIMIT)
+                .error_handler(|err, _| {
+                    Problem::bad_request(format!("The JSON body could not be read: {err}")).into()
+                }),
+        )
+        .app_data(web::PathConfig::default().error_handler(|_, _| Problem::not_found().into()))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            Problem::bad_request(format!("The query string could not be read: {err}")).into()
+        }))
+        .route("/openapi.json", web::get().to(openapi::document))
+        .route("/organization", web::get().to(organization::show))
+        .route("/members", web::get().to(members::list))
+        .route("/members", web::post().to(members::add))
+        .route("/members/{id}", web::get().to(members::show))
+        .route("/members/{id}", web::patch().to(members::update))
+        .route("/members/{id}", web::delete().to(members::remove))
+        .route("/roles", web::get().to(roles::list))
+        .route("/roles", web::post().to(roles::create))
+        .route("/roles/{id}", web::get().to(roles::show))
+        .route("/roles/{id}", web::patch().to(roles::update))
+        .route("/roles/{id}", web::delete().to(roles::remove))
+        .route("/tokens", web::get().to(tokens::list))
+        .default_service(web::to(|| async {
+            Problem::not_found()
+                .detail("No such API path. The paths are listed in /api/v1/openapi.json.")
+                .response()
+        }))
+}
+
+/// A stored instant as RFC 3339 (UTC).
+pub fn timestamp(at: PrimitiveDateTime) -> String {
+    at.assume_utc().format(&Rfc3339).unwrap_or_default()
+}
+
+/// The strong ETag of a representation: a digest of its JSON.
+pub fn etag_of<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    format!("\"{}\"", &hex::encode(Sha256::digest(json))[..32])
+}
+
+/// 200 with the JSON and its ETag.
+pub fn with_etag<T: Serialize>(value: &T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_of(value)))
+        .json(value)
+}
+
+/// The `If-Match` of a request: None when absent; `*` matches anything that exists.
+pub fn if_match(req: &HttpRequest) -> Option<Vec<String>> {
+    let value = req.headers().get(header::IF_MATCH)?.to_str().ok()?;
+    Some(
+        value
+            .split(',')
+            .map(|tag| tag.trim().to_owned())
+            .filter(|tag| !tag.is_empty())
+            .collect(),
+    )
+}
+
+/// Refuses with 412 when the request's `If-Match` does not name the current representation.
+pub fn check_precondition<T: Serialize>(
+    expected: &Option<Vec<String>>,
+    current: &T,
+) -> Result<(), Problem> {
+    match expected {
+        Some(tags)
+            if !tags
+                .iter()
+                .any(|tag| tag == "*" || *tag == etag_of(current)) =>
+        {
+            Err(Problem::new(
+                actix_web::http::StatusCode::PRECONDITION_FAILED,
+                "precondition-failed",
+                "The resource has changed",
+            )
+            .detail("The If-Match ETag is not the current one: read the resource again."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An opaque cursor: base64url of the JSON of where the next page starts.
+pub fn encode_cursor<T: Serialize>(position: &T) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(position).unwrap_or_default())
+}
+
+pub fn decode_cursor<T: DeserializeOwned>(cursor: &str) -> Result<T, Problem> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| {
+            Problem::invalid(vec![problem::FieldError {
+                field: "cursor".into(),
+                code: "invalid".into(),
+                message: "The cursor is not one this API gave out.".into(),
+            }])
+        })
+}
+
+/// A list's limit: 1 to 100, 50 when absent.
+pub fn limit_of(limit: Option<i64>) -> Result<i64, Problem> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
+        Some(_) => Err(Problem::invalid(vec![problem::FieldError {
+            field: "limit".into(),
+            code: "out-of-range".into(),
+            message: format!("Ask for 1 to {MAX_LIMIT} rows."),
+        }])),
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Page<T: utoipa::ToSchema> {
+    pub data: Vec<T>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// 200 with a page, and a `Link: <...>; rel="next"` header when there is a next page. The link
+/// repeats the request's query with the new cursor.
+pub fn page_response<T: Serialize + utoipa::ToSchema>(
+    req: &HttpRequest,
+    page: Page<T>,
+) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = &page.next_cursor {
+        let mut query: Vec<(String, String)> =
+            url::form_urlencoded::parse(req.query_string().as_bytes())
+                .into_owned()
+                .filter(|(name, _)| name != "cursor")
+                .collect();
+        query.push(("cursor".into(), cursor.clone()));
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        let link = format!("<{}?{}>; rel=\"next\"", req.path(), query);
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.insert_header((header::LINK, value));
+        }
+    }
+    response.json(page)
+}
+
+/// Runs blocking database work and maps its failures to problems.
+pub async fn db<T, F>(
+    state: &crate::state::AppState,
+    lang: crate::i18n::Lang,
+    work: F,
+) -> Result<T, Problem>
+where
+    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, Problem> + Send + 'static,
+    T: Send + 'static,
+{
+    state
+        .db(move |conn| Ok::<_, crate::error::AppError>(work(conn)))
+        .await
+        .map_err(|err| Problem::from_app(err, lang))?
+}

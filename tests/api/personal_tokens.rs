@@ -1,0 +1,779 @@
+//! Personal access tokens and the JSON API, through HTTP with real tokens made on the profile
+//! page: the token's lifecycle, scopes, the intersection with the owner's rights now, who may
+//! revoke, the rate limit (shared by two instances on one database), problem documents, cursors,
+//! ETags and idempotency.
+
+use std::sync::Arc;
+
+use gatehouse::clock::{Clock, ManualClock};
+use gatehouse::domain::ids::OrganizationId;
+use gatehouse::domain::permission::Permission;
+use gatehouse::startup::Application;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// Creates a token on the profile page and returns its secret, read from the page.
+async fn create_token(
+    client: &TestClient,
+    organization_id: OrganizationId,
+    scope: &str,
+    expiry: &str,
+) -> String {
+    let (_, page) = client.page("/profile/tokens").await;
+    client.remember_csrf(&page);
+    let response = client
+        .post_form(
+            "/profile/tokens",
+            &[
+                ("name", "Nightly sync"),
+                ("organization_id", &organization_id.to_string()),
+                ("expiry", expiry),
+                ("scope", scope),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers().get("cache-control").unwrap(), "no-store");
+    let html = response.text().await.unwrap();
+    secret_in(&html).expect("the new token is shown")
+}
+
+fn secret_in(html: &str) -> Option<String> {
+    let start = html.find("value=\"gh_pat_")? + "value=\"".len();
+    Some(html[start..start + 43].to_owned())
+}
+
+fn api(app: &TestApp) -> reqwest::Client {
+    let _ = app;
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn call(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = api(app)
+        .request(method, format!("{}{path}", app.address))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    call(app, token, reqwest::Method::GET, path, None).await
+}
+
+async fn problem_type(response: reqwest::Response) -> String {
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = response.json().await.unwrap();
+    body["type"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_token_is_shown_once_and_acts_in_its_organization() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read", "30").await;
+    assert!(gatehouse::crypto::personal_token::is_well_formed(&token));
+
+    let (_, list) = admin.page("/profile/tokens").await;
+    assert!(!list.contains(&token), "the secret is shown only once");
+    assert!(list.contains("Nightly sync"));
+
+    let response = get(&app, &token, "/api/v1/organization").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get("set-cookie").is_none());
+    assert_eq!(
+        response.headers().get("ratelimit-policy").unwrap(),
+        "\"token\";q=30;w=60"
+    );
+    assert!(
+        response
+            .headers()
+            .get("ratelimit")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("\"token\";r=29;t=")
+    );
+    assert_eq!(
+        response.headers().get("x-ratelimit-remaining").unwrap(),
+        "29"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["name"], ORGANIZATION);
+    assert_eq!(body["id"], organization_id.get());
+
+    // The list shows when and from where it was used.
+    let (_, list) = admin.page("/profile/tokens").await;
+    assert!(list.contains("127.0.0.1"));
+
+    let tokens: Value = get(&app, &token, "/api/v1/tokens")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tokens["data"][0]["scopes"], json!(["read"]));
+    assert_eq!(tokens["data"][0]["current"], true);
+    assert!(!tokens.to_string().contains(&token));
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_refused_as_problems() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let no_token = api(&app)
+        .get(format!("{}/api/v1/organization", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_token.status(), StatusCode::UNAUTHORIZED);
+    assert!(no_token.headers().get("www-authenticate").is_some());
+    assert_eq!(
+        problem_type(no_token).await,
+        "urn:gatehouse:problem:unauthorized"
+    );
+
+    // A session cookie is no way in.
+    let with_cookie = admin.get("/api/v1/organization").await;
+    assert_eq!(with_cookie.status(), StatusCode::UNAUTHORIZED);
+
+    let token = create_token(&admin, organization_id, "read", "7").await;
+    let mut tampered = token.clone();
+    tampered.replace_range(10..11, if &token[10..11] == "A" { "B" } else { "A" });
+    assert_eq!(
+        get(&app, &tampered, "/api/v1/organization").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let unknown = get(&app, &token, "/api/v1/nowhere").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        problem_type(unknown).await,
+        "urn:gatehouse:problem:not-found"
+    );
+
+    let bad_json = api(&app)
+        .post(format!("{}/api/v1/roles", app.address))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    // A read token may not write at all; the scope is checked before the body is read.
+    assert_eq!(bad_json.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        problem_type(bad_json).await,
+        "urn:gatehouse:problem:insufficient-scope"
+    );
+}
+
+#[tokio::test]
+async fn failed_authentications_are_limited_per_address() {
+    let (app, _admin) = spawn_app_with_admin().await;
+    let bogus = gatehouse::crypto::personal_token::generate();
+    for _ in 0..10 {
+        assert_eq!(
+            get(&app, &bogus, "/api/v1/organization").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = get(&app, &bogus, "/api/v1/organization").await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.headers().get("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn writes_need_the_write_scope_and_follow_the_same_rules_as_the_pages() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let writer = create_token(&admin, organization_id, "read-write", "30").await;
+    let created = call(
+        &app,
+        &writer,
+        reqwest::Method::POST,
+        "/api/v1/roles",
+        Some(json!({"name": "Field Agents", "permissions": ["read", "api-access"]})),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let role: Value = created.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/roles/{}", role["id"]));
+    assert_eq!(role["permissions"], json!(["read", "api-access"]));
+
+    // The same name again: the page's rule, as a problem with a stable type.
+    let taken = call(
+        &app,
+        &writer,
+        reqwest::Method::POST,
+        "/api/v1/roles",
+        Some(json!({"name": "field agents", "permissions": ["read"]})),
+    )
+    .await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        problem_type(taken)
+            .await
+            .starts_with("urn:gatehouse:problem:role-name")
+    );
+
+    let invalid = call(
+        &app,
+        &writer,
+        reqwest::Method::POST,
+        "/api/v1/roles",
+        Some(json!({"name": " ", "permissions": []})),
+    )
+    .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = invalid.json().await.unwrap();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["name", "permissions"]);
+
+    // The audit event names the token.
+    use diesel::prelude::*;
+    use gatehouse::db::schema::audit_events;
+    let mut conn = app.pool.get().unwrap();
+    let token_ids: Vec<Option<i64>> = audit_events::table
+        .filter(audit_events::action.eq("role.created"))
+        .select(audit_events::actor_token_id)
+        .load(&mut conn)
+        .unwrap();
+    assert!(matches!(token_ids.as_slice(), [Some(_)]));
+}
+
+#[tokio::test]
+async fn a_token_never_exceeds_its_owners_rights_now() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    create_role(
+        &app,
+        organization_id,
+        "Integrators",
+        &[Permission::Admin, Permission::ApiAccess],
+    );
+    let membership_id = add_member(&app, organization_id, "ian@example.com", &["Integrators"]);
+    let ian = app
+        .signed_in_client("ian@example.com", ADMIN_PASSWORD)
+        .await;
+    let token = create_token(&ian, organization_id, "read", "30").await;
+    assert_eq!(
+        get(&app, &token, "/api/v1/roles").await.status(),
+        StatusCode::OK
+    );
+
+    // The owner switches the role off on the console: the next request is refused.
+    let role = role_id(&app, organization_id, "Integrators");
+    let (_, page) = admin.page("/roles").await;
+    admin.remember_csrf(&page);
+    let response = admin
+        .post_form(
+            &format!("/roles/{role}/deactivate"),
+            &[("confirm", "DEACTIVATE")],
+        )
+        .await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let refused = get(&app, &token, "/api/v1/roles").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // Removed from the organization: refused too.
+    let mut conn = app.pool.get().unwrap();
+    gatehouse::domain::membership::remove(
+        &mut conn,
+        organization_id,
+        membership_id,
+        &test_actor(&app),
+    )
+    .unwrap();
+    let removed = get(&app, &token, "/api/v1/organization").await;
+    assert_eq!(removed.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        problem_type(removed).await,
+        "urn:gatehouse:problem:membership-ended"
+    );
+}
+
+#[tokio::test]
+async fn only_members_with_api_access_may_create_tokens() {
+    let (app, _admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    create_role(&app, organization_id, "Readers", &[Permission::Read]);
+    add_member(&app, organization_id, "rita@example.com", &["Readers"]);
+    let rita = app
+        .signed_in_client("rita@example.com", ADMIN_PASSWORD)
+        .await;
+    let (_, page) = rita.page("/profile/tokens").await;
+    assert!(page.contains("API access"));
+    rita.remember_csrf(&page);
+    let refused = rita
+        .post_form(
+            "/profile/tokens",
+            &[
+                ("name", "Mine"),
+                ("organization_id", &organization_id.to_string()),
+                ("expiry", "7"),
+                ("scope", "read"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap();
+    assert!(secret_in(&html).is_none());
+}
+
+#[tokio::test]
+async fn expiry_is_bounded_by_the_organization_and_ends_the_token() {
+    let (app, admin, sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let (_, page) = admin.page("/profile/tokens").await;
+    admin.remember_csrf(&page);
+    let too_far = time::OffsetDateTime::now_utc().date() + time::Duration::days(400);
+    let refused = admin
+        .post_form(
+            "/profile/tokens",
+            &[
+                ("name", "Forever"),
+                ("organization_id", &organization_id.to_string()),
+                ("expiry", "date"),
+                ("expires_on", &too_far.to_string()),
+                ("scope", "read"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("at most 366 days"));
+
+    let token = create_token(&admin, organization_id, "read", "7").await;
+    // A week before the end the owner is told, once, through the outbox.
+    let settings = gatehouse::config::Settings::with_database_url(&app.database.url);
+    let mut conn = app.pool.get().unwrap();
+    let queued =
+        gatehouse::app::tokens::send_expiry_notices(&settings, app.clock.now(), &mut conn).unwrap();
+    assert_eq!(queued, 1);
+    let again =
+        gatehouse::app::tokens::send_expiry_notices(&settings, app.clock.now(), &mut conn).unwrap();
+    assert_eq!(again, 0);
+    let messages = sink.wait_for_messages(1).await;
+    assert!(
+        messages[0]
+            .text
+            .as_deref()
+            .unwrap()
+            .contains("Nightly sync")
+    );
+
+    app.clock
+        .advance(time::Duration::days(7) + time::Duration::minutes(1));
+    let expired = get(&app, &token, "/api/v1/organization").await;
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = expired.json().await.unwrap();
+    assert_eq!(body["detail"], "The token has expired.");
+}
+
+#[tokio::test]
+async fn admins_revoke_members_tokens_but_only_the_owner_revokes_the_owners() {
+    let (app, owner, sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let owner_token = create_token(&owner, organization_id, "read", "30").await;
+    let owner_membership = {
+        use diesel::prelude::*;
+        use gatehouse::db::schema::memberships;
+        let mut conn = app.pool.get().unwrap();
+        memberships::table
+            .filter(memberships::account_id.eq(admin_account_id(&app)))
+            .select(memberships::id)
+            .first::<gatehouse::domain::ids::MembershipId>(&mut conn)
+            .unwrap()
+    };
+    let ben_membership = add_member(&app, organization_id, "ben@example.com", &["Administrator"]);
+    let ben = app
+        .signed_in_client("ben@example.com", ADMIN_PASSWORD)
+        .await;
+    let ben_token = create_token(&ben, organization_id, "read", "30").await;
+    let token_id = |secret: &str| {
+        use diesel::prelude::*;
+        use gatehouse::db::schema::personal_access_tokens;
+        let mut conn = app.pool.get().unwrap();
+        personal_access_tokens::table
+            .filter(
+                personal_access_tokens::token_hash.eq(gatehouse::crypto::token::hash_token(secret)),
+            )
+            .select(personal_access_tokens::id)
+            .first::<i64>(&mut conn)
+            .unwrap()
+    };
+
+    // Ben sees the owner's token in the owner's panel, but may not revoke it.
+    let (_, panel) = ben.page(&format!("/users/{owner_membership}/roles")).await;
+    assert!(panel.contains("Nightly sync"));
+    ben.remember_csrf(&panel);
+    let refused = ben
+        .post_form(
+            &format!(
+                "/users/{owner_membership}/tokens/{}/revoke",
+                token_id(&owner_token)
+            ),
+            &[],
+        )
+        .await;
+    assert!(refused.status().is_redirection());
+    // Nor through his own tokens page: another account's token is not found there.
+    let not_his = ben
+        .post_form(
+            &format!("/profile/tokens/{}/revoke", token_id(&owner_token)),
+            &[],
+        )
+        .await;
+    assert_eq!(not_his.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, &owner_token, "/api/v1/organization")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // The owner revokes Ben's: Ben is told by email, and the token stops at once.
+    let (_, panel) = owner.page(&format!("/users/{ben_membership}/roles")).await;
+    owner.remember_csrf(&panel);
+    let revoked = owner
+        .post_form(
+            &format!(
+                "/users/{ben_membership}/tokens/{}/revoke",
+                token_id(&ben_token)
+            ),
+            &[],
+        )
+        .await;
+    assert!(revoked.status().is_redirection());
+    let refused = get(&app, &ben_token, "/api/v1/organization").await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let messages = sink.wait_for_messages(1).await;
+    let notice = messages
+        .iter()
+        .find(|message| message.to.contains("ben@example.com"))
+        .expect("Ben is told");
+    let text = notice.text.as_deref().unwrap();
+    assert!(text.contains("revoked your personal access token") && text.contains(ADMIN_NAME));
+
+    // Revoke all (an incident) by the owner ends every token, the owner's too.
+    let (_, page) = owner.page("/policies/tokens/revoke-all").await;
+    owner.remember_csrf(&page);
+    owner.post_form("/policies/tokens/revoke-all", &[]).await;
+    assert_eq!(
+        get(&app, &owner_token, "/api/v1/organization")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_rate_limit_is_shared_by_every_instance_on_the_database() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read", "30").await;
+
+    // A second instance on the same database (and clock), as behind a load balancer.
+    let mut settings = test_settings(&app.database);
+    settings.bind = "127.0.0.1:0".into();
+    let clock: Arc<ManualClock> = app.clock.clone();
+    let second = Application::build(settings, clock).await.unwrap();
+    let second_address = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+
+    let client = api(&app);
+    let mut allowed = 0;
+    let mut last = None;
+    for index in 0..31 {
+        let base = if index % 2 == 0 {
+            &app.address
+        } else {
+            &second_address
+        };
+        let response = client
+            .get(format!("{base}/api/v1/organization"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::OK {
+            allowed += 1;
+        }
+        last = Some(response);
+    }
+    assert_eq!(allowed, 30);
+    let limited = last.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry), "{retry}");
+    assert_eq!(limited.headers()["x-ratelimit-remaining"], "0");
+    assert_eq!(
+        problem_type(limited).await,
+        "urn:gatehouse:problem:rate-limited"
+    );
+
+    // Two seconds later one more request fits (30 a minute is one every 2 s).
+    app.clock.advance(time::Duration::seconds(2));
+    assert_eq!(
+        get(&app, &token, "/api/v1/organization").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn members_are_paged_by_cursor_with_a_link_to_the_next_page() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    for index in 0..6 {
+        add_member(
+            &app,
+            organization_id,
+            &format!("m{index}@example.com"),
+            &["User"],
+        );
+    }
+    let token = create_token(&admin, organization_id, "read", "30").await;
+    let mut path = "/api/v1/members?limit=3&sort=email&order=desc".to_owned();
+    let mut emails = Vec::new();
+    let mut pages = 0;
+    loop {
+        let response = get(&app, &token, &path).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let link = response
+            .headers()
+            .get("link")
+            .map(|value| value.to_str().unwrap().to_owned());
+        let body: Value = response.json().await.unwrap();
+        emails.extend(
+            body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|member| member["email"].as_str().unwrap().to_owned()),
+        );
+        pages += 1;
+        match link {
+            Some(link) => {
+                assert!(link.ends_with("; rel=\"next\""));
+                path = link[1..link.find('>').unwrap()].to_owned();
+                assert_eq!(
+                    body["next_cursor"].as_str().unwrap(),
+                    url::form_urlencoded::parse(path.split_once('?').unwrap().1.as_bytes())
+                        .find(|(name, _)| name == "cursor")
+                        .unwrap()
+                        .1
+                );
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let mut sorted = emails.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(emails, sorted);
+    assert_eq!(emails.len(), 7);
+
+    let search: Value = get(&app, &token, "/api/v1/members?q=m3")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(search["data"].as_array().unwrap().len(), 1);
+
+    let bad = get(&app, &token, "/api/v1/members?limit=1000").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = get(&app, &token, "/api/v1/members?cursor=nonsense").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn updates_with_a_stale_etag_are_refused() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let role = create_role(&app, organization_id, "Support", &[Permission::Read]);
+    let path = format!("/api/v1/roles/{role}");
+    let read = get(&app, &token, &path).await;
+    let etag = read.headers()["etag"].to_str().unwrap().to_owned();
+
+    let patch = |if_match: String, name: &'static str| {
+        let (client, url, token) = (api(&app), format!("{}{path}", app.address), token.clone());
+        async move {
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .header("if-match", if_match)
+                .json(&json!({ "name": name }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let first = patch(etag.clone(), "Support Team").await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let new_etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_etag, etag);
+    // A second writer still holding the old ETag loses.
+    let stale = patch(etag, "Helpdesk").await;
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        problem_type(stale).await,
+        "urn:gatehouse:problem:precondition-failed"
+    );
+    let body: Value = get(&app, &token, &path).await.json().await.unwrap();
+    assert_eq!(body["name"], "Support Team");
+}
+
+#[tokio::test]
+async fn a_retried_post_with_an_idempotency_key_acts_once() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let post = |key: &'static str, name: &'static str| {
+        let (client, url, token) = (
+            api(&app),
+            format!("{}/api/v1/roles", app.address),
+            token.clone(),
+        );
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .json(&json!({"name": name, "permissions": ["read"]}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let first = post("create-ops-1", "Ops").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first_body: Value = first.json().await.unwrap();
+    let retry = post("create-ops-1", "Ops").await;
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    assert_eq!(retry.json::<Value>().await.unwrap(), first_body);
+    let other = post("create-ops-1", "Other").await;
+    assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        problem_type(other).await,
+        "urn:gatehouse:problem:idempotency-key-reused"
+    );
+    let roles: Value = get(&app, &token, "/api/v1/roles")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let named_ops = roles["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|role| role["name"] == "Ops")
+        .count();
+    assert_eq!(named_ops, 1);
+}
+
+#[tokio::test]
+async fn members_are_invited_changed_and_removed_through_the_api() {
+    let (app, admin, sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let member_role = role_id(&app, organization_id, "User");
+    let support = create_role(&app, organization_id, "Support", &[Permission::Read]);
+    let invited = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/members",
+        Some(json!({"email": "new.person@example.com", "role_ids": [member_role.get()]})),
+    )
+    .await;
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let member: Value = invited.json().await.unwrap();
+    assert_eq!(member["status"], "pending");
+    sink.wait_for_messages(1).await;
+
+    let path = format!("/api/v1/members/{}", member["id"]);
+    let changed = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &path,
+        Some(json!({"assign": [support.get()], "switch": [{"role_id": member_role.get(), "active": false}]})),
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.unwrap();
+    let roles = changed["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), 2);
+    assert!(
+        roles
+            .iter()
+            .any(|role| role["name"] == "User" && role["active"] == false)
+    );
+
+    let removed = call(&app, &token, reqwest::Method::DELETE, &path, None).await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&app, &token, &path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let (app, _admin) = spawn_app_with_admin().await;
+    let document: Value = api(&app)
+        .get(format!("{}/api/v1/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/organization",
+        "/api/v1/members",
+        "/api/v1/members/{id}",
+        "/api/v1/roles",
+        "/api/v1/roles/{id}",
+        "/api/v1/tokens",
+    ] {
+        assert!(document["paths"][path].is_object(), "{path} is described");
+    }
+    assert_eq!(
+        document["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+}
