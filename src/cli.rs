@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, and `create-admin`.
+//! The command line: `serve` (the default), `migrate`, `create-admin`, `token create` and
+//! `partner enable`.
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -47,11 +48,40 @@ pub enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Personal access tokens: `gatehouse token create --email E --org ORG --name NAME` makes a
+    /// token for a member who holds API access there (for bootstrapping an integration from a
+    /// shell) and prints it, once, on standard output.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Partner organizations: `gatehouse partner enable ORG` lets an organization (by name or
     /// id) issue client access tokens from its My Clients page.
     Partner {
         #[command(subcommand)]
         action: PartnerAction,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum TokenAction {
+    /// Create a token; only the token is printed, on standard output.
+    Create {
+        /// The member's email.
+        #[arg(long)]
+        email: String,
+        /// The organization's exact name, or its id.
+        #[arg(long)]
+        org: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        /// Days until it expires (at most the organization's maximum).
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// Read and write (the default is read only).
+        #[arg(long)]
+        write: bool,
     },
 }
 
@@ -72,6 +102,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateAdmin { email, org, name } => {
             create_admin(settings, &email, &org, name.as_deref()).await
         }
+        Command::Token {
+            action:
+                TokenAction::Create {
+                    email,
+                    org,
+                    name,
+                    days,
+                    write,
+                },
+        } => create_token(settings, &email, &org, &name, days, write).await,
         Command::Partner {
             action: PartnerAction::Enable { organization },
         } => enable_partner(settings, &organization).await,
@@ -177,28 +217,93 @@ async fn create_admin(
     Ok(())
 }
 
-async fn enable_partner(settings: Settings, organization: &str) -> anyhow::Result<()> {
+/// The one organization with this exact name or id.
+fn find_organization(
+    conn: &mut db::DbConnection,
+    wanted: &str,
+) -> anyhow::Result<(OrganizationId, String)> {
     use crate::db::schema::organizations;
     use diesel::prelude::*;
+    let by_id = wanted.parse::<OrganizationId>().ok();
+    let found: Vec<(OrganizationId, String)> = organizations::table
+        .filter(
+            organizations::name
+                .eq(wanted)
+                .or(organizations::id.eq(by_id.unwrap_or(OrganizationId::new(-1)))),
+        )
+        .select((organizations::id, organizations::name))
+        .load(conn)?;
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!("no organization is named {wanted:?} or has that id"),
+        _ => bail!("several organizations match {wanted:?}: give its id instead"),
+    }
+}
+
+async fn create_token(
+    settings: Settings,
+    email: &str,
+    org: &str,
+    name: &str,
+    days: i64,
+    write: bool,
+) -> anyhow::Result<()> {
+    use crate::app::access::{ApiUser, Capabilities};
+    use crate::domain::personal_token::{self, TokenScope};
+    let email = EmailAddress::parse(email)
+        .map_err(|_| anyhow::anyhow!("{email:?} is not a valid email address"))?;
+    let name = personal_token::parse_name(name)
+        .map_err(|_| anyhow::anyhow!("the name must be 1 to 100 characters, on one line"))?;
+    let (url, wanted) = (settings.database_url.clone(), org.trim().to_owned());
+    let secret = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+        let mut conn = db::connect(&url)?;
+        db::run_migrations(&mut conn)?;
+        let (organization_id, _) = find_organization(&mut conn, &wanted)?;
+        let account = account::find_by_email(&mut conn, &email)?
+            .ok_or_else(|| anyhow::anyhow!("no account has the email {}", email.as_str()))?;
+        let member = organization::member_context(&mut conn, account.id, organization_id)?
+            .ok_or_else(|| anyhow::anyhow!("{} is not an active member there", email.as_str()))?;
+        if Capabilities::of(account.id, &member)
+            .grant::<ApiUser>()
+            .is_none()
+        {
+            bail!("{}'s roles there do not include API access", email.as_str());
+        }
+        let (max_days, _) = crate::domain::policy::token_settings(&mut conn, organization_id)?;
+        if !(1..=i64::from(max_days)).contains(&days) {
+            bail!("the organization allows tokens for 1 to {max_days} days");
+        }
+        let actor = crate::domain::audit::Actor {
+            account_id: None,
+            ip: None,
+            at: SystemClock.now(),
+            token_id: None,
+        };
+        let (_, secret) = write_transaction(&mut conn, |conn| {
+            personal_token::create(
+                conn,
+                account.id,
+                organization_id,
+                &name,
+                TokenScope::of(write),
+                actor.at + time::Duration::days(days),
+                &actor,
+            )
+        })?;
+        Ok(secret)
+    })
+    .await??;
+    println!("{secret}");
+    Ok(())
+}
+
+async fn enable_partner(settings: Settings, organization: &str) -> anyhow::Result<()> {
     let url = settings.database_url.clone();
     let wanted = organization.trim().to_owned();
     let (id, name, changed) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut conn = db::connect(&url)?;
         db::run_migrations(&mut conn)?;
-        let by_id = wanted.parse::<OrganizationId>().ok();
-        let found: Vec<(OrganizationId, String)> = organizations::table
-            .filter(
-                organizations::name
-                    .eq(&wanted)
-                    .or(organizations::id.eq(by_id.unwrap_or(OrganizationId::new(-1)))),
-            )
-            .select((organizations::id, organizations::name))
-            .load(&mut conn)?;
-        let (id, name) = match found.as_slice() {
-            [one] => one.clone(),
-            [] => bail!("no organization is named {wanted:?} or has that id"),
-            _ => bail!("several organizations match {wanted:?}: give its id instead"),
-        };
+        let (id, name) = find_organization(&mut conn, &wanted)?;
         let actor = crate::domain::audit::Actor {
             account_id: None,
             ip: None,

@@ -19,6 +19,7 @@ use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
 use crate::domain::ids::{MembershipId, RoleId};
 use crate::domain::membership::{self, Added, After, DirectoryQuery, MemberRow, SortColumn};
+use crate::domain::rules::DomainError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -75,10 +76,13 @@ pub struct ListQuery {
     /// Words matched at the start of words of the email, name and role names.
     pub q: Option<String>,
     /// `email` (default), `name`, `roles`, `status` or `member-since`.
+    #[param(pattern = "^(email|name|roles|status|member-since)$")]
     pub sort: Option<String>,
     /// `asc` (default) or `desc`.
+    #[param(pattern = "^(asc|desc)$")]
     pub order: Option<String>,
     /// 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// From the previous page's `next_cursor` (or its `Link` header).
     pub cursor: Option<String>,
@@ -94,6 +98,7 @@ struct Cursor {
 }
 
 #[utoipa::path(
+    operation_id = "members_list",
     get, path = "/api/v1/members", tag = "members",
     params(ListQuery),
     responses(
@@ -187,6 +192,7 @@ pub async fn list(
 }
 
 #[utoipa::path(
+    operation_id = "members_show",
     get, path = "/api/v1/members/{id}", tag = "members",
     params(("id" = i64, Path, description = "The membership's id")),
     responses(
@@ -210,15 +216,26 @@ pub async fn show(
     Ok(with_etag(&Member::of(row)))
 }
 
+fn unknown_roles() -> Problem {
+    Problem::invalid(vec![FieldError {
+        field: "role_ids".into(),
+        code: "unknown-role".into(),
+        message: "A role id is not one of the organization's roles.".into(),
+    }])
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
+    #[schema(min_length = 3, max_length = 254)]
     pub email: String,
     /// The ids of the roles they get (at least one).
+    #[schema(min_items = 1)]
     pub role_ids: Vec<i64>,
 }
 
 #[utoipa::path(
+    operation_id = "members_add",
     post, path = "/api/v1/members", tag = "members",
     request_body = NewMember,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
@@ -255,8 +272,11 @@ pub async fn add(
     };
     let settings = state.settings.clone();
     let row = db(&state, lang, move |conn| {
-        let added = commands::add(&by, &input, &settings, conn)
-            .map_err(|err| Problem::from_domain(err, lang))?;
+        let added = commands::add(&by, &input, &settings, conn).map_err(|err| match err {
+            // The only ids in the body are roles: one of another organization, or none at all.
+            DomainError::NotFound => unknown_roles(),
+            err => Problem::from_domain(err, lang),
+        })?;
         let (Added::Invited { membership_id, .. } | Added::Granted { membership_id, .. }) = added;
         membership::row(conn, by.organization_id(), membership_id)
             .map_err(|err| Problem::from_domain(err, lang))
@@ -291,6 +311,7 @@ pub struct MemberChange {
 }
 
 #[utoipa::path(
+    operation_id = "members_update",
     patch, path = "/api/v1/members/{id}", tag = "members",
     request_body = MemberChange,
     params(
@@ -321,6 +342,11 @@ pub async fn update(
             let fail = |err| Problem::from_domain(err, lang);
             let current = membership::row(conn, organization_id, id).map_err(fail)?;
             check_precondition(&expected, &Member::of(current))?;
+            // The member exists: any id not found from here on is a role's.
+            let fail = |err| match err {
+                DomainError::NotFound => unknown_roles(),
+                err => Problem::from_domain(err, lang),
+            };
             if !change.assign.is_empty() {
                 let roles: Vec<RoleId> = change.assign.iter().copied().map(RoleId::new).collect();
                 commands::assign_roles(&by, id, &roles, conn).map_err(fail)?;
@@ -355,6 +381,7 @@ pub async fn update(
 }
 
 #[utoipa::path(
+    operation_id = "members_remove",
     delete, path = "/api/v1/members/{id}", tag = "members",
     params(
         ("id" = i64, Path, description = "The membership's id"),

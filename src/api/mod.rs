@@ -55,24 +55,53 @@ pub fn scope() -> actix_web::Scope<
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             Problem::bad_request(format!("The query string could not be read: {err}")).into()
         }))
-        .route("/openapi.json", web::get().to(openapi::document))
-        .route("/organization", web::get().to(organization::show))
-        .route("/members", web::get().to(members::list))
-        .route("/members", web::post().to(members::add))
-        .route("/members/{id}", web::get().to(members::show))
-        .route("/members/{id}", web::patch().to(members::update))
-        .route("/members/{id}", web::delete().to(members::remove))
-        .route("/roles", web::get().to(roles::list))
-        .route("/roles", web::post().to(roles::create))
-        .route("/roles/{id}", web::get().to(roles::show))
-        .route("/roles/{id}", web::patch().to(roles::update))
-        .route("/roles/{id}", web::delete().to(roles::remove))
-        .route("/tokens", web::get().to(tokens::list))
+        .service(resource("/openapi.json", "GET").route(web::get().to(openapi::document)))
+        .service(resource("/organization", "GET").route(web::get().to(organization::show)))
+        .service(
+            resource("/members", "GET, POST")
+                .route(web::get().to(members::list))
+                .route(web::post().to(members::add)),
+        )
+        .service(
+            resource("/members/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(members::show))
+                .route(web::patch().to(members::update))
+                .route(web::delete().to(members::remove)),
+        )
+        .service(
+            resource("/roles", "GET, POST")
+                .route(web::get().to(roles::list))
+                .route(web::post().to(roles::create)),
+        )
+        .service(
+            resource("/roles/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(roles::show))
+                .route(web::patch().to(roles::update))
+                .route(web::delete().to(roles::remove)),
+        )
+        .service(resource("/tokens", "GET").route(web::get().to(tokens::list)))
         .default_service(web::to(|| async {
             Problem::not_found()
                 .detail("No such API path. The paths are listed in /api/v1/openapi.json.")
                 .response()
         }))
+}
+
+/// A path of the API: a method it does not list answers 405 with `Allow`, as a problem.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move || async move {
+        let mut response = Problem::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+        )
+        .detail(format!("This path answers {allow}."))
+        .response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
+        response
+    }))
 }
 
 /// A stored instant as RFC 3339 (UTC).

@@ -7,6 +7,61 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{members, organization, problem, roles, tokens};
 
+/// The answers any operation may give besides its own: a problem document for a request the
+/// API cannot read (400), no valid token (401), a token whose owner or scope does not allow it
+/// (403), an id not in the organization (404, paths with ids), invalid fields (422, operations
+/// that read input), and the rate limit (429).
+struct CommonProblems;
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+                &mut item.put,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let reads_input = operation.request_body.is_some()
+                    || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let mut common = vec![
+                    ("400", "The request could not be read"),
+                    ("401", "No valid token"),
+                    ("403", "The token's owner or scope does not allow this"),
+                    ("429", "Over the rate limit; see Retry-After"),
+                ];
+                if path.contains('{') {
+                    common.push(("404", "No such resource in the organization"));
+                }
+                if reads_input {
+                    common.push(("422", "Invalid fields"));
+                }
+                for (status, description) in common {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(description).into());
+                }
+            }
+        }
+    }
+}
+
 struct BearerToken;
 
 impl Modify for BearerToken {
@@ -57,7 +112,7 @@ impl Modify for BearerToken {
         tokens::list,
     ),
     components(schemas(problem::Problem, problem::FieldError)),
-    modifiers(&BearerToken),
+    modifiers(&BearerToken, &CommonProblems),
     tags(
         (name = "organization", description = "The organization the token acts in"),
         (name = "members", description = "Members, invitations and role assignments"),

@@ -24,6 +24,7 @@ pub struct Organization {
 }
 
 #[utoipa::path(
+    operation_id = "organization_show",
     get,
     path = "/api/v1/organization",
     tag = "organization",

@@ -54,14 +54,31 @@ pub struct RoleList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRole {
+    #[schema(min_length = 1, max_length = 60)]
     pub name: String,
+    #[schema(min_items = 1, inline, value_type = Vec<PermissionName>)]
     pub permissions: Vec<String>,
+}
+
+/// A permission a role may be given.
+#[derive(Debug, ToSchema)]
+#[schema(as = PermissionName)]
+#[allow(dead_code)]
+#[serde(rename_all = "kebab-case")]
+pub enum PermissionName {
+    Read,
+    Admin,
+    AgentInstall,
+    ApiConsumer,
+    ApiAccess,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
+    #[schema(min_length = 1, max_length = 60)]
     pub name: Option<String>,
+    #[schema(min_items = 1, value_type = Option<Vec<PermissionName>>)]
     pub permissions: Option<Vec<String>>,
     /// Deactivate (false) or reactivate (true) the role.
     pub active: Option<bool>,
@@ -100,6 +117,7 @@ fn input(
 }
 
 #[utoipa::path(
+    operation_id = "roles_list",
     get, path = "/api/v1/roles", tag = "roles",
     responses(
         (status = 200, description = "Every role of the organization, by name", body = RoleList),
@@ -120,6 +138,7 @@ pub async fn list(state: web::Data<AppState>, caller: ApiCaller) -> Result<HttpR
 }
 
 #[utoipa::path(
+    operation_id = "roles_show",
     get, path = "/api/v1/roles/{id}", tag = "roles",
     params(("id" = i64, Path, description = "The role's id")),
     responses(
@@ -144,6 +163,7 @@ pub async fn show(
 }
 
 #[utoipa::path(
+    operation_id = "roles_create",
     post, path = "/api/v1/roles", tag = "roles",
     request_body = NewRole,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
@@ -175,6 +195,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
+    operation_id = "roles_update",
     patch, path = "/api/v1/roles/{id}", tag = "roles",
     request_body = RoleChange,
     params(
@@ -231,6 +252,7 @@ pub async fn update(
 }
 
 #[utoipa::path(
+    operation_id = "roles_remove",
     delete, path = "/api/v1/roles/{id}", tag = "roles",
     params(
         ("id" = i64, Path, description = "The role's id"),

@@ -59,6 +59,7 @@ pub struct TokenList {
 }
 
 #[utoipa::path(
+    operation_id = "tokens_list",
     get,
     path = "/api/v1/tokens",
     tag = "tokens",

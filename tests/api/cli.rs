@@ -240,3 +240,65 @@ fn every_command_works_in_an_empty_directory_with_the_default_database() {
         assert!(stdout.contains("is now a partner"));
     }
 }
+
+#[tokio::test]
+async fn token_create_prints_a_token_the_api_accepts() {
+    let (app, _admin) = spawn_app_with_admin().await;
+    let run = |args: &[&str]| {
+        gatehouse(&app.database.url)
+            .args(["token", "create"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let created = run(&[
+        "--email",
+        ADMIN_EMAIL,
+        "--org",
+        ORGANIZATION,
+        "--name",
+        "Bootstrap",
+        "--days",
+        "7",
+    ]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let token = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    assert!(gatehouse::crypto::personal_token::is_well_formed(&token));
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v1/organization", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Longer than the organization allows, or someone without API access: refused, no token.
+    let too_long = run(&[
+        "--email",
+        ADMIN_EMAIL,
+        "--org",
+        ORGANIZATION,
+        "--name",
+        "Long",
+        "--days",
+        "400",
+    ]);
+    assert!(!too_long.status.success());
+    assert!(too_long.stdout.is_empty());
+    let organization_id = first_organization_id(&app);
+    add_member(&app, organization_id, "plain@example.com", &["User"]);
+    let no_access = run(&[
+        "--email",
+        "plain@example.com",
+        "--org",
+        ORGANIZATION,
+        "--name",
+        "Mine",
+    ]);
+    assert!(!no_access.status.success());
+    assert!(String::from_utf8_lossy(&no_access.stderr).contains("API access"));
+}
