@@ -97,6 +97,7 @@ struct Cursor {
     after: After,
 }
 
+/// Lists members, with the users page's search and sort.
 #[utoipa::path(
     operation_id = "members_list",
     get, path = "/api/v1/members", tag = "members",
@@ -191,6 +192,7 @@ pub async fn list(
     ))
 }
 
+/// One member, with their roles.
 #[utoipa::path(
     operation_id = "members_show",
     get, path = "/api/v1/members/{id}", tag = "members",
@@ -234,6 +236,7 @@ pub struct NewMember {
     pub role_ids: Vec<i64>,
 }
 
+/// Invites a person, or adds an existing account at once, with roles.
 #[utoipa::path(
     operation_id = "members_add",
     post, path = "/api/v1/members", tag = "members",
@@ -310,6 +313,7 @@ pub struct MemberChange {
     pub unassign: Vec<i64>,
 }
 
+/// Assigns, switches on or off, and takes away a member's roles.
 #[utoipa::path(
     operation_id = "members_update",
     patch, path = "/api/v1/members/{id}", tag = "members",
@@ -380,6 +384,7 @@ pub async fn update(
     })
 }
 
+/// Removes a member from the organization.
 #[utoipa::path(
     operation_id = "members_remove",
     delete, path = "/api/v1/members/{id}", tag = "members",

@@ -5,6 +5,8 @@
 //! OpenAPI 3.1 document generated from this code (`openapi`).
 
 pub mod auth;
+pub mod environments;
+pub mod external_users;
 pub mod idempotency;
 pub mod members;
 pub mod openapi;
@@ -78,6 +80,20 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::get().to(roles::show))
                 .route(web::patch().to(roles::update))
                 .route(web::delete().to(roles::remove)),
+        )
+        .service(
+            resource("/environments", "GET, POST")
+                .route(web::get().to(environments::list))
+                .route(web::post().to(environments::create)),
+        )
+        .service(
+            resource("/environments/{id}/roles/{role_id}", "PUT")
+                .route(web::put().to(environments::set_role_access)),
+        )
+        .service(
+            resource("/external-users", "GET, POST")
+                .route(web::get().to(external_users::list))
+                .route(web::post().to(external_users::invite)),
         )
         .service(resource("/tokens", "GET").route(web::get().to(tokens::list)))
         .default_service(web::to(|| async {

@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{members, organization, problem, roles, tokens};
+use crate::api::{environments, external_users, members, organization, problem, roles, tokens};
 
 /// The answers any operation may give besides its own: a problem document for a request the
 /// API cannot read (400), no valid token (401), a token whose owner or scope does not allow it
@@ -109,6 +109,11 @@ impl Modify for BearerToken {
         roles::create,
         roles::update,
         roles::remove,
+        environments::list,
+        environments::create,
+        environments::set_role_access,
+        external_users::list,
+        external_users::invite,
         tokens::list,
     ),
     components(schemas(problem::Problem, problem::FieldError)),
@@ -117,6 +122,8 @@ impl Modify for BearerToken {
         (name = "organization", description = "The organization the token acts in"),
         (name = "members", description = "Members, invitations and role assignments"),
         (name = "roles", description = "Roles and their permissions"),
+        (name = "environments", description = "Environments and each role's access to them"),
+        (name = "external-users", description = "People from outside with expiring access to the API portal"),
         (name = "tokens", description = "The caller's personal access tokens"),
     )
 )]

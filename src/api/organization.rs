@@ -23,6 +23,7 @@ pub struct Organization {
     pub owned_by_caller: bool,
 }
 
+/// The organization the token acts in.
 #[utoipa::path(
     operation_id = "organization_show",
     get,

@@ -116,6 +116,7 @@ fn input(
     }
 }
 
+/// Lists the organization's roles.
 #[utoipa::path(
     operation_id = "roles_list",
     get, path = "/api/v1/roles", tag = "roles",
@@ -137,6 +138,7 @@ pub async fn list(state: web::Data<AppState>, caller: ApiCaller) -> Result<HttpR
     }))
 }
 
+/// One role.
 #[utoipa::path(
     operation_id = "roles_show",
     get, path = "/api/v1/roles/{id}", tag = "roles",
@@ -162,6 +164,7 @@ pub async fn show(
     Ok(with_etag(&Role::of(&found)))
 }
 
+/// Creates a role.
 #[utoipa::path(
     operation_id = "roles_create",
     post, path = "/api/v1/roles", tag = "roles",
@@ -194,6 +197,7 @@ pub async fn create(
         .json(role))
 }
 
+/// Renames a role, changes its permissions, or switches it off or on.
 #[utoipa::path(
     operation_id = "roles_update",
     patch, path = "/api/v1/roles/{id}", tag = "roles",
@@ -251,6 +255,7 @@ pub async fn update(
     Ok(with_etag(&Role::of(&changed)))
 }
 
+/// Removes a role.
 #[utoipa::path(
     operation_id = "roles_remove",
     delete, path = "/api/v1/roles/{id}", tag = "roles",

@@ -58,6 +58,7 @@ pub struct TokenList {
     pub data: Vec<Token>,
 }
 
+/// Lists the caller's personal access tokens.
 #[utoipa::path(
     operation_id = "tokens_list",
     get,

@@ -174,7 +174,7 @@ impl Capabilities {
             Area::Partners => self.owner,
             Area::Clients => self.grant::<PartnerAdmin>().is_some(),
             Area::MyPartner => self.grant::<ClientAdmin>().is_some(),
-            Area::Portal => self.consume_apis,
+            Area::Portal => self.consume_apis || self.use_api,
         }
     }
 

@@ -366,6 +366,19 @@ pub fn directory(
     })
 }
 
+/// One external user with what they may reach, as the directory lists them.
+pub fn directory_row(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    external_user_id: i64,
+) -> DomainResult<DirectoryRow> {
+    let user = find(conn, organization_id, external_user_id)?;
+    let access = access_of(conn, &[user.id])?
+        .remove(&user.id)
+        .unwrap_or_default();
+    Ok(DirectoryRow { user, access })
+}
+
 /// What each of these external users may reach, groups and APIs by name.
 pub fn access_of(
     conn: &mut DbConnection,

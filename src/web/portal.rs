@@ -7,6 +7,7 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::app::access::ApiUser;
 use crate::app::accounts;
 use crate::crypto::password::NewPassword;
 use crate::domain::api_catalog::{ApiOperation, ListedApi};
@@ -16,13 +17,13 @@ use crate::domain::external_registration::{
 };
 use crate::domain::invitation::LinkProblem;
 use crate::domain::portal::{self, PortalSection, Source};
-use crate::domain::{account, api_catalog, organization, policy, profile};
+use crate::domain::{account, api_catalog, openapi, organization, policy, profile};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::i18n::format::Viewer;
 use crate::state::AppState;
 use crate::web::auth::signed_in_redirect;
-use crate::web::context::{CurrentAccount, RequestContext};
+use crate::web::context::{CurrentAccount, Guarded, RequestContext};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{AuthShell, NavPage, Shell};
@@ -31,6 +32,7 @@ pub const PATH: &str = "/portal";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(PATH, web::get().to(home))
+        .route("/portal/gatehouse-api", web::get().to(gatehouse_api))
         .route("/portal/apis/{id}", web::get().to(api_detail))
         .route(
             "/portal/apis/{id}/openapi",
@@ -114,6 +116,8 @@ struct PortalPage {
     t: Tr,
     shell: Shell,
     sections: Vec<SectionView>,
+    /// The caller may use Gatehouse's own API (its reference is listed first).
+    gatehouse_api: bool,
 }
 
 async fn shell_for(state: &AppState, account: &CurrentAccount) -> Result<Shell, AppError> {
@@ -141,6 +145,11 @@ pub async fn home(
     let viewer = account.ctx.viewer();
     let page = PortalPage {
         t,
+        gatehouse_api: account
+            .account
+            .capabilities
+            .as_ref()
+            .is_some_and(|caps| caps.grant::<ApiUser>().is_some()),
         shell: shell_for(&state, &account).await?,
         sections: sections
             .into_iter()
@@ -155,7 +164,10 @@ pub async fn home(
 struct ApiPage {
     t: Tr,
     shell: Shell,
-    organization_name: String,
+    /// Under the title: where the API is.
+    subtitle: String,
+    /// Where its OpenAPI document downloads from.
+    document_url: String,
     api: ApiCard,
     base_url: String,
     has_document: bool,
@@ -204,14 +216,57 @@ pub async fn api_detail(
     let operations = state
         .db(move |conn| api_catalog::operations(conn, api_id))
         .await?;
+    let t = account.ctx.tr();
     let page = ApiPage {
-        t: account.ctx.tr(),
+        t,
         shell: shell_for(&state, &account).await?,
-        organization_name,
+        subtitle: t.t_args(
+            "portal-api-where",
+            &t.args2(
+                "organization",
+                organization_name.as_str(),
+                "environment",
+                listed.environment_name.as_str(),
+            ),
+        ),
+        document_url: format!("/portal/apis/{api_id}/openapi"),
         base_url: listed.api.base_url.clone(),
         has_document: listed.api.openapi_filename.is_some(),
         api: ApiCard::from(listed),
         operations,
+    };
+    htmx::render(&req, &page, |p| p.as_content())
+}
+
+/// Gatehouse's own API, for members who may use it: its operations, read from the OpenAPI
+/// document the API serves, through the same reader as uploaded documents.
+pub async fn gatehouse_api(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: Guarded<ApiUser>,
+) -> Result<HttpResponse, AppError> {
+    let document = openapi::parse(crate::api::openapi::json().as_bytes())
+        .map_err(|err| AppError::Internal(format!("our own OpenAPI document: {err}")))?;
+    let t = member.ctx.tr();
+    let account = CurrentAccount {
+        ctx: member.ctx.clone(),
+        account: member.account.clone(),
+    };
+    let page = ApiPage {
+        t,
+        shell: shell_for(&state, &account).await?,
+        subtitle: t.t("portal-gatehouse-api-lead"),
+        document_url: "/api/v1/openapi.json".to_owned(),
+        base_url: state.settings.absolute_url("/api/v1"),
+        has_document: true,
+        api: ApiCard {
+            id: 0,
+            name: document.title,
+            version: document.version,
+            environment: String::new(),
+            description: t.t("portal-gatehouse-api-description"),
+        },
+        operations: document.operations,
     };
     htmx::render(&req, &page, |p| p.as_content())
 }

@@ -97,6 +97,8 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
     vec![
         route("GET", "/".into(), Accounts, false),
         route("GET", "/portal".into(), Accounts, false),
+        // Gatehouse's own API reference: members with API access (Admin implies it).
+        route("GET", "/portal/gatehouse-api".into(), Admins, false),
         route("GET", format!("/portal/apis/{api}"), GrantedApi, true),
         route(
             "GET",

@@ -777,3 +777,129 @@ async fn the_openapi_document_describes_the_api() {
         "bearer"
     );
 }
+
+#[tokio::test]
+async fn members_with_api_access_read_the_api_reference_in_the_portal() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let (status, portal) = admin.page("/portal").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(portal.contains("/portal/gatehouse-api"));
+    let (status, reference) = admin.page("/portal/gatehouse-api").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(reference.contains("/api/v1/members/{id}"));
+    assert!(reference.contains("Lists members"));
+    assert!(reference.contains("href=\"/api/v1/openapi.json\""));
+
+    create_role(&app, organization_id, "Readers", &[Permission::Read]);
+    add_member(&app, organization_id, "rita@example.com", &["Readers"]);
+    let rita = app
+        .signed_in_client("rita@example.com", ADMIN_PASSWORD)
+        .await;
+    let (status, _) = rita.page("/portal/gatehouse-api").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn environments_and_role_access_through_the_api() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let created = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/environments",
+        Some(json!({"name": "Production"})),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let environment: Value = created.json().await.unwrap();
+    let support = create_role(&app, organization_id, "Support", &[Permission::Read]);
+    let path = format!(
+        "/api/v1/environments/{}/roles/{}",
+        environment["id"],
+        support.get()
+    );
+    let set = call(
+        &app,
+        &token,
+        reqwest::Method::PUT,
+        &path,
+        Some(json!({"access": ["read", "view-logs"]})),
+    )
+    .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    let listed: Value = get(&app, &token, "/api/v1/environments")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let production = &listed["data"][0];
+    assert_eq!(production["name"], "Production");
+    assert_eq!(production["roles"][0]["role_name"], "Support");
+    assert_eq!(
+        production["roles"][0]["access"],
+        json!(["view-logs", "read"])
+    );
+
+    let unknown = call(
+        &app,
+        &token,
+        reqwest::Method::PUT,
+        &format!("/api/v1/environments/{}/roles/999999", environment["id"]),
+        Some(json!({"access": ["read"]})),
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let wrong_method = call(
+        &app,
+        &token,
+        reqwest::Method::DELETE,
+        "/api/v1/environments",
+        None,
+    )
+    .await;
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.headers()["allow"], "GET, POST");
+}
+
+#[tokio::test]
+async fn external_users_are_invited_and_listed_through_the_api() {
+    let (app, admin, sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let invited = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/external-users",
+        Some(json!({"email": "dev@customer.example", "expires_on": "2099-12-31", "time_zone": "Europe/Lisbon"})),
+    )
+    .await;
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let user: Value = invited.json().await.unwrap();
+    assert_eq!(user["status"], "requested");
+    assert_eq!(user["expires_on"], "2099-12-31");
+    let messages = sink.wait_for_messages(1).await;
+    assert!(messages[0].to.contains("dev@customer.example"));
+
+    let bad = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/external-users",
+        Some(json!({"email": "nope", "expires_on": "31/12/2099", "time_zone": "Mars/Base"})),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["errors"].as_array().unwrap().len(), 3);
+
+    let listed: Value = get(&app, &token, "/api/v1/external-users?q=customer")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["data"][0]["email"], "dev@customer.example");
+}

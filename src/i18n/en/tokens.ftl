@@ -76,3 +76,8 @@ email-token-expiring-subject = Your Gatehouse token “{ $token }” expires soo
 email-token-expiring-body = Your personal access token “{ $token }” in { $organization } expires on { $expires }. Create a new one before then so that your scripts keep working.
 email-token-check = Your tokens:
 email-token-button = Open your tokens
+
+portal-gatehouse-api-title = Gatehouse API
+portal-gatehouse-api-description = The JSON API of this console: members, roles and more, for scripts and integrations, with personal access tokens.
+portal-gatehouse-api-link = Gatehouse API reference
+portal-gatehouse-api-lead = Gatehouse's own API, called with a personal access token.

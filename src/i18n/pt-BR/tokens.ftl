@@ -76,3 +76,8 @@ email-token-expiring-subject = Seu token do Gatehouse “{ $token }” expira em
 email-token-expiring-body = Seu token de acesso pessoal “{ $token }” em { $organization } expira em { $expires }. Crie um novo antes disso para que os seus scripts continuem funcionando.
 email-token-check = Seus tokens:
 email-token-button = Abrir seus tokens
+
+portal-gatehouse-api-title = API do Gatehouse
+portal-gatehouse-api-description = A API JSON deste console: membros, papéis e mais, para scripts e integrações, com tokens de acesso pessoal.
+portal-gatehouse-api-link = Referência da API do Gatehouse
+portal-gatehouse-api-lead = A API do próprio Gatehouse, chamada com um token de acesso pessoal.
