@@ -23,6 +23,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk;
 cargo build --release --quiet
 
 work=$(mktemp -d)
+server=
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 export DATABASE_URL="sqlite://$work/gatehouse.db"
 export GATEHOUSE_BIND="127.0.0.1:$PORT" GATEHOUSE_BASE_URL="$BASE" RUST_LOG=${RUST_LOG:-warn}
@@ -38,7 +39,7 @@ db.execute("""INSERT INTO organization_policies (organization_id, password_requi
   password_expiry_days, password_history, inactivity_days, remote_agent_configuration,
   disable_connector_updates, updated_at, two_factor_mode, two_factor_days, token_max_days,
   api_requests_per_minute) SELECT id, 0, 90, 5, 90, 0, 0, '2026-01-01 00:00:00', 'off', 30, 366, 6000
-  FROM organizations ON CONFLICT (organization_id) DO UPDATE SET api_requests_per_minute = 6000""")
+  FROM organizations WHERE true ON CONFLICT (organization_id) DO UPDATE SET api_requests_per_minute = 6000""")
 db.commit()
 PY
 for _ in $(seq 1 "$TOKENS"); do

@@ -418,3 +418,55 @@ pub async fn remove(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Sends a pending member a new invitation (the previous link stops working).
+#[utoipa::path(
+    post, path = "/api/v1/members/{id}/invitation", tag = "members",
+    operation_id = "members_resend_invitation",
+    params(("id" = i64, Path, description = "The membership's id")),
+    responses(
+        (status = 202, description = "A new invitation is on its way"),
+        (status = 422, description = "The member is not pending", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn resend_invitation(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<MembershipId>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let (lang, id, settings) = (caller.lang, path.into_inner(), state.settings.clone());
+    db(&state, lang, move |conn| {
+        commands::resend_invitation(&by, id, &settings, conn)
+            .map_err(|err| Problem::from_domain(err, lang))
+    })
+    .await?;
+    state.outbox_wake.notify_one();
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Withdraws a pending member's invitation; they leave the organization.
+#[utoipa::path(
+    delete, path = "/api/v1/members/{id}/invitation", tag = "members",
+    operation_id = "members_revoke_invitation",
+    params(("id" = i64, Path, description = "The membership's id")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 422, description = "The member is not pending", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn revoke_invitation(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<MembershipId>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let (lang, id) = (caller.lang, path.into_inner());
+    db(&state, lang, move |conn| {
+        commands::revoke_invitation(&by, id, conn).map_err(|err| Problem::from_domain(err, lang))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

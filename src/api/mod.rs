@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod members;
 pub mod openapi;
 pub mod organization;
+pub mod policies;
 pub mod problem;
 pub mod roles;
 pub mod tokens;
@@ -71,6 +72,11 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::delete().to(members::remove)),
         )
         .service(
+            resource("/members/{id}/invitation", "POST, DELETE")
+                .route(web::post().to(members::resend_invitation))
+                .route(web::delete().to(members::revoke_invitation)),
+        )
+        .service(
             resource("/roles", "GET, POST")
                 .route(web::get().to(roles::list))
                 .route(web::post().to(roles::create)),
@@ -94,6 +100,11 @@ pub fn scope() -> actix_web::Scope<
             resource("/external-users", "GET, POST")
                 .route(web::get().to(external_users::list))
                 .route(web::post().to(external_users::invite)),
+        )
+        .service(
+            resource("/policies", "GET, PATCH")
+                .route(web::get().to(policies::show))
+                .route(web::patch().to(policies::update)),
         )
         .service(resource("/tokens", "GET").route(web::get().to(tokens::list)))
         .default_service(web::to(|| async {

@@ -5,7 +5,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{environments, external_users, members, organization, problem, roles, tokens};
+use crate::api::{
+    environments, external_users, members, organization, policies, problem, roles, tokens,
+};
 
 /// The answers any operation may give besides its own: a problem document for a request the
 /// API cannot read (400), no valid token (401), a token whose owner or scope does not allow it
@@ -104,6 +106,8 @@ impl Modify for BearerToken {
         members::add,
         members::update,
         members::remove,
+        members::resend_invitation,
+        members::revoke_invitation,
         roles::list,
         roles::show,
         roles::create,
@@ -114,6 +118,8 @@ impl Modify for BearerToken {
         environments::set_role_access,
         external_users::list,
         external_users::invite,
+        policies::show,
+        policies::update,
         tokens::list,
     ),
     components(schemas(problem::Problem, problem::FieldError)),
@@ -124,6 +130,7 @@ impl Modify for BearerToken {
         (name = "roles", description = "Roles and their permissions"),
         (name = "environments", description = "Environments and each role's access to them"),
         (name = "external-users", description = "People from outside with expiring access to the API portal"),
+        (name = "policies", description = "The organization's policies"),
         (name = "tokens", description = "The caller's personal access tokens"),
     )
 )]

@@ -724,6 +724,16 @@ async fn members_are_invited_changed_and_removed_through_the_api() {
     sink.wait_for_messages(1).await;
 
     let path = format!("/api/v1/members/{}", member["id"]);
+    let resent = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &format!("{path}/invitation"),
+        None,
+    )
+    .await;
+    assert_eq!(resent.status(), StatusCode::ACCEPTED);
+    sink.wait_for_messages(2).await;
     let changed = call(
         &app,
         &token,
@@ -902,4 +912,70 @@ async fn external_users_are_invited_and_listed_through_the_api() {
         .await
         .unwrap();
     assert_eq!(listed["data"][0]["email"], "dev@customer.example");
+}
+
+#[tokio::test]
+async fn policies_are_read_and_changed_through_the_api() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let read = get(&app, &token, "/api/v1/policies").await;
+    let etag = read.headers()["etag"].to_str().unwrap().to_owned();
+    let policies: Value = read.json().await.unwrap();
+    assert_eq!(policies["api_requests_per_minute"], 30);
+
+    let patch = |body: Value, if_match: Option<String>| {
+        let (client, url, token) = (
+            api(&app),
+            format!("{}/api/v1/policies", app.address),
+            token.clone(),
+        );
+        async move {
+            let mut request = client.patch(url).bearer_auth(token).json(&body);
+            if let Some(tag) = if_match {
+                request = request.header("if-match", tag);
+            }
+            request.send().await.unwrap()
+        }
+    };
+    let saved = patch(
+        json!({"api_requests_per_minute": 120, "member_domains": ["example.com"]}),
+        Some(etag.clone()),
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(saved["api_requests_per_minute"], 120);
+    assert_eq!(saved["password_history"], policies["password_history"]);
+    // The quota follows the setting at once.
+    let next = get(&app, &token, "/api/v1/organization").await;
+    assert_eq!(next.headers()["ratelimit-policy"], "\"token\";q=120;w=60");
+
+    assert_eq!(
+        patch(json!({"inactivity_days": 5}), Some(etag))
+            .await
+            .status(),
+        StatusCode::PRECONDITION_FAILED
+    );
+    let invalid = patch(
+        json!({"two_factor_days": 0, "ip_allow_list": ["nonsense"]}),
+        None,
+    )
+    .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = invalid.json().await.unwrap();
+    assert_eq!(body["errors"].as_array().unwrap().len(), 2);
+    // A list without the caller's own address would lock the token out: confirmed, or refused.
+    let lockout = patch(json!({"ip_allow_list": ["203.0.113.0/24"]}), None).await;
+    assert_eq!(lockout.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let confirmed = patch(
+        json!({"ip_allow_list": ["203.0.113.0/24"], "confirm_lockout": true}),
+        None,
+    )
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(
+        get(&app, &token, "/api/v1/organization").await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
