@@ -39,8 +39,7 @@ pub async fn show(state: web::Data<AppState>, caller: ApiCaller) -> Result<HttpR
     caller.acting::<Member>(state.now())?;
     let organization_id = caller.organization_id();
     let member_count = db(&state, caller.lang, move |conn| {
-        organization::member_count(conn, organization_id)
-            .map_err(|err| Problem::from_app(err.into(), crate::i18n::Lang::En))
+        Ok(organization::member_count(conn, organization_id)?)
     })
     .await?;
     Ok(with_etag(&Organization {

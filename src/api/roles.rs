@@ -130,7 +130,7 @@ pub async fn list(state: web::Data<AppState>, caller: ApiCaller) -> Result<HttpR
     let by = caller.acting::<Admin>(state.now())?;
     let lang = caller.lang;
     let roles = db(&state, lang, move |conn| {
-        role::list(conn, by.organization_id()).map_err(|err| Problem::from_app(err.into(), lang))
+        Ok(role::list(conn, by.organization_id())?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(RoleList {

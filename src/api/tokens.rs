@@ -74,8 +74,7 @@ pub async fn list(state: web::Data<AppState>, caller: ApiCaller) -> Result<HttpR
     let (account_id, current, now) = (caller.account_id, caller.token_id.get(), state.now());
     let lang = caller.lang;
     let tokens = db(&state, lang, move |conn| {
-        personal_token::of_account(conn, account_id)
-            .map_err(|err| Problem::from_app(err.into(), lang))
+        Ok(personal_token::of_account(conn, account_id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(TokenList {

@@ -248,13 +248,9 @@ pub async fn gatehouse_api(
     let document = openapi::parse(crate::api::openapi::json().as_bytes())
         .map_err(|err| AppError::Internal(format!("our own OpenAPI document: {err}")))?;
     let t = member.ctx.tr();
-    let account = CurrentAccount {
-        ctx: member.ctx.clone(),
-        account: member.account.clone(),
-    };
     let page = ApiPage {
         t,
-        shell: shell_for(&state, &account).await?,
+        shell: crate::web::roles::shell(&state, &member, NavPage::Portal).await?,
         subtitle: t.t("portal-gatehouse-api-lead"),
         document_url: "/api/v1/openapi.json".to_owned(),
         base_url: state.settings.absolute_url("/api/v1"),

@@ -22,6 +22,7 @@ use crate::web::context::{CurrentAccount, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
+use crate::web::roles::shell;
 
 /// The expiry presets offered, in days.
 const PRESETS: [i64; 3] = [7, 30, 90];
@@ -450,13 +451,9 @@ pub async fn member_revoke_page(
 ) -> Result<HttpResponse, AppError> {
     let (membership_id, token_id) = path.into_inner();
     let (owner, token) = member_token(&state, &admin, membership_id, token_id).await?;
-    let account_id = admin.account.account_id;
-    let choices = state
-        .db(move |conn| organization::choices_for_account(conn, account_id))
-        .await?;
     let page = MemberRevokePage {
         t: admin.ctx.tr(),
-        shell: Shell::new(&admin, choices, NavPage::Users),
+        shell: shell(&state, &admin, NavPage::Users).await?,
         membership_id,
         owner,
         token: TokenRow::of(token, &admin.ctx.viewer(), state.now()),
@@ -514,15 +511,11 @@ pub async fn revoke_all_page(
     state: web::Data<AppState>,
     admin: Guarded<Admin>,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = admin.account.account_id;
-    let choices = state
-        .db(move |conn| organization::choices_for_account(conn, account_id))
-        .await?;
     let page = RevokeAllPage {
         t: admin.ctx.tr(),
         organization: admin.member.organization_name.clone(),
         owner_spared: !admin.holds::<Owner>(),
-        shell: Shell::new(&admin, choices, NavPage::Policies),
+        shell: shell(&state, &admin, NavPage::Policies).await?,
     };
     htmx::render(&req, &page, |page| page.as_content())
 }
