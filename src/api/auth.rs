@@ -16,7 +16,6 @@ use time::PrimitiveDateTime;
 use crate::api::problem::Problem;
 use crate::app::access::{Acting, ApiUser, Capabilities, Guard};
 use crate::db::DbConnection;
-use crate::domain::account;
 use crate::domain::ids::{AccountId, OrganizationId, TokenId};
 use crate::domain::organization::{self, MemberContext};
 use crate::domain::personal_token::{self, Refusal};
@@ -126,20 +125,24 @@ fn authorize(
     now: PrimitiveDateTime,
 ) -> Result<Result<(ApiCaller, Decision), Refused>, diesel::result::Error> {
     let failures = format!("auth-failures:{}", ip.as_deref().unwrap_or("unknown"));
-    let locked = rate_limit::peek(conn, &failures, FAILED_AUTHENTICATIONS_PER_MINUTE, now)?;
-    if !locked.allowed {
-        let mut problem = Problem::new(
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            "too-many-failed-authentications",
-            "Too many failed authentications",
-        )
-        .detail("Too many requests with invalid tokens came from this address. Wait and retry.");
-        problem.retry_after = Some(locked.retry_after_seconds);
-        return Ok(Err((problem, None)));
-    }
+    // A valid token is looked up before the address's failures are consulted, so someone sending
+    // bad tokens from a shared address (a NAT, a proxy) cannot lock out the integrations behind it.
     let bearer = match personal_token::authenticate(conn, presented, now)? {
         Ok(bearer) => bearer,
         Err(refusal) => {
+            let locked = rate_limit::peek(conn, &failures, FAILED_AUTHENTICATIONS_PER_MINUTE, now)?;
+            if !locked.allowed {
+                let mut problem = Problem::new(
+                    actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                    "too-many-failed-authentications",
+                    "Too many failed authentications",
+                )
+                .detail(
+                    "Too many requests with invalid tokens came from this address. Wait and retry.",
+                );
+                problem.retry_after = Some(locked.retry_after_seconds);
+                return Ok(Err((problem, None)));
+            }
             rate_limit::take(conn, &failures, FAILED_AUTHENTICATIONS_PER_MINUTE, now)?;
             let detail = match refusal {
                 Refusal::Unknown => "The token is not valid.",
@@ -179,7 +182,9 @@ fn authorize(
             None,
         )));
     }
-    let (_, per_minute) = policy::token_settings(conn, bearer.organization_id)?;
+    let per_minute = bearer
+        .requests_per_minute
+        .unwrap_or(policy::API_REQUESTS_PER_MINUTE_MIN);
     let decision = rate_limit::take(
         conn,
         &format!("token:{}", bearer.token_id),
@@ -207,18 +212,14 @@ fn authorize(
             Some(decision),
         )));
     }
-    personal_token::touch(conn, bearer.token_id, ip.as_deref(), now)?;
-    let owner = account::find(conn, bearer.account_id)?;
-    let (name, mail_language) = owner
-        .map(|owner| {
-            let lang = owner
-                .language
-                .as_deref()
-                .and_then(Lang::from_tag)
-                .unwrap_or(Lang::En);
-            (owner.name, lang)
-        })
-        .unwrap_or_default();
+    if bearer.use_is_news(ip.as_deref(), now) {
+        personal_token::touch(conn, bearer.token_id, ip.as_deref(), now)?;
+    }
+    let mail_language = bearer
+        .owner_language
+        .as_deref()
+        .and_then(Lang::from_tag)
+        .unwrap_or(Lang::En);
     Ok(Ok((
         ApiCaller {
             token_id: bearer.token_id,
@@ -228,7 +229,7 @@ fn authorize(
             member,
             capabilities,
             ip,
-            name,
+            name: bearer.owner_name,
             mail_language,
             lang: Lang::En,
         },

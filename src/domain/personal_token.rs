@@ -7,7 +7,7 @@ use time::{Duration, PrimitiveDateTime};
 use crate::crypto::personal_token;
 use crate::crypto::token::{constant_time_eq, hash_token};
 use crate::db::DbConnection;
-use crate::db::schema::{accounts, organizations, personal_access_tokens};
+use crate::db::schema::{accounts, organization_policies, organizations, personal_access_tokens};
 use crate::domain::audit::{self, Actor};
 use crate::domain::ids::{AccountId, OrganizationId, TokenId};
 
@@ -95,6 +95,22 @@ pub struct Bearer {
     token_hash: String,
     pub expires_at: PrimitiveDateTime,
     revoked_at: Option<PrimitiveDateTime>,
+    last_used_at: Option<PrimitiveDateTime>,
+    last_used_ip: Option<String>,
+    /// The owner's name and language, for the emails a change made through the token sends.
+    pub owner_name: String,
+    pub owner_language: Option<String>,
+    /// The organization's quota per token (None before its policy was first saved).
+    pub requests_per_minute: Option<i32>,
+}
+
+impl Bearer {
+    /// Whether this use should be written down: the last one is older than a minute or came from
+    /// another address. Decided from the row already read, so most requests write nothing.
+    pub fn use_is_news(&self, ip: Option<&str>, now: PrimitiveDateTime) -> bool {
+        self.last_used_at.is_none_or(|at| at <= now - TOUCH_EVERY)
+            || self.last_used_ip.as_deref() != ip
+    }
 }
 
 /// Why a presented token does not act.
@@ -201,20 +217,31 @@ pub fn authenticate(
         return Ok(Err(Refusal::Unknown));
     }
     let hash = hash_token(presented);
-    let found: Option<Bearer> = personal_access_tokens::table
-        .filter(personal_access_tokens::token_hash.eq(&hash))
-        .select((
-            personal_access_tokens::id,
-            personal_access_tokens::account_id,
-            personal_access_tokens::organization_id,
-            personal_access_tokens::name,
-            personal_access_tokens::can_write,
-            personal_access_tokens::token_hash,
-            personal_access_tokens::expires_at,
-            personal_access_tokens::revoked_at,
-        ))
-        .first(conn)
-        .optional()?;
+    // One read for everything a request needs to know about its token, its owner and its quota.
+    let found: Option<Bearer> =
+        personal_access_tokens::table
+            .inner_join(accounts::table.on(accounts::id.eq(personal_access_tokens::account_id)))
+            .left_join(organization_policies::table.on(
+                organization_policies::organization_id.eq(personal_access_tokens::organization_id),
+            ))
+            .filter(personal_access_tokens::token_hash.eq(&hash))
+            .select((
+                personal_access_tokens::id,
+                personal_access_tokens::account_id,
+                personal_access_tokens::organization_id,
+                personal_access_tokens::name,
+                personal_access_tokens::can_write,
+                personal_access_tokens::token_hash,
+                personal_access_tokens::expires_at,
+                personal_access_tokens::revoked_at,
+                personal_access_tokens::last_used_at,
+                personal_access_tokens::last_used_ip,
+                accounts::name,
+                accounts::language,
+                organization_policies::api_requests_per_minute.nullable(),
+            ))
+            .first(conn)
+            .optional()?;
     Ok(match found {
         Some(bearer) if !constant_time_eq(&bearer.token_hash, &hash) => Err(Refusal::Unknown),
         Some(bearer) if bearer.revoked_at.is_some() => Err(Refusal::Revoked),
