@@ -181,3 +181,84 @@ pub async fn set_role_access(
         access: access_names(access),
     }))
 }
+
+fn environment_in(
+    conn: &mut crate::db::DbConnection,
+    organization_id: crate::domain::ids::OrganizationId,
+    environment_id: EnvironmentId,
+) -> Result<Environment, Problem> {
+    // Environments are few per organization: reading them all keeps one way of building them.
+    environments(conn, organization_id)?
+        .into_iter()
+        .find(|environment| environment.id == environment_id.get())
+        .ok_or_else(Problem::not_found)
+}
+
+/// Reads one environment and each role's access to it.
+#[utoipa::path(
+    get, path = "/api/v1/environments/{id}", tag = "environments",
+    operation_id = "environments_show",
+    params(("id" = i64, Path, description = "The environment's id")),
+    responses(
+        (status = 200, description = "The environment", body = Environment),
+        (status = 404, description = "No such environment in the organization", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<EnvironmentId>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let environment_id = path.into_inner();
+    let found = db(&state, caller.lang, move |conn| {
+        environment_in(conn, by.organization_id(), environment_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentChange {
+    #[schema(min_length = 1, max_length = 60)]
+    pub name: String,
+}
+
+/// Renames an environment.
+#[utoipa::path(
+    patch, path = "/api/v1/environments/{id}", tag = "environments",
+    operation_id = "environments_rename",
+    request_body = EnvironmentChange,
+    params(("id" = i64, Path, description = "The environment's id")),
+    responses(
+        (status = 200, description = "The environment after the change", body = Environment),
+        (status = 404, description = "No such environment in the organization", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The name is empty, too long or taken", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn rename(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<EnvironmentId>,
+    body: web::Json<EnvironmentChange>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let (lang, environment_id) = (caller.lang, path.into_inner());
+    let name = environment::parse_name(&body.name).map_err(|key| {
+        Problem::invalid(vec![FieldError {
+            field: "name".into(),
+            code: key.into(),
+            message: Tr(lang).t(key),
+        }])
+    })?;
+    let renamed = db(&state, lang, move |conn| {
+        commands::rename(&by, environment_id, &name, conn)
+            .map_err(|err| Problem::from_domain(err, lang))?;
+        environment_in(conn, by.organization_id(), environment_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(renamed))
+}

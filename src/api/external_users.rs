@@ -10,11 +10,17 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::auth::ApiCaller;
 use crate::api::problem::{FieldError, Problem};
-use crate::api::{Page, db, decode_cursor, encode_cursor, limit_of, page_response, timestamp};
+use crate::api::{
+    Page, check_precondition, db, decode_cursor, delete_if_match, encode_cursor, if_match,
+    limit_of, page_response, present, timestamp, with_etag,
+};
 use crate::app::access::{Admin, UserReader};
 use crate::app::external_users::{self as commands, Invitation};
+use crate::db::write_transaction;
 use crate::domain::account::EmailAddress;
+use crate::domain::external_access::ExternalStatus;
 use crate::domain::external_user::{self, DirectoryQuery, DirectoryRow, SortColumn};
+use crate::domain::rules::DomainError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -196,18 +202,7 @@ pub async fn invite(
         .ok();
     let expires_on = match body.expires_on.as_deref() {
         None => None,
-        Some(text) => Date::parse(
-            text,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .map_err(|_| {
-            errors.push(field(
-                "expires_on",
-                "invalid",
-                "Give the date as YYYY-MM-DD.".into(),
-            ))
-        })
-        .ok(),
+        Some(text) => parse_day(text).map_err(|err| errors.push(err)).ok(),
     };
     let time_zone = body.time_zone.clone().unwrap_or_else(|| "UTC".into());
     if time_zone.parse::<chrono_tz::Tz>().is_err() {
@@ -236,7 +231,10 @@ pub async fn invite(
     state.outbox_wake.notify_one();
     let user = ExternalUser::of(row, now);
     Ok(HttpResponse::build(StatusCode::CREATED)
-        .insert_header((header::LOCATION, "/api/v1/external-users"))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/external-users/{}", user.id),
+        ))
         .json(user))
 }
 
@@ -246,4 +244,237 @@ fn field(name: &str, code: &str, message: String) -> FieldError {
         code: code.into(),
         message,
     }
+}
+
+fn parse_day(text: &str) -> Result<Date, FieldError> {
+    Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| {
+        field(
+            "expires_on",
+            "invalid",
+            "Give the date as YYYY-MM-DD.".into(),
+        )
+    })
+}
+
+/// Reads `expires_on` as sent: absent (None), `null` for no end (Some(None)), or a day.
+fn parse_expiry(sent: Option<Option<String>>) -> Result<Option<Option<Date>>, Problem> {
+    match sent {
+        None => Ok(None),
+        Some(None) => Ok(Some(None)),
+        Some(Some(text)) => parse_day(&text)
+            .map(|day| Some(Some(day)))
+            .map_err(|err| Problem::invalid(vec![err])),
+    }
+}
+
+/// Reads one external user and what they may reach.
+#[utoipa::path(
+    get, path = "/api/v1/external-users/{id}", tag = "external-users",
+    operation_id = "external_users_show",
+    params(("id" = i64, Path, description = "The external user's id")),
+    responses(
+        (status = 200, description = "The external user, with its ETag", body = ExternalUser),
+    ),
+    security(("token" = []))
+)]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<UserReader>(state.now())?;
+    let (lang, id, now) = (caller.lang, path.into_inner(), state.now());
+    let row = db(&state, lang, move |conn| {
+        external_user::directory_row(conn, by.organization_id(), id)
+            .map_err(|err| Problem::from_domain(err, lang))
+    })
+    .await?;
+    Ok(with_etag(&ExternalUser::of(row, now)))
+}
+
+/// What an admin may set on an external user's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusChange {
+    /// Lifts a suspension (back to `requested` when they never registered).
+    Active,
+    /// Ends their access to the portal at once, sessions included.
+    Suspended,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalUserChange {
+    pub status: Option<StatusChange>,
+    /// The last day of access (`YYYY-MM-DD`), `null` for no end; absent: unchanged. Only for
+    /// active or suspended people (an expired one gets a new date with a new invitation).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Date, nullable)]
+    pub expires_on: Option<Option<String>>,
+    /// The API groups they may reach, replacing the current ones; absent: unchanged.
+    pub api_groups: Option<Vec<i64>>,
+    /// The single APIs they may reach, replacing the current ones; absent: unchanged.
+    pub apis: Option<Vec<i64>>,
+}
+
+/// Changes an external user's status, expiry and access, in one transaction.
+#[utoipa::path(
+    patch, path = "/api/v1/external-users/{id}", tag = "external-users",
+    operation_id = "external_users_update",
+    request_body = ExternalUserChange,
+    params(
+        ("id" = i64, Path, description = "The external user's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag the change is based on"),
+    ),
+    responses(
+        (status = 200, description = "The external user after the change", body = ExternalUser),
+        (status = 412, description = "The external user changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rule refused the change (a past date, an expired person, an unknown API)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<i64>,
+    body: web::Json<ExternalUserChange>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let (lang, id, expected, now) = (caller.lang, path.into_inner(), if_match(&req), state.now());
+    let change = body.into_inner();
+    let expires_on = parse_expiry(change.expires_on)?;
+    let after = db(&state, lang, move |conn| {
+        write_transaction(conn, |conn| {
+            let organization_id = by.organization_id();
+            let fail = |err| Problem::from_domain(err, lang);
+            let current = external_user::directory_row(conn, organization_id, id).map_err(fail)?;
+            check_precondition(&expected, &ExternalUser::of(current.clone(), now))?;
+            let status = current.user.status_at(now);
+            // Lifted first and suspended last, so the expiry can be changed in the same request.
+            if change.status == Some(StatusChange::Active) && status == ExternalStatus::Suspended {
+                commands::reactivate(&by, id, conn).map_err(fail)?;
+            }
+            if let Some(expires_on) = expires_on {
+                commands::change_expiry(&by, id, expires_on, conn).map_err(fail)?;
+            }
+            if change.api_groups.is_some() || change.apis.is_some() {
+                let groups = change.api_groups.clone().unwrap_or_else(|| {
+                    current.access.groups.iter().map(|group| group.id).collect()
+                });
+                let apis = change
+                    .apis
+                    .clone()
+                    .unwrap_or_else(|| current.access.apis.iter().map(|api| api.id).collect());
+                commands::set_access(&by, id, &groups, &apis, conn).map_err(|err| match err {
+                    // The person exists: an id not found is a group's or an API's.
+                    DomainError::NotFound => Problem::invalid(vec![field(
+                        "api_groups",
+                        "unknown-api",
+                        "An API group or API id is not one of the organization's.".into(),
+                    )]),
+                    err => fail(err),
+                })?;
+            }
+            if change.status == Some(StatusChange::Suspended) && status != ExternalStatus::Suspended
+            {
+                commands::suspend(&by, id, conn).map_err(fail)?;
+            }
+            external_user::directory_row(conn, organization_id, id).map_err(fail)
+        })
+    })
+    .await?;
+    Ok(with_etag(&ExternalUser::of(after, now)))
+}
+
+/// Deletes an external user: their access and sessions end at once.
+#[utoipa::path(
+    delete, path = "/api/v1/external-users/{id}", tag = "external-users",
+    operation_id = "external_users_delete",
+    params(
+        ("id" = i64, Path, description = "The external user's id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag the deletion is based on"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 412, description = "The external user changed since the ETag was read", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let (lang, id, now) = (caller.lang, path.into_inner(), state.now());
+    delete_if_match(
+        &req,
+        &state,
+        lang,
+        by,
+        move |by, conn| {
+            external_user::directory_row(conn, by.organization_id(), id)
+                .map(|row| ExternalUser::of(row, now))
+                .map_err(|err| Problem::from_domain(err, lang))
+        },
+        move |by, conn| {
+            commands::delete(by, id, conn).map_err(|err| Problem::from_domain(err, lang))
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    /// For an expired person, the new last day of access (`YYYY-MM-DD`, or `null` for no end);
+    /// required for them, ignored for a person who was invited and has not registered yet.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = Date, nullable)]
+    pub expires_on: Option<Option<String>>,
+}
+
+/// Sends a new registration link to an invited or expired external user (the old link stops working).
+#[utoipa::path(
+    post, path = "/api/v1/external-users/{id}/invitation", tag = "external-users",
+    operation_id = "external_users_resend_invitation",
+    request_body(content = Option<NewInvitation>, description = "Needed only for an expired person"),
+    params(("id" = i64, Path, description = "The external user's id")),
+    responses(
+        (status = 202, description = "A new invitation is on its way"),
+        (status = 422, description = "The person has registered, or is expired and no new date was given", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn resend_invitation(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let (lang, id, settings) = (caller.lang, path.into_inner(), state.settings.clone());
+    // The body is optional (only an expired person needs one), so it is read here rather than
+    // by the JSON extractor, which would refuse an empty one.
+    let invitation: NewInvitation = if body.iter().all(u8::is_ascii_whitespace) {
+        NewInvitation::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|err| {
+            Problem::bad_request(format!("The JSON body could not be read: {err}"))
+        })?
+    };
+    let new_expiry = parse_expiry(invitation.expires_on)?;
+    db(&state, lang, move |conn| {
+        commands::resend(&by, id, new_expiry, &settings, conn)
+            .map_err(|err| Problem::from_domain(err, lang))
+    })
+    .await?;
+    state.outbox_wake.notify_one();
+    Ok(HttpResponse::Accepted().finish())
 }

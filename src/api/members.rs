@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::auth::ApiCaller;
 use crate::api::problem::{FieldError, Problem};
 use crate::api::{
-    Page, check_precondition, db, decode_cursor, encode_cursor, etag_of, if_match, limit_of,
-    page_response, timestamp, with_etag,
+    Page, check_precondition, db, decode_cursor, delete_if_match, encode_cursor, etag_of, if_match,
+    limit_of, page_response, timestamp, with_etag,
 };
 use crate::app::access::{Admin, UserReader};
 use crate::app::members::{self as commands, NewMember as AddMember};
@@ -406,17 +406,22 @@ pub async fn remove(
     path: web::Path<MembershipId>,
 ) -> Result<HttpResponse, Problem> {
     let by = caller.acting::<Admin>(state.now())?;
-    let (lang, id, expected) = (caller.lang, path.into_inner(), if_match(&req));
-    db(&state, lang, move |conn| {
-        write_transaction(conn, |conn| {
-            let fail = |err| Problem::from_domain(err, lang);
-            let current = membership::row(conn, by.organization_id(), id).map_err(fail)?;
-            check_precondition(&expected, &Member::of(current))?;
-            commands::remove(&by, id, conn).map_err(fail)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let (lang, id) = (caller.lang, path.into_inner());
+    delete_if_match(
+        &req,
+        &state,
+        lang,
+        by,
+        move |by, conn| {
+            membership::row(conn, by.organization_id(), id)
+                .map(Member::of)
+                .map_err(|err| Problem::from_domain(err, lang))
+        },
+        move |by, conn| {
+            commands::remove(by, id, conn).map_err(|err| Problem::from_domain(err, lang))
+        },
+    )
+    .await
 }
 
 /// Sends a pending member a new invitation (the previous link stops working).

@@ -5,6 +5,7 @@
 //! OpenAPI 3.1 document generated from this code (`openapi`).
 
 pub mod auth;
+pub mod catalog;
 pub mod environments;
 pub mod external_users;
 pub mod idempotency;
@@ -93,6 +94,11 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::post().to(environments::create)),
         )
         .service(
+            resource("/environments/{id}", "GET, PATCH")
+                .route(web::get().to(environments::show))
+                .route(web::patch().to(environments::rename)),
+        )
+        .service(
             resource("/environments/{id}/roles/{role_id}", "PUT")
                 .route(web::put().to(environments::set_role_access)),
         )
@@ -102,11 +108,58 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::post().to(external_users::invite)),
         )
         .service(
+            resource("/external-users/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(external_users::show))
+                .route(web::patch().to(external_users::update))
+                .route(web::delete().to(external_users::delete)),
+        )
+        .service(
+            resource("/external-users/{id}/invitation", "POST")
+                .route(web::post().to(external_users::resend_invitation)),
+        )
+        .service(
+            resource("/apis", "GET, POST")
+                .route(web::get().to(catalog::list_apis))
+                .route(web::post().to(catalog::create_api)),
+        )
+        .service(
+            resource("/apis/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(catalog::show_api))
+                .route(web::patch().to(catalog::update_api))
+                .route(web::delete().to(catalog::delete_api)),
+        )
+        .service(
+            resource("/apis/{id}/document", "GET, PUT, DELETE")
+                .route(web::get().to(catalog::show_document))
+                .route(web::put().to(catalog::replace_document))
+                .route(web::delete().to(catalog::remove_document)),
+        )
+        .service(
+            resource("/api-groups", "GET, POST")
+                .route(web::get().to(catalog::list_groups))
+                .route(web::post().to(catalog::create_group)),
+        )
+        .service(
+            resource("/api-groups/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(catalog::show_group))
+                .route(web::patch().to(catalog::update_group))
+                .route(web::delete().to(catalog::delete_group)),
+        )
+        .service(
             resource("/policies", "GET, PATCH")
                 .route(web::get().to(policies::show))
                 .route(web::patch().to(policies::update)),
         )
         .service(resource("/tokens", "GET").route(web::get().to(tokens::list)))
+        .service(resource("/tokens/{id}", "DELETE").route(web::delete().to(tokens::revoke)))
+        .service(resource("/members/{id}/tokens", "GET").route(web::get().to(tokens::of_member)))
+        .service(
+            resource("/members/{id}/tokens/{token_id}", "DELETE")
+                .route(web::delete().to(tokens::revoke_of_member)),
+        )
+        .service(
+            resource("/organization/tokens", "DELETE").route(web::delete().to(tokens::revoke_all)),
+        )
         .default_service(web::to(|| async {
             Problem::not_found()
                 .detail("No such API path. The paths are listed in /api/v1/openapi.json.")
@@ -132,6 +185,16 @@ fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
 }
 
 /// A stored instant as RFC 3339 (UTC).
+/// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`: a field
+/// sent as `null` (clear it) is told apart from a field left out (keep it).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 pub fn timestamp(at: PrimitiveDateTime) -> String {
     at.assume_utc().format(&Rfc3339).unwrap_or_default()
 }
@@ -213,6 +276,34 @@ pub fn limit_of(limit: Option<i64>) -> Result<i64, Problem> {
             message: format!("Ask for 1 to {MAX_LIMIT} rows."),
         }])),
     }
+}
+
+/// A DELETE that honours `If-Match`, in one transaction: `current` reads what is there (404
+/// when nothing is), an ETag that is not its own is refused with 412, and `remove` runs the
+/// command. `by` is what both act with. Answers 204.
+pub async fn delete_if_match<B, T, U, C, R>(
+    req: &HttpRequest,
+    state: &crate::state::AppState,
+    lang: crate::i18n::Lang,
+    by: B,
+    current: C,
+    remove: R,
+) -> Result<HttpResponse, Problem>
+where
+    B: Send + 'static,
+    T: Serialize,
+    C: FnOnce(&B, &mut crate::db::DbConnection) -> Result<T, Problem> + Send + 'static,
+    R: FnOnce(&B, &mut crate::db::DbConnection) -> Result<U, Problem> + Send + 'static,
+{
+    let expected = if_match(req);
+    db(state, lang, move |conn| {
+        crate::db::write_transaction(conn, |conn| {
+            check_precondition(&expected, &current(&by, conn)?)?;
+            remove(&by, conn).map(|_| ())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// A page of a list.

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    environments, external_users, members, organization, policies, problem, roles, tokens,
+    catalog, environments, external_users, members, organization, policies, problem, roles, tokens,
 };
 
 /// The answers any operation may give besides its own: a problem document for a request the
@@ -115,12 +115,35 @@ impl Modify for BearerToken {
         roles::remove,
         environments::list,
         environments::create,
+        environments::show,
+        environments::rename,
         environments::set_role_access,
         external_users::list,
         external_users::invite,
+        external_users::show,
+        external_users::update,
+        external_users::delete,
+        external_users::resend_invitation,
+        catalog::list_apis,
+        catalog::show_api,
+        catalog::create_api,
+        catalog::update_api,
+        catalog::delete_api,
+        catalog::show_document,
+        catalog::replace_document,
+        catalog::remove_document,
+        catalog::list_groups,
+        catalog::show_group,
+        catalog::create_group,
+        catalog::update_group,
+        catalog::delete_group,
         policies::show,
         policies::update,
         tokens::list,
+        tokens::revoke,
+        tokens::of_member,
+        tokens::revoke_of_member,
+        tokens::revoke_all,
     ),
     components(schemas(problem::Problem, problem::FieldError)),
     modifiers(&BearerToken, &CommonProblems),
@@ -130,8 +153,9 @@ impl Modify for BearerToken {
         (name = "roles", description = "Roles and their permissions"),
         (name = "environments", description = "Environments and each role's access to them"),
         (name = "external-users", description = "People from outside with expiring access to the API portal"),
+        (name = "apis", description = "The API catalog: APIs, their OpenAPI documents, and API groups"),
         (name = "policies", description = "The organization's policies"),
-        (name = "tokens", description = "The caller's personal access tokens"),
+        (name = "tokens", description = "Personal access tokens: the caller's own, and members' for admins"),
     )
 )]
 pub struct ApiDoc;

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::api::auth::ApiCaller;
 use crate::api::problem::{FieldError, Problem};
-use crate::api::{check_precondition, db, if_match, with_etag};
+use crate::api::{check_precondition, db, delete_if_match, if_match, with_etag};
 use crate::app::access::Admin;
 use crate::app::roles::{self as commands, RoleInput};
 use crate::db::write_transaction;
@@ -277,15 +277,20 @@ pub async fn remove(
     path: web::Path<RoleId>,
 ) -> Result<HttpResponse, Problem> {
     let by = caller.acting::<Admin>(state.now())?;
-    let (lang, role_id, expected) = (caller.lang, path.into_inner(), if_match(&req));
-    db(&state, lang, move |conn| {
-        write_transaction(conn, |conn| {
-            let current = role::find(conn, by.organization_id(), role_id)
-                .map_err(|err| Problem::from_domain(err, lang))?;
-            check_precondition(&expected, &Role::of(&current))?;
-            commands::remove(&by, role_id, conn).map_err(|err| Problem::from_domain(err, lang))
-        })
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let (lang, role_id) = (caller.lang, path.into_inner());
+    delete_if_match(
+        &req,
+        &state,
+        lang,
+        by,
+        move |by, conn| {
+            role::find(conn, by.organization_id(), role_id)
+                .map(|current| Role::of(&current))
+                .map_err(|err| Problem::from_domain(err, lang))
+        },
+        move |by, conn| {
+            commands::remove(by, role_id, conn).map_err(|err| Problem::from_domain(err, lang))
+        },
+    )
+    .await
 }

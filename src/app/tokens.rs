@@ -8,12 +8,13 @@ use time::{Date, Duration, PrimitiveDateTime};
 use crate::app::access::{Acting, Admin, ApiUser, Capabilities, Me};
 use crate::config::Settings;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::audit::Actor;
 use crate::domain::external_access::expiry_instant;
-use crate::domain::ids::{AccountId, OrganizationId, TokenId};
+use crate::domain::ids::{AccountId, MembershipId, OrganizationId, TokenId};
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::personal_token::{self, TokenScope, TokenSummary};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
-use crate::domain::{account, organization, policy, session};
+use crate::domain::{account, membership, organization, policy, session};
 use crate::i18n::Lang;
 use crate::i18n::format::Viewer;
 use crate::mail::compose::{self, TokenNotice};
@@ -105,11 +106,30 @@ pub fn create(
 
 /// Revokes one of the caller's own tokens.
 pub fn revoke_own(by: &Me, token_id: TokenId, conn: &mut DbConnection) -> DomainResult<()> {
+    revoke_of_account(by.account_id(), &by.actor(), token_id, conn)
+}
+
+/// Revokes one of the token owner's own tokens through the API, in any organization, as the
+/// profile page does (the token the request is made with too).
+pub fn revoke_own_through_token(
+    by: &Acting<ApiUser>,
+    token_id: TokenId,
+    conn: &mut DbConnection,
+) -> DomainResult<()> {
+    revoke_of_account(by.account_id(), &by.actor(), token_id, conn)
+}
+
+fn revoke_of_account(
+    account_id: AccountId,
+    actor: &Actor,
+    token_id: TokenId,
+    conn: &mut DbConnection,
+) -> DomainResult<()> {
     write_transaction(conn, |conn| {
         let token = personal_token::find(conn, token_id)?
-            .filter(|token| token.account_id == by.account_id())
+            .filter(|token| token.account_id == account_id)
             .ok_or(DomainError::NotFound)?;
-        personal_token::revoke(conn, &token, &by.actor())?;
+        personal_token::revoke(conn, &token, actor)?;
         Ok(())
     })
 }
@@ -118,14 +138,13 @@ pub fn revoke_own(by: &Me, token_id: TokenId, conn: &mut DbConnection) -> Domain
 /// organization owner's tokens are the owner's alone to revoke.
 pub fn revoke_member_token(
     by: &Acting<Admin>,
+    membership_id: MembershipId,
     token_id: TokenId,
     settings: &Settings,
     conn: &mut DbConnection,
 ) -> DomainResult<()> {
     write_transaction(conn, |conn| {
-        let token = personal_token::find(conn, token_id)?
-            .filter(|token| token.organization_id == by.organization_id())
-            .ok_or(DomainError::NotFound)?;
+        let (_, token) = member_token(by, membership_id, token_id, conn)?;
         let owner = organization::owner_of(conn, by.organization_id())?;
         if owner == Some(token.account_id) && by.account_id() != token.account_id {
             return refuse("tokens-owner-only");
@@ -246,6 +265,25 @@ pub fn send_expiry_notices(
 /// The caller's tokens in every organization, newest first.
 pub fn mine(by: &Me, conn: &mut DbConnection) -> DomainResult<Vec<TokenSummary>> {
     Ok(personal_token::of_account(conn, by.account_id())?)
+}
+
+/// One of a member's live tokens in the admin's organization, with the member's name; any other
+/// token is not found.
+pub fn member_token(
+    by: &Acting<Admin>,
+    membership_id: MembershipId,
+    token_id: TokenId,
+    conn: &mut DbConnection,
+) -> DomainResult<(String, TokenSummary)> {
+    let person = membership::find(conn, by.organization_id(), membership_id)?;
+    let token = personal_token::find(conn, token_id)?
+        .filter(|token| {
+            token.organization_id == by.organization_id()
+                && token.account_id == person.account_id
+                && token.is_live(by.at())
+        })
+        .ok_or(DomainError::NotFound)?;
+    Ok((person.name, token))
 }
 
 /// A member's live tokens in the admin's organization.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::domain::api_catalog::ApiOperation;
+use crate::i18n::Tr;
 
 /// The largest document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 2 * 1024 * 1024;
@@ -96,6 +97,21 @@ impl OpenApiError {
             Self::NoInfo => "apis-openapi-no-info",
             Self::NoPaths => "apis-openapi-no-paths",
             Self::InvalidPath { .. } => "apis-openapi-invalid-path",
+        }
+    }
+}
+
+impl OpenApiError {
+    /// What to tell the person who sent the document, in their language.
+    pub fn message(&self, t: Tr) -> String {
+        let key = self.message_key();
+        match self {
+            Self::Syntax { line: Some(line) } => {
+                t.t1(key, "line", i64::try_from(*line).unwrap_or(i64::MAX))
+            }
+            Self::UnsupportedVersion { found } => t.t1(key, "found", found.as_str()),
+            Self::InvalidPath { path } => t.t1(key, "path", path.as_str()),
+            _ => t.t(key),
         }
     }
 }

@@ -493,18 +493,6 @@ pub async fn edit_api(
 }
 
 /// The text of a document's refusal.
-fn document_error(t: Tr, err: &OpenApiError) -> String {
-    let key = err.message_key();
-    match err {
-        OpenApiError::Syntax { line: Some(line) } => {
-            t.t1(key, "line", i64::try_from(*line).unwrap_or(i64::MAX))
-        }
-        OpenApiError::UnsupportedVersion { found } => t.t1(key, "found", found.as_str()),
-        OpenApiError::InvalidPath { path } => t.t1(key, "path", path.as_str()),
-        _ => t.t(key),
-    }
-}
-
 /// Checks the form and the document. The document is parsed on the blocking pool.
 async fn check_api_form(
     t: Tr,
@@ -539,7 +527,7 @@ async fn check_api_form(
     let document = match file {
         None => None,
         Some(file) if file.too_large => {
-            errors.document = document_error(t, &OpenApiError::TooLarge);
+            errors.document = OpenApiError::TooLarge.message(t);
             None
         }
         Some(file) => {
@@ -551,7 +539,7 @@ async fn check_api_form(
                     operations: document.operations,
                 }),
                 Err(err) => {
-                    errors.document = document_error(t, &err);
+                    errors.document = err.message(t);
                     None
                 }
             }

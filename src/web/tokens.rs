@@ -9,7 +9,6 @@ use time::Date;
 use crate::app::access::{Admin, ApiUser, Capabilities, Owner};
 use crate::app::tokens::{self, CreatedToken, Expiry, NewToken};
 use crate::domain::ids::{MembershipId, OrganizationId, TokenId};
-use crate::domain::membership;
 use crate::domain::organization::{self, OrganizationChoice};
 use crate::domain::personal_token::{self, TokenScope, TokenSummary};
 use crate::domain::policy;
@@ -426,20 +425,9 @@ async fn member_token(
     membership_id: MembershipId,
     token_id: TokenId,
 ) -> Result<(String, TokenSummary), AppError> {
-    let organization_id = admin.organization_id();
-    let now = state.now();
+    let by = admin.acting(state.now());
     state
-        .db(move |conn| {
-            let person = membership::find(conn, organization_id, membership_id)?;
-            let token = personal_token::find(conn, token_id)?
-                .filter(|token| {
-                    token.organization_id == organization_id
-                        && token.account_id == person.account_id
-                        && token.is_live(now)
-                })
-                .ok_or(DomainError::NotFound)?;
-            Ok::<_, DomainError>((person.name, token))
-        })
+        .db(move |conn| tokens::member_token(&by, membership_id, token_id, conn))
         .await
 }
 
@@ -468,12 +456,17 @@ pub async fn member_revoke(
     path: web::Path<(MembershipId, TokenId)>,
 ) -> Result<HttpResponse, AppError> {
     let (membership_id, token_id) = path.into_inner();
-    member_token(&state, &admin, membership_id, token_id).await?;
     let by = admin.acting(state.now());
     let settings = state.settings.clone();
     let outcome = state
         .db(move |conn| {
-            Ok::<_, AppError>(tokens::revoke_member_token(&by, token_id, &settings, conn))
+            Ok::<_, AppError>(tokens::revoke_member_token(
+                &by,
+                membership_id,
+                token_id,
+                &settings,
+                conn,
+            ))
         })
         .await?;
     let back = format!("/users/{membership_id}/roles");

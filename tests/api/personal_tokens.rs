@@ -979,3 +979,513 @@ async fn policies_are_read_and_changed_through_the_api() {
         StatusCode::FORBIDDEN
     );
 }
+
+fn token_id_of(app: &TestApp, secret: &str) -> i64 {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::personal_access_tokens;
+    let mut conn = app.pool.get().unwrap();
+    personal_access_tokens::table
+        .filter(personal_access_tokens::token_hash.eq(gatehouse::crypto::token::hash_token(secret)))
+        .select(personal_access_tokens::id)
+        .first::<i64>(&mut conn)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn external_users_are_changed_resent_and_deleted_through_the_api() {
+    let (app, admin, sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let production = catalog_environment(&app, organization_id, "Production");
+    let payments = insert_catalog_api(&app, organization_id, production, "Payments", "v1");
+    let orders = insert_catalog_api(&app, organization_id, production, "Orders", "v1");
+    let group = catalog_group(&app, organization_id, "Partner APIs", &[orders]);
+    let invited = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/external-users",
+        Some(json!({"email": "dev@customer.example"})),
+    )
+    .await;
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let location = invited.headers()["location"].to_str().unwrap().to_owned();
+    let id = invited.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(location, format!("/api/v1/external-users/{id}"));
+    sink.wait_for_messages(1).await;
+
+    // An invited person gets a new link (without a body); their expiry waits for registration.
+    let resent = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &format!("{location}/invitation"),
+        None,
+    )
+    .await;
+    assert_eq!(resent.status(), StatusCode::ACCEPTED);
+    sink.wait_for_messages(2).await;
+    let too_early = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &location,
+        Some(json!({"expires_on": "2099-01-31"})),
+    )
+    .await;
+    assert_eq!(too_early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    {
+        use diesel::prelude::*;
+        use gatehouse::clock::Clock;
+        use gatehouse::db::schema::external_users;
+        let mut conn = app.pool.get().unwrap();
+        diesel::update(external_users::table.find(id))
+            .set((
+                external_users::status.eq("active"),
+                external_users::registered_at.eq(Some(app.clock.now())),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let read = get(&app, &token, &location).await;
+    assert_eq!(read.status(), StatusCode::OK);
+    let etag = read.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(read.json::<Value>().await.unwrap()["status"], "active");
+
+    let patch = |body: Value, if_match: &str| {
+        let (client, url, token, tag) = (
+            api(&app),
+            format!("{}{location}", app.address),
+            token.clone(),
+            if_match.to_owned(),
+        );
+        async move {
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .header("if-match", tag)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // An unknown API refuses the whole change: the suspension is not kept either.
+    let unknown = patch(
+        json!({"status": "suspended", "apis": [payments, 999_999]}),
+        &etag,
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = unknown.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "unknown-api");
+    let changed = patch(
+        json!({"status": "suspended", "expires_on": "2099-06-30", "api_groups": [group], "apis": [payments]}),
+        &etag,
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let after: Value = changed.json().await.unwrap();
+    assert_eq!(after["status"], "suspended");
+    assert_eq!(after["expires_on"], "2099-06-30");
+    assert_eq!(after["api_groups"][0]["name"], "Partner APIs");
+    assert_eq!(after["apis"][0]["name"], "Payments v1");
+    assert_eq!(
+        patch(json!({"status": "active"}), &etag).await.status(),
+        StatusCode::PRECONDITION_FAILED
+    );
+    // `null` ends the end date; lists left out stay as they were.
+    let lifted = patch(json!({"status": "active", "expires_on": null}), "*").await;
+    let lifted: Value = lifted.json().await.unwrap();
+    assert_eq!(lifted["status"], "active");
+    assert_eq!(lifted["expires_on"], Value::Null);
+    assert_eq!(lifted["apis"][0]["name"], "Payments v1");
+
+    let deleted = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&app, &token, &location).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let actions: Vec<String> = {
+        use diesel::prelude::*;
+        use gatehouse::db::schema::audit_events;
+        let mut conn = app.pool.get().unwrap();
+        audit_events::table
+            .filter(audit_events::actor_token_id.is_not_null())
+            .order(audit_events::id.asc())
+            .select(audit_events::action)
+            .load(&mut conn)
+            .unwrap()
+    };
+    for action in [
+        "external-user.invitation-resent",
+        "external-user.expiry-changed",
+        "external-user.suspended",
+        "external-user.reactivated",
+        "external-user.deleted",
+    ] {
+        assert!(
+            actions.iter().any(|done| done == action),
+            "{action}: {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn environments_are_read_and_renamed_through_the_api() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let staging = catalog_environment(&app, organization_id, "Staging");
+    catalog_environment(&app, organization_id, "Production");
+    let path = format!("/api/v1/environments/{}", staging.get());
+    let renamed = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &path,
+        Some(json!({"name": "Pre-production"})),
+    )
+    .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    assert_eq!(
+        renamed.json::<Value>().await.unwrap()["name"],
+        "Pre-production"
+    );
+    let shown: Value = get(&app, &token, &path).await.json().await.unwrap();
+    assert_eq!(shown["name"], "Pre-production");
+    let taken = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &path,
+        Some(json!({"name": "production"})),
+    )
+    .await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let empty = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &path,
+        Some(json!({"name": "  "})),
+    )
+    .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        get(&app, &token, "/api/v1/environments/999999")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_revoked_through_the_api_by_their_owner_and_by_admins() {
+    let (app, owner, sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let owner_token = create_token(&owner, organization_id, "read-write", "30").await;
+    let spare = create_token(&owner, organization_id, "read", "30").await;
+    let ben_membership = add_member(&app, organization_id, "ben@example.com", &["Administrator"]);
+    let ben = app
+        .signed_in_client("ben@example.com", ADMIN_PASSWORD)
+        .await;
+    let ben_token = create_token(&ben, organization_id, "read-write", "30").await;
+    let ben_other = create_token(&ben, organization_id, "read", "30").await;
+
+    let listed: Value = get(
+        &app,
+        &owner_token,
+        &format!("/api/v1/members/{ben_membership}/tokens"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(listed["data"].as_array().unwrap().len(), 2);
+    assert_eq!(listed["data"][0]["name"], "Nightly sync");
+
+    // Ben may not revoke the owner's token, nor a token of someone else as if it were his own.
+    let owner_membership: i64 = {
+        use diesel::prelude::*;
+        use gatehouse::db::schema::memberships;
+        let mut conn = app.pool.get().unwrap();
+        memberships::table
+            .filter(memberships::account_id.eq(admin_account_id(&app)))
+            .select(memberships::id)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let refused = call(
+        &app,
+        &ben_token,
+        reqwest::Method::DELETE,
+        &format!(
+            "/api/v1/members/{owner_membership}/tokens/{}",
+            token_id_of(&app, &owner_token)
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let not_his = call(
+        &app,
+        &ben_token,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/tokens/{}", token_id_of(&app, &owner_token)),
+        None,
+    )
+    .await;
+    assert_eq!(not_his.status(), StatusCode::NOT_FOUND);
+    // A token id under the wrong member is not found either.
+    let wrong_member = call(
+        &app,
+        &owner_token,
+        reqwest::Method::DELETE,
+        &format!(
+            "/api/v1/members/{owner_membership}/tokens/{}",
+            token_id_of(&app, &ben_token)
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(wrong_member.status(), StatusCode::NOT_FOUND);
+
+    // The owner revokes one of Ben's: it stops at once and Ben is told.
+    let revoked = call(
+        &app,
+        &owner_token,
+        reqwest::Method::DELETE,
+        &format!(
+            "/api/v1/members/{ben_membership}/tokens/{}",
+            token_id_of(&app, &ben_other)
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&app, &ben_other, "/api/v1/organization").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let messages = sink.wait_for_messages(1).await;
+    assert!(
+        messages
+            .iter()
+            .any(|message| message.to.contains("ben@example.com"))
+    );
+
+    // Ben revokes the token he calls with: the next request is refused.
+    let own = call(
+        &app,
+        &ben_token,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/tokens/{}", token_id_of(&app, &ben_token)),
+        None,
+    )
+    .await;
+    assert_eq!(own.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&app, &ben_token, "/api/v1/organization").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The owner's incident switch revokes every live token, the owner's own included.
+    let all = call(
+        &app,
+        &owner_token,
+        reqwest::Method::DELETE,
+        "/api/v1/organization/tokens",
+        None,
+    )
+    .await;
+    assert_eq!(all.status(), StatusCode::OK);
+    assert_eq!(all.json::<Value>().await.unwrap()["revoked"], 2);
+    assert_eq!(
+        get(&app, &spare, "/api/v1/organization").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_api_catalog_is_managed_through_the_api() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read-write", "30").await;
+    let production = catalog_environment(&app, organization_id, "Production").get();
+    let staging = catalog_environment(&app, organization_id, "Staging").get();
+    let created = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/apis",
+        Some(
+            json!({"environment_id": production, "name": "Payments", "version": "v1",
+                    "base_url": "https://payments.example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let api_id = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // The page's rules: every bad field at once, and a name and version taken in the environment.
+    let invalid = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/apis",
+        Some(json!({"environment_id": production, "name": " ", "version": "", "base_url": "ftp://x"})),
+    )
+    .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = invalid.json().await.unwrap();
+    assert_eq!(body["errors"].as_array().unwrap().len(), 3, "{body}");
+    let taken = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/apis",
+        Some(
+            json!({"environment_id": production, "name": "payments", "version": "v1",
+                    "base_url": "https://other.example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let elsewhere = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/apis",
+        Some(
+            json!({"environment_id": 999_999, "name": "Ledger", "version": "v1",
+                    "base_url": "https://ledger.example.com"}),
+        ),
+    )
+    .await;
+    assert_eq!(elsewhere.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        elsewhere.json::<Value>().await.unwrap()["errors"][0]["field"],
+        "environment_id"
+    );
+
+    // The document goes as the raw file; a broken one is refused with the page's message.
+    let document = "openapi: 3.1.0\ninfo: {title: Payments, version: '1'}\npaths:\n  /charges:\n    post: {summary: Charge}\n";
+    let client = api(&app);
+    let put = |body: &'static str| {
+        client
+            .put(format!(
+                "{}{location}/document?filename=payments.yaml",
+                app.address
+            ))
+            .bearer_auth(&token)
+            .header("content-type", "application/yaml")
+            .body(body)
+            .send()
+    };
+    let stored = put(document).await.unwrap();
+    assert_eq!(stored.status(), StatusCode::OK);
+    assert_eq!(
+        stored.json::<Value>().await.unwrap()["document_filename"],
+        "payments.yaml"
+    );
+    let broken = put("openapi: 3.1.0\ninfo: [unclosed\n").await.unwrap();
+    assert_eq!(broken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let read = get(&app, &token, &format!("{location}/document")).await;
+    assert_eq!(read.headers()["content-type"], "application/yaml");
+    assert_eq!(read.text().await.unwrap(), document);
+
+    // Moved to another environment, with the ETag it was read with.
+    let etag = get(&app, &token, &location).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let moved = client
+        .patch(format!("{}{location}", app.address))
+        .bearer_auth(&token)
+        .header("if-match", &etag)
+        .json(&json!({"environment_id": staging, "description": "Charges and refunds"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(moved["environment_name"], "Staging");
+    assert_eq!(moved["name"], "Payments");
+    assert_eq!(moved["document_filename"], "payments.yaml");
+
+    // Groups hold the organization's APIs only.
+    let group = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/api-groups",
+        Some(json!({"name": "Partner APIs", "api_ids": [api_id]})),
+    )
+    .await;
+    assert_eq!(group.status(), StatusCode::CREATED);
+    let group_location = group.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        group.json::<Value>().await.unwrap()["api_ids"],
+        json!([api_id])
+    );
+    let foreign = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &group_location,
+        Some(json!({"api_ids": [api_id, 999_999]})),
+    )
+    .await;
+    assert_eq!(foreign.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let renamed = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &group_location,
+        Some(json!({"name": "Partners"})),
+    )
+    .await;
+    let renamed: Value = renamed.json().await.unwrap();
+    assert_eq!(renamed["name"], "Partners");
+    assert_eq!(renamed["api_ids"], json!([api_id]));
+
+    // Deleting the API takes it out of its group.
+    let removed = call(
+        &app,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("{location}/document"),
+        None,
+    )
+    .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&app, &token, &format!("{location}/document"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let deleted = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let groups: Value = get(&app, &token, "/api/v1/api-groups")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(groups["data"][0]["api_ids"], json!([]));
+    let gone = call(&app, &token, reqwest::Method::DELETE, &group_location, None).await;
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let apis: Value = get(&app, &token, "/api/v1/apis")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(apis["data"], json!([]));
+}
