@@ -256,11 +256,45 @@ pub async fn idempotency_layer(
         .get(header::LOCATION)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
+    // An answer that shows a secret once (a new client token) is not kept: a retry is told the
+    // first request succeeded, and the secret exists only in that first answer.
+    let holds_secret = status.is_success()
+        && response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.contains("no-store"));
     let (head, body) = response.into_parts();
     let bytes = actix_web::body::to_bytes(body).await.unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (kept_status, text) = if holds_secret {
+        let problem = Problem::new(
+            StatusCode::CONFLICT,
+            "idempotent-secret-not-kept",
+            "Already done",
+        )
+        .detail(
+            "The first request with this Idempotency-Key succeeded. Its answer showed a secret \
+             once and was not kept: list the resources to find what it made, and revoke it if \
+             the secret was lost.",
+        );
+        (
+            StatusCode::CONFLICT,
+            serde_json::to_string(&problem).unwrap_or_default(),
+        )
+    } else {
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    };
     let recorded = state
-        .db(move |conn| record(conn, token_id, &key, status, &text, location.as_deref()))
+        .db(move |conn| {
+            record(
+                conn,
+                token_id,
+                &key,
+                kept_status,
+                &text,
+                location.as_deref(),
+            )
+        })
         .await;
     if let Err(err) = recorded {
         tracing::warn!(%err, "could not record an idempotent answer");

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod client_tokens;
 pub mod environments;
 pub mod external_users;
 pub mod idempotency;
@@ -144,6 +145,37 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::get().to(catalog::show_group))
                 .route(web::patch().to(catalog::update_group))
                 .route(web::delete().to(catalog::delete_group)),
+        )
+        .service(
+            resource("/client-tokens", "GET, POST")
+                .route(web::get().to(client_tokens::list))
+                .route(web::post().to(client_tokens::issue)),
+        )
+        .service(
+            resource("/client-tokens/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(client_tokens::show))
+                .route(web::patch().to(client_tokens::update))
+                .route(web::delete().to(client_tokens::delete)),
+        )
+        .service(
+            resource("/client-tokens/{id}/users/{membership_id}", "PUT, DELETE")
+                .route(web::put().to(client_tokens::set_user))
+                .route(web::delete().to(client_tokens::remove_user)),
+        )
+        .service(
+            resource("/partnerships", "GET, POST")
+                .route(web::get().to(client_tokens::list_partnerships))
+                .route(web::post().to(client_tokens::accept)),
+        )
+        // Before `/partnerships/{id}`, which would otherwise take "preview" for an id.
+        .service(
+            resource("/partnerships/preview", "POST").route(web::post().to(client_tokens::preview)),
+        )
+        .service(
+            resource("/partnerships/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(client_tokens::show_partnership))
+                .route(web::patch().to(client_tokens::update_partnership))
+                .route(web::delete().to(client_tokens::end)),
         )
         .service(
             resource("/policies", "GET, PATCH")

@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    catalog, environments, external_users, members, organization, policies, problem, roles, tokens,
+    catalog, client_tokens, environments, external_users, members, organization, policies, problem,
+    roles, tokens,
 };
 
 /// The answers any operation may give besides its own: a problem document for a request the
@@ -137,6 +138,19 @@ impl Modify for BearerToken {
         catalog::create_group,
         catalog::update_group,
         catalog::delete_group,
+        client_tokens::list,
+        client_tokens::show,
+        client_tokens::issue,
+        client_tokens::update,
+        client_tokens::delete,
+        client_tokens::set_user,
+        client_tokens::remove_user,
+        client_tokens::list_partnerships,
+        client_tokens::show_partnership,
+        client_tokens::preview,
+        client_tokens::accept,
+        client_tokens::update_partnership,
+        client_tokens::end,
         policies::show,
         policies::update,
         tokens::list,
@@ -154,6 +168,7 @@ impl Modify for BearerToken {
         (name = "environments", description = "Environments and each role's access to them"),
         (name = "external-users", description = "People from outside with expiring access to the API portal"),
         (name = "apis", description = "The API catalog: APIs, their OpenAPI documents, and API groups"),
+        (name = "client-tokens", description = "Client access tokens: a partner's (issued, and the members acting in each client) and a client's (accepted partnerships)"),
         (name = "policies", description = "The organization's policies"),
         (name = "tokens", description = "Personal access tokens: the caller's own, and members' for admins"),
     )

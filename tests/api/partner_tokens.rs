@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-const CLIENT_ADMIN: &str = "clara@globex.example";
+pub(crate) const CLIENT_ADMIN: &str = "clara@globex.example";
 const CLIENT: &str = "Globex";
 const PARTNER_USER: &str = "pat@example.com";
 
@@ -49,21 +49,21 @@ fn enable_partner(app: &TestApp, organization_id: OrganizationId) {
 
 /// The partner organization (Analytical Engines, Ada its admin), a partner user (Pat, a plain
 /// member there), and a client organization (Globex, Clara its owner) with three roles.
-struct World {
-    app: TestApp,
-    partner: TestClient,
-    partner_org: OrganizationId,
-    client: TestClient,
-    client_org: OrganizationId,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) partner: TestClient,
+    pub(crate) partner_org: OrganizationId,
+    pub(crate) client: TestClient,
+    pub(crate) client_org: OrganizationId,
     pat: TestClient,
-    pat_membership: MembershipId,
+    pub(crate) pat_membership: MembershipId,
     /// Client roles: Support (Read), Operators (Admin), Auditors (Read, never in the rules).
-    support: RoleId,
-    operators: RoleId,
-    auditors: RoleId,
+    pub(crate) support: RoleId,
+    pub(crate) operators: RoleId,
+    pub(crate) auditors: RoleId,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let (app, partner) = spawn_app_with_admin().await;
     let partner_org = first_organization_id(&app);
     enable_partner(&app, partner_org);

@@ -1489,3 +1489,184 @@ async fn the_api_catalog_is_managed_through_the_api() {
         .unwrap();
     assert_eq!(apis["data"], json!([]));
 }
+
+#[tokio::test]
+async fn client_tokens_go_from_partner_to_client_through_the_api() {
+    let w = crate::partner_tokens::world().await;
+    let app = &w.app;
+    let ada = create_token(&w.partner, w.partner_org, "read-write", "30").await;
+    let clara = create_token(&w.client, w.client_org, "read-write", "30").await;
+    let client = api(app);
+
+    // Issued once: a retry with the same key does not issue a second token, nor show the secret.
+    let issue = || {
+        client
+            .post(format!("{}/api/v1/client-tokens", app.address))
+            .bearer_auth(&ada)
+            .header("idempotency-key", "issue-1")
+            .send()
+    };
+    let issued = issue().await.unwrap();
+    assert_eq!(issued.status(), StatusCode::CREATED);
+    assert_eq!(issued.headers()["cache-control"], "no-store");
+    let issued: Value = issued.json().await.unwrap();
+    let secret = issued["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("gh_ct_"), "{secret}");
+    assert_eq!(issued["status"], "pending");
+    let retried = issue().await.unwrap();
+    assert_eq!(retried.status(), StatusCode::CONFLICT);
+    let retried = retried.text().await.unwrap();
+    assert!(retried.contains("idempotent-secret-not-kept") && !retried.contains(&secret));
+    let listed: Value = get(app, &ada, "/api/v1/client-tokens")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    let token_path = format!("/api/v1/client-tokens/{}", issued["id"]);
+
+    // The client sees whose it is, then accepts it with two of its roles.
+    let partner_name = get(app, &ada, "/api/v1/organization")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["name"]
+        .clone();
+    let preview = call(
+        app,
+        &clara,
+        reqwest::Method::POST,
+        "/api/v1/partnerships/preview",
+        Some(json!({"token": secret})),
+    )
+    .await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    assert_eq!(
+        preview.json::<Value>().await.unwrap()["partner_name"],
+        partner_name
+    );
+    let accepted = call(
+        app,
+        &clara,
+        reqwest::Method::POST,
+        "/api/v1/partnerships",
+        Some(json!({"token": secret, "role_ids": [w.support.get(), w.operators.get()]})),
+    )
+    .await;
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+    let partnership: Value = accepted.json().await.unwrap();
+    assert_eq!(partnership["status"], "active");
+    let partnership_path = format!("/api/v1/partnerships/{}", partnership["id"]);
+
+    // The partner lets Pat act there, within the client's rules only.
+    let user_path = format!("{token_path}/users/{}", w.pat_membership);
+    let set = |roles: Vec<i64>| {
+        call(
+            app,
+            &ada,
+            reqwest::Method::PUT,
+            &user_path,
+            Some(json!({ "role_ids": roles })),
+        )
+    };
+    let outside = set(vec![w.auditors.get()]).await;
+    assert_eq!(outside.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let granted: Value = set(vec![w.support.get()]).await.json().await.unwrap();
+    assert_eq!(granted["users"][0]["roles"][0]["name"], "Support");
+    let replaced: Value = set(vec![w.support.get(), w.operators.get()])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(replaced["users"][0]["roles"].as_array().unwrap().len(), 2);
+
+    // The client narrows the rules (Pat loses Operators) and suspends the partnership.
+    let narrowed = call(
+        app,
+        &clara,
+        reqwest::Method::PATCH,
+        &partnership_path,
+        Some(json!({"grantable_role_ids": [w.support.get()], "status": "suspended"})),
+    )
+    .await;
+    assert_eq!(narrowed.status(), StatusCode::OK);
+    let narrowed: Value = narrowed.json().await.unwrap();
+    assert_eq!(narrowed["status"], "suspended");
+    assert_eq!(narrowed["users"][0]["roles"].as_array().unwrap().len(), 1);
+    let seen_by_partner: Value = get(app, &ada, &token_path).await.json().await.unwrap();
+    assert_eq!(seen_by_partner["status"], "suspended");
+    // A suspended token is the client's to resume, not the partner's to switch.
+    let switch = |active: bool| {
+        call(
+            app,
+            &ada,
+            reqwest::Method::PATCH,
+            &token_path,
+            Some(json!({ "active": active })),
+        )
+    };
+    assert_eq!(
+        switch(false).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let resumed = call(
+        app,
+        &clara,
+        reqwest::Method::PATCH,
+        &partnership_path,
+        Some(json!({"status": "active"})),
+    )
+    .await;
+    assert_eq!(resumed.json::<Value>().await.unwrap()["status"], "active");
+    let off: Value = switch(false).await.json().await.unwrap();
+    assert_eq!(off["status"], "deactivated");
+    let on: Value = switch(true).await.json().await.unwrap();
+    assert_eq!(on["status"], "active");
+
+    let removed = call(app, &ada, reqwest::Method::DELETE, &user_path, None).await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    let after: Value = get(app, &ada, &token_path).await.json().await.unwrap();
+    assert_eq!(after["users"], json!([]));
+
+    // Each side's routes are refused to the other's token.
+    assert_eq!(
+        get(app, &clara, "/api/v1/client-tokens").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(app, &ada, &partnership_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let ended = call(
+        app,
+        &clara,
+        reqwest::Method::DELETE,
+        &partnership_path,
+        None,
+    )
+    .await;
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+    let seen_by_partner: Value = get(app, &ada, &token_path).await.json().await.unwrap();
+    assert_eq!(seen_by_partner["status"], "ended");
+    let actions: Vec<String> = {
+        use diesel::prelude::*;
+        use gatehouse::db::schema::audit_events;
+        let mut conn = app.pool.get().unwrap();
+        audit_events::table
+            .filter(audit_events::actor_token_id.is_not_null())
+            .filter(audit_events::action.like("client_token.%"))
+            .select(audit_events::action)
+            .load(&mut conn)
+            .unwrap()
+    };
+    assert!(
+        actions
+            .iter()
+            .any(|action| action == "client_token.created")
+            && actions
+                .iter()
+                .any(|action| action == "client_token.user_revoked"),
+        "{actions:?}"
+    );
+}
