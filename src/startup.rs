@@ -64,6 +64,7 @@ impl Application {
             clock,
             hasher,
             outbox_wake: Arc::new(Notify::new()),
+            rate_leases: Arc::default(),
         };
         let mailer = Arc::new(Mailer::new(
             state.settings.smtp_url.as_deref(),

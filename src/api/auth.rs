@@ -119,6 +119,7 @@ type Refused = (Problem, Option<Decision>);
 /// What the database says about a request's token, in one trip to the blocking pool.
 fn authorize(
     conn: &mut DbConnection,
+    leases: &rate_limit::Leases,
     presented: &str,
     ip: Option<String>,
     writes: bool,
@@ -185,7 +186,7 @@ fn authorize(
     let per_minute = bearer
         .requests_per_minute
         .unwrap_or(policy::API_REQUESTS_PER_MINUTE_MIN);
-    let decision = rate_limit::take(
+    let decision = leases.take(
         conn,
         &format!("token:{}", bearer.token_id),
         i64::from(per_minute),
@@ -290,9 +291,9 @@ pub async fn api_layer(
         *req.method(),
         actix_web::http::Method::GET | actix_web::http::Method::HEAD
     );
-    let now = state.now();
+    let (now, leases) = (state.now(), state.rate_leases.clone());
     let outcome = state
-        .db(move |conn| authorize(conn, &presented, ip, writes, now))
+        .db(move |conn| authorize(conn, &leases, &presented, ip, writes, now))
         .await;
     let (mut caller, decision) = match outcome {
         Ok(Ok(found)) => found,

@@ -1670,3 +1670,56 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
         "{actions:?}"
     );
 }
+
+#[tokio::test]
+async fn quota_leased_ahead_by_two_instances_never_exceeds_the_limit() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read", "30").await;
+    {
+        // 600 a minute: each instance takes 3 requests' worth from the database at a time.
+        let mut conn = app.pool.get().unwrap();
+        let mut policy = gatehouse::domain::policy::load(&mut conn, organization_id).unwrap();
+        policy.api_requests_per_minute = 600;
+        gatehouse::domain::policy::save(&mut conn, organization_id, &policy, &test_actor(&app))
+            .unwrap();
+    }
+    let mut settings = test_settings(&app.database);
+    settings.bind = "127.0.0.1:0".into();
+    let clock: Arc<ManualClock> = app.clock.clone();
+    let second = Application::build(settings, clock).await.unwrap();
+    let second_address = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+
+    // The clock stands still, so nothing of the quota comes back during the run.
+    let client = api(&app);
+    let mut allowed = 0;
+    let mut lowest_remaining = i64::MAX;
+    for index in 0..620 {
+        let base = if index % 2 == 0 {
+            &app.address
+        } else {
+            &second_address
+        };
+        let response = client
+            .get(format!("{base}/api/v1/organization"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::OK {
+            allowed += 1;
+            let remaining: i64 = response.headers()["x-ratelimit-remaining"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            lowest_remaining = lowest_remaining.min(remaining);
+        } else {
+            assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    // Never more than the limit; at most each instance's unused rest of a lease lost.
+    assert!((596..=600).contains(&allowed), "{allowed} allowed");
+    assert!(lowest_remaining <= 4, "{lowest_remaining}");
+}
