@@ -73,6 +73,26 @@ async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     call(app, token, reqwest::Method::GET, path, None).await
 }
 
+/// A second instance on the same database (and clock), as behind a load balancer; its address.
+async fn second_instance(app: &TestApp) -> String {
+    let mut settings = test_settings(&app.database);
+    settings.bind = "127.0.0.1:0".into();
+    let clock: Arc<ManualClock> = app.clock.clone();
+    let second = Application::build(settings, clock).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    address
+}
+
+async fn organization_from(client: &reqwest::Client, base: &str, token: &str) -> reqwest::Response {
+    client
+        .get(format!("{base}/api/v1/organization"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn problem_type(response: reqwest::Response) -> String {
     assert_eq!(
         response.headers().get("content-type").unwrap(),
@@ -498,29 +518,14 @@ async fn the_rate_limit_is_shared_by_every_instance_on_the_database() {
     let organization_id = first_organization_id(&app);
     let token = create_token(&admin, organization_id, "read", "30").await;
 
-    // A second instance on the same database (and clock), as behind a load balancer.
-    let mut settings = test_settings(&app.database);
-    settings.bind = "127.0.0.1:0".into();
-    let clock: Arc<ManualClock> = app.clock.clone();
-    let second = Application::build(settings, clock).await.unwrap();
-    let second_address = format!("http://127.0.0.1:{}", second.port());
-    tokio::spawn(second.run_until_stopped());
+    let second_address = second_instance(&app).await;
 
     let client = api(&app);
     let mut allowed = 0;
     let mut last = None;
     for index in 0..31 {
-        let base = if index % 2 == 0 {
-            &app.address
-        } else {
-            &second_address
-        };
-        let response = client
-            .get(format!("{base}/api/v1/organization"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let response =
+            organization_from(&client, [&app.address, &second_address][index % 2], &token).await;
         if response.status() == StatusCode::OK {
             allowed += 1;
         }
@@ -1684,29 +1689,15 @@ async fn quota_leased_ahead_by_two_instances_never_exceeds_the_limit() {
         gatehouse::domain::policy::save(&mut conn, organization_id, &policy, &test_actor(&app))
             .unwrap();
     }
-    let mut settings = test_settings(&app.database);
-    settings.bind = "127.0.0.1:0".into();
-    let clock: Arc<ManualClock> = app.clock.clone();
-    let second = Application::build(settings, clock).await.unwrap();
-    let second_address = format!("http://127.0.0.1:{}", second.port());
-    tokio::spawn(second.run_until_stopped());
+    let second_address = second_instance(&app).await;
 
     // The clock stands still, so nothing of the quota comes back during the run.
     let client = api(&app);
     let mut allowed = 0;
     let mut lowest_remaining = i64::MAX;
     for index in 0..620 {
-        let base = if index % 2 == 0 {
-            &app.address
-        } else {
-            &second_address
-        };
-        let response = client
-            .get(format!("{base}/api/v1/organization"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let response =
+            organization_from(&client, [&app.address, &second_address][index % 2], &token).await;
         if response.status() == StatusCode::OK {
             allowed += 1;
             let remaining: i64 = response.headers()["x-ratelimit-remaining"]
