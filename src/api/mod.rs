@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod members;
 pub mod openapi;
 pub mod organization;
+pub mod partners;
 pub mod policies;
 pub mod problem;
 pub mod roles;
@@ -176,6 +177,21 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::get().to(client_tokens::show_partnership))
                 .route(web::patch().to(client_tokens::update_partnership))
                 .route(web::delete().to(client_tokens::end)),
+        )
+        .service(
+            resource("/partners", "GET, POST")
+                .route(web::get().to(partners::list))
+                .route(web::post().to(partners::register)),
+        )
+        .service(
+            resource("/partners/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(partners::show))
+                .route(web::patch().to(partners::update))
+                .route(web::delete().to(partners::deactivate)),
+        )
+        .service(
+            resource("/partners/{id}/admin-invitation", "POST")
+                .route(web::post().to(partners::resend_admin_invitation)),
         )
         .service(
             resource("/policies", "GET, PATCH")

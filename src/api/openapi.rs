@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    catalog, client_tokens, environments, external_users, members, organization, policies, problem,
-    roles, tokens,
+    catalog, client_tokens, environments, external_users, members, organization, partners,
+    policies, problem, roles, tokens,
 };
 
 /// The answers any operation may give besides its own: a problem document for a request the
@@ -151,6 +151,12 @@ impl Modify for BearerToken {
         client_tokens::accept,
         client_tokens::update_partnership,
         client_tokens::end,
+        partners::list,
+        partners::show,
+        partners::register,
+        partners::update,
+        partners::resend_admin_invitation,
+        partners::deactivate,
         policies::show,
         policies::update,
         tokens::list,
@@ -169,6 +175,7 @@ impl Modify for BearerToken {
         (name = "external-users", description = "People from outside with expiring access to the API portal"),
         (name = "apis", description = "The API catalog: APIs, their OpenAPI documents, and API groups"),
         (name = "client-tokens", description = "Client access tokens: a partner's (issued, and the members acting in each client) and a client's (accepted partnerships)"),
+        (name = "partners", description = "Partner companies the organization's owner registers"),
         (name = "policies", description = "The organization's policies"),
         (name = "tokens", description = "Personal access tokens: the caller's own, and members' for admins"),
     )

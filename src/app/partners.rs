@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::partner_draft;
 use crate::domain::partner_input::{AdminInput, LogoChange};
-use crate::domain::partner_registry::{self, AdminChange, Registered};
+use crate::domain::partner_registry::{self, AdminChange, Registered, Registration};
 use crate::domain::rules::{DomainError, DomainResult};
 
 // ---------------------------------------------------------------------------------------------
@@ -94,6 +94,27 @@ pub fn register(
             conn,
             by.organization_id(),
             by.account_id(),
+            settings.max_partners,
+            &by.inviter(),
+            settings,
+            &by.actor(),
+        )
+    })
+}
+
+/// Registers a partner in one go, without the wizard's draft (the API's way): the same checks
+/// and the same outcome as `register`.
+pub fn register_directly(
+    by: &Acting<Owner>,
+    registration: &Registration,
+    settings: &Settings,
+    conn: &mut DbConnection,
+) -> DomainResult<Registered> {
+    write_transaction(conn, |conn| {
+        partner_registry::register_checked(
+            conn,
+            by.organization_id(),
+            registration,
             settings.max_partners,
             &by.inviter(),
             settings,

@@ -3,6 +3,7 @@
 //! drafts and for the registration itself.
 
 use crate::domain::account::EmailAddress;
+use crate::i18n::Tr;
 
 /// The largest logo accepted (512 KiB).
 pub const MAX_LOGO_BYTES: usize = 512 * 1024;
@@ -62,6 +63,14 @@ pub enum DomainsProblem {
 }
 
 impl DomainsProblem {
+    /// Why the typed domains were refused, in the reader's language.
+    pub fn message(&self, t: Tr) -> String {
+        match self {
+            Self::Invalid(piece) => t.t1(self.message_key(), "domain", piece.as_str()),
+            _ => t.t1(self.message_key(), "count", MAX_DOMAINS as i64),
+        }
+    }
+
     pub fn message_key(&self) -> &'static str {
         match self {
             Self::Required => "partners-domains-required",

@@ -429,23 +429,13 @@ pub fn register(
     settings: &Settings,
     actor: &Actor,
 ) -> DomainResult<Registered> {
-    // A write to the client's row: PostgreSQL holds its lock to the end of the transaction
-    // (SQLite's write transactions are serialized already).
-    diesel::update(organizations::table.find(client_organization_id))
-        .set(organizations::member_count.eq(organizations::member_count))
-        .execute(conn)?;
-    if registered_count(conn, client_organization_id)? >= max_partners {
-        return refuse("partners-limit-reached");
-    }
+    lock_partner_count(conn, client_organization_id, max_partners)?;
     let draft =
         find_draft(conn, client_organization_id, owner_account_id)?.ok_or(DomainError::NotFound)?;
     if !check_draft(&draft).complete() {
         return refuse("partners-draft-incomplete");
     }
     let name = parse_partner_name(&draft.name).map_err(refused)?;
-    if name_taken(conn, client_organization_id, &name, None)? {
-        return refuse("partners-name-taken");
-    }
     let domains =
         parse_domains(&draft.domains).map_err(|problem| refused(problem.message_key()))?;
     let admin = parse_admin(
@@ -455,9 +445,76 @@ pub fn register(
         &domains,
     )
     .map_err(|errors| refused(errors.first().unwrap_or("partners-draft-incomplete")))?;
-    let logo = draft_logo(conn, client_organization_id, owner_account_id)?;
+    let registration = Registration {
+        name,
+        domains,
+        admin,
+        logo: draft_logo(conn, client_organization_id, owner_account_id)?,
+    };
+    let registered = register_checked(
+        conn,
+        client_organization_id,
+        &registration,
+        max_partners,
+        inviter,
+        settings,
+        actor,
+    )?;
+    delete_drafts(conn, client_organization_id, owner_account_id)?;
+    Ok(registered)
+}
 
-    let partner = organization::create_partner_organization(conn, &name, actor)?;
+/// A partner to register in one go (the API's way; the page's wizard builds one from its
+/// draft): checked name, domains and admin (`partner_input`), and a checked logo with its
+/// content type.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub name: String,
+    pub domains: Vec<String>,
+    pub admin: AdminInput,
+    pub logo: Option<(Vec<u8>, String)>,
+}
+
+/// Holds the client's row until the end of the transaction and refuses past the limit, so two
+/// registrations at once cannot both take the last place.
+fn lock_partner_count(
+    conn: &mut DbConnection,
+    client_organization_id: OrganizationId,
+    max_partners: i64,
+) -> DomainResult<()> {
+    // A write to the client's row: PostgreSQL holds its lock to the end of the transaction
+    // (SQLite's write transactions are serialized already).
+    diesel::update(organizations::table.find(client_organization_id))
+        .set(organizations::member_count.eq(organizations::member_count))
+        .execute(conn)?;
+    if registered_count(conn, client_organization_id)? >= max_partners {
+        return refuse("partners-limit-reached");
+    }
+    Ok(())
+}
+
+/// Registers a partner: its organization, profile and domains, the partnership (Pending), and
+/// its admin (invited, or admin at once when they have an account).
+pub fn register_checked(
+    conn: &mut DbConnection,
+    client_organization_id: OrganizationId,
+    registration: &Registration,
+    max_partners: i64,
+    inviter: &Inviter<'_>,
+    settings: &Settings,
+    actor: &Actor,
+) -> DomainResult<Registered> {
+    lock_partner_count(conn, client_organization_id, max_partners)?;
+    let Registration {
+        name,
+        domains,
+        admin,
+        logo,
+    } = registration;
+    if name_taken(conn, client_organization_id, name, None)? {
+        return refuse("partners-name-taken");
+    }
+    let partner = organization::create_partner_organization(conn, name, actor)?;
     let partnership_id: i64 = diesel::insert_into(partnerships::table)
         .values((
             partnerships::partner_organization_id.eq(partner.id),
@@ -473,14 +530,14 @@ pub fn register(
     diesel::insert_into(partner_profiles::table)
         .values((
             partner_profiles::partnership_id.eq(partnership_id),
-            partner_profiles::name.eq(&name),
+            partner_profiles::name.eq(name),
             partner_profiles::logo.eq(logo.as_ref().map(|(bytes, _)| bytes.as_slice())),
             partner_profiles::logo_content_type
                 .eq(logo.as_ref().map(|(_, content_type)| content_type.as_str())),
             partner_profiles::updated_at.eq(actor.at),
         ))
         .execute(conn)?;
-    replace_domains(conn, partnership_id, &domains)?;
+    replace_domains(conn, partnership_id, domains)?;
     let partnership = partnership::reload(conn, partnership_id)?;
     partnership::record_in_both(
         conn,
@@ -494,8 +551,7 @@ pub fn register(
             admin.email.as_str()
         )),
     )?;
-    let invited = invite_admin(conn, &partnership, &admin, inviter, settings, actor)?;
-    delete_drafts(conn, client_organization_id, owner_account_id)?;
+    let invited = invite_admin(conn, &partnership, admin, inviter, settings, actor)?;
     Ok(Registered {
         partnership_id,
         invited,

@@ -18,7 +18,7 @@ use crate::app::access::Owner;
 use crate::app::partners;
 use crate::domain::api_catalog;
 use crate::domain::partner_draft::{self, Draft, DraftCheck};
-use crate::domain::partner_input::{self, AdminErrors, DomainsProblem, LogoChange};
+use crate::domain::partner_input::{self, AdminErrors, LogoChange};
 use crate::domain::partner_registry::{self, AdminChange, LinkedNames, PartnerSummary, Person};
 use crate::domain::partnership::PartnershipStatus;
 use crate::domain::rules::DomainError;
@@ -308,18 +308,6 @@ fn typed_admin(form: &FormFields) -> (String, String, String) {
         form.text("last_name").to_owned(),
         form.text("email").to_owned(),
     )
-}
-
-/// Why the typed domains were refused.
-fn domains_message(t: Tr, problem: &DomainsProblem) -> String {
-    match problem {
-        DomainsProblem::Invalid(piece) => t.t1(problem.message_key(), "domain", piece.as_str()),
-        _ => t.t1(
-            problem.message_key(),
-            "count",
-            partner_input::MAX_DOMAINS as i64,
-        ),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -630,7 +618,7 @@ pub async fn save_domains(
                 Some(&draft),
             );
             page.form.domains = typed;
-            page.form.domains_error = domains_message(t, &problem);
+            page.form.domains_error = problem.message(t);
             wizard_refused(&req, &page)
         }
     }
@@ -1035,7 +1023,7 @@ pub async fn update_domains(
                 ));
             }
         }
-        Err(problem) => domains_message(t, &problem),
+        Err(problem) => problem.message(t),
     };
     let forms = SettingsForms {
         domains: Some(typed),

@@ -1714,3 +1714,130 @@ async fn quota_leased_ahead_by_two_instances_never_exceeds_the_limit() {
     assert!((596..=600).contains(&allowed), "{allowed} allowed");
     assert!(lowest_remaining <= 4, "{lowest_remaining}");
 }
+
+#[tokio::test]
+async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only() {
+    let (app, owner, sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&owner, organization_id, "read-write", "30").await;
+    let production = catalog_environment(&app, organization_id, "Production");
+    let payments = insert_catalog_api(&app, organization_id, production, "Payments", "v1");
+
+    let refused = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/partners",
+        Some(json!({"name": " ", "domains": ["not a domain"],
+                    "admin": {"first_name": "Peter", "last_name": "Gibbons", "email": "peter@initech.example"}})),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = refused.json().await.unwrap();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "domains"]);
+    let outside = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/partners",
+        Some(json!({"name": "Initech", "domains": ["initech.example"],
+                    "admin": {"first_name": "Peter", "last_name": "Gibbons", "email": "peter@elsewhere.example"}})),
+    )
+    .await;
+    assert_eq!(outside.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        outside.json::<Value>().await.unwrap()["errors"][0]["field"],
+        "admin.email"
+    );
+
+    let registered = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/partners",
+        Some(json!({"name": "Initech", "domains": ["@Initech.example"],
+                    "admin": {"first_name": "Peter", "last_name": "Gibbons", "email": "peter@initech.example"}})),
+    )
+    .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let location = registered.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let partner: Value = registered.json().await.unwrap();
+    assert_eq!(partner["status"], "pending");
+    assert_eq!(partner["domains"], json!(["initech.example"]));
+    assert_eq!(partner["pending_admin"]["email"], "peter@initech.example");
+    let messages = sink.wait_for_messages(1).await;
+    assert!(messages[0].to.contains("peter@initech.example"));
+    let again = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/partners",
+        Some(json!({"name": "initech", "domains": ["initech.example"],
+                    "admin": {"first_name": "Peter", "last_name": "Gibbons", "email": "peter@initech.example"}})),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let changed = call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &location,
+        Some(
+            json!({"name": "Initech Labs", "domains": ["initech.example", "initech-labs.example"],
+                    "linked_api_ids": [payments]}),
+        ),
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.unwrap();
+    assert_eq!(changed["name"], "Initech Labs");
+    assert_eq!(changed["domains"].as_array().unwrap().len(), 2);
+    assert_eq!(changed["linked_api_ids"], json!([payments]));
+    let resent = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &format!("{location}/admin-invitation"),
+        None,
+    )
+    .await;
+    assert_eq!(resent.status(), StatusCode::ACCEPTED);
+    sink.wait_for_messages(2).await;
+
+    // Deactivating waits until nothing is linked.
+    let linked = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    assert_eq!(linked.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    call(
+        &app,
+        &token,
+        reqwest::Method::PATCH,
+        &location,
+        Some(json!({"linked_api_ids": []})),
+    )
+    .await;
+    let deactivated = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    assert_eq!(deactivated.status(), StatusCode::NO_CONTENT);
+    let after: Value = get(&app, &token, &location).await.json().await.unwrap();
+    assert_eq!(after["status"], "ended");
+
+    // An administrator who is not the owner is refused, as on the page.
+    add_member(&app, organization_id, "ben@example.com", &["Administrator"]);
+    let ben = app
+        .signed_in_client("ben@example.com", ADMIN_PASSWORD)
+        .await;
+    let ben_token = create_token(&ben, organization_id, "read-write", "30").await;
+    assert_eq!(
+        get(&app, &ben_token, "/api/v1/partners").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
