@@ -178,7 +178,7 @@ pub struct NewApi {
     pub base_url: String,
 }
 
-/// Adds an API to the catalog (its document is sent afterwards to `/apis/{id}/document`).
+/// Adds an API to the catalog; its OpenAPI document is sent afterwards, to its document.
 #[utoipa::path(
     post, path = "/api/v1/apis", tag = "apis",
     operation_id = "apis_create",

@@ -168,8 +168,8 @@ pub struct IssuedClientToken {
     pub token: ClientToken,
 }
 
-/// Issues a token for one future client. The answer holds the token itself, once: it is not
-/// kept, not even for an `Idempotency-Key` retry (which is told the first request succeeded).
+/// Issues a token for one future client, shown in this answer only (a retry with the same
+/// Idempotency-Key is told the first request succeeded, without the token).
 #[utoipa::path(
     post, path = "/api/v1/client-tokens", tag = "client-tokens",
     operation_id = "client_tokens_issue",
