@@ -75,8 +75,9 @@ impl Member {
 pub struct ListQuery {
     /// Words matched at the start of words of the email, name and role names.
     pub q: Option<String>,
-    /// `email` (default), `name`, `roles`, `status` or `member-since`.
-    #[param(pattern = "^(email|name|roles|status|member-since)$")]
+    /// `email` (default), `name`, `roles`, `status`, `last-sign-in` (never signed in first
+    /// ascending, last descending) or `member-since`.
+    #[param(pattern = "^(email|name|roles|status|last-sign-in|member-since)$")]
     pub sort: Option<String>,
     /// `asc` (default) or `desc`.
     #[param(pattern = "^(asc|desc)$")]
@@ -137,15 +138,13 @@ pub async fn list(
             query.q.clone().filter(|q| !q.trim().is_empty()),
         ),
     };
-    let sort = SortColumn::parse(&sort_name)
-        .filter(|sort| sort.pages_by_key())
-        .ok_or_else(|| {
-            Problem::invalid(vec![FieldError {
-                field: "sort".into(),
-                code: "invalid".into(),
-                message: "Sort by email, name, roles, status or member-since.".into(),
-            }])
-        })?;
+    let sort = SortColumn::parse(&sort_name).ok_or_else(|| {
+        Problem::invalid(vec![FieldError {
+            field: "sort".into(),
+            code: "invalid".into(),
+            message: "Sort by email, name, roles, status, last-sign-in or member-since.".into(),
+        }])
+    })?;
     if search.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(Problem::invalid(vec![FieldError {
             field: "q".into(),

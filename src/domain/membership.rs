@@ -79,20 +79,14 @@ pub struct After {
     pub id: MembershipId,
 }
 
-/// A row's value in the sort column. Last sign-in is not offered for keyset paging: its NULLs
-/// sort first on SQLite and last on PostgreSQL.
+/// A row's value in the sort column.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SortKey {
     Text(String),
     /// Microseconds since the epoch.
     Time(i64),
-}
-
-impl SortColumn {
-    /// Whether lists sorted by this column can be paged by key.
-    pub fn pages_by_key(self) -> bool {
-        self != Self::LastSignIn
-    }
+    /// The last sign-in: None for someone who never signed in.
+    MaybeTime(Option<i64>),
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -280,8 +274,17 @@ pub fn directory(
         (SortColumn::Roles, true) => select.order((m::roles_label.desc(), m::id.desc())),
         (SortColumn::Status, false) => select.order((m::status.asc(), m::id.asc())),
         (SortColumn::Status, true) => select.order((m::status.desc(), m::id.desc())),
-        (SortColumn::LastSignIn, false) => select.order((m::last_sign_in_at.asc(), m::id.asc())),
-        (SortColumn::LastSignIn, true) => select.order((m::last_sign_in_at.desc(), m::id.desc())),
+        // Never signed in counts as the oldest, on both databases (their NULLs sort apart).
+        (SortColumn::LastSignIn, false) => select.order((
+            m::last_sign_in_at.is_not_null().asc(),
+            m::last_sign_in_at.asc(),
+            m::id.asc(),
+        )),
+        (SortColumn::LastSignIn, true) => select.order((
+            m::last_sign_in_at.is_not_null().desc(),
+            m::last_sign_in_at.desc(),
+            m::id.desc(),
+        )),
         (SortColumn::MemberSince, false) => select.order((m::created_at.asc(), m::id.asc())),
         (SortColumn::MemberSince, true) => select.order((m::created_at.desc(), m::id.desc())),
     };
@@ -374,6 +377,37 @@ fn after_key<'a>(
             None => select.filter(m::id.ne(m::id)),
         },
         (SortKey::Time(micros), SortColumn::MemberSince) => past!(m::created_at, time(*micros)),
+        // Those who never signed in come before everyone else ascending, after descending.
+        (SortKey::MaybeTime(None), SortColumn::LastSignIn) => {
+            if descending {
+                select.filter(m::last_sign_in_at.is_null().and(m::id.lt(after.id)))
+            } else {
+                select.filter(
+                    m::last_sign_in_at
+                        .is_null()
+                        .and(m::id.gt(after.id))
+                        .or(m::last_sign_in_at.is_not_null()),
+                )
+            }
+        }
+        (SortKey::MaybeTime(Some(micros)), SortColumn::LastSignIn) => {
+            let at = time(*micros);
+            let id = after.id;
+            if descending {
+                select.filter(
+                    m::last_sign_in_at
+                        .lt(at)
+                        .or(m::last_sign_in_at.eq(at).and(m::id.lt(id)))
+                        .or(m::last_sign_in_at.is_null()),
+                )
+            } else {
+                select.filter(
+                    m::last_sign_in_at
+                        .gt(at)
+                        .or(m::last_sign_in_at.eq(at).and(m::id.gt(id))),
+                )
+            }
+        }
         // A cursor that does not fit the sort (made up, or another sort's) matches nothing.
         _ => select.filter(m::id.ne(m::id)),
     }
@@ -386,7 +420,15 @@ pub fn sort_key_of(
     sort: SortColumn,
 ) -> QueryResult<Option<SortKey>> {
     use memberships::dsl as m;
-    let row: Option<(String, String, String, MembershipStatus, PrimitiveDateTime)> = m::memberships
+    #[allow(clippy::type_complexity)]
+    let row: Option<(
+        String,
+        String,
+        String,
+        MembershipStatus,
+        PrimitiveDateTime,
+        Option<PrimitiveDateTime>,
+    )> = m::memberships
         .find(membership_id)
         .select((
             m::email,
@@ -394,19 +436,19 @@ pub fn sort_key_of(
             m::roles_label,
             m::status,
             m::created_at,
+            m::last_sign_in_at,
         ))
         .first(conn)
         .optional()?;
+    let micros = |at: PrimitiveDateTime| (at.assume_utc().unix_timestamp_nanos() / 1000) as i64;
     Ok(
-        row.and_then(|(email, name, roles, status, created)| match sort {
-            SortColumn::Email => Some(SortKey::Text(email)),
-            SortColumn::Name => Some(SortKey::Text(name)),
-            SortColumn::Roles => Some(SortKey::Text(roles)),
-            SortColumn::Status => Some(SortKey::Text(status.as_str().to_owned())),
-            SortColumn::MemberSince => Some(SortKey::Time(
-                (created.assume_utc().unix_timestamp_nanos() / 1000) as i64,
-            )),
-            SortColumn::LastSignIn => None,
+        row.map(|(email, name, roles, status, created, last)| match sort {
+            SortColumn::Email => SortKey::Text(email),
+            SortColumn::Name => SortKey::Text(name),
+            SortColumn::Roles => SortKey::Text(roles),
+            SortColumn::Status => SortKey::Text(status.as_str().to_owned()),
+            SortColumn::MemberSince => SortKey::Time(micros(created)),
+            SortColumn::LastSignIn => SortKey::MaybeTime(last.map(micros)),
         }),
     )
 }

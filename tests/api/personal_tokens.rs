@@ -1841,3 +1841,78 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn members_are_paged_by_last_sign_in_with_those_never_seen_together() {
+    use diesel::prelude::*;
+    use gatehouse::clock::Clock;
+    use gatehouse::db::schema::memberships;
+    let (app, admin) = spawn_app_with_admin().await;
+    let organization_id = first_organization_id(&app);
+    let token = create_token(&admin, organization_id, "read", "30").await;
+    let now = app.clock.now();
+    let hours = |count: i64| Some(now - time::Duration::hours(10 - count));
+    let last_sign_ins = [
+        ("m0@example.com", None),
+        ("m1@example.com", hours(1)),
+        ("m2@example.com", None),
+        ("m3@example.com", hours(1)),
+        ("m4@example.com", hours(2)),
+        ("m5@example.com", None),
+    ];
+    for (email, _) in &last_sign_ins {
+        add_member(&app, organization_id, email, &["User"]);
+    }
+    {
+        let mut conn = app.pool.get().unwrap();
+        for (email, at) in last_sign_ins
+            .iter()
+            .copied()
+            .chain([(ADMIN_EMAIL, hours(3))])
+        {
+            diesel::update(memberships::table.filter(memberships::email.eq(email)))
+                .set(memberships::last_sign_in_at.eq(at))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    }
+    let walk = |order: &'static str| {
+        let (app, token) = (&app, &token);
+        async move {
+            let mut path = format!("/api/v1/members?limit=2&sort=last-sign-in&order={order}");
+            let mut emails = Vec::new();
+            loop {
+                let body: Value = get(app, token, &path).await.json().await.unwrap();
+                for member in body["data"].as_array().unwrap() {
+                    emails.push(member["email"].as_str().unwrap().to_owned());
+                }
+                match body["next_cursor"].as_str() {
+                    Some(cursor) => {
+                        path = format!("/api/v1/members?limit=2&cursor={cursor}");
+                    }
+                    None => break emails,
+                }
+            }
+        }
+    };
+    // Never signed in counts as the oldest; ties go by id, on both databases.
+    assert_eq!(
+        walk("asc").await,
+        ["m0", "m2", "m5", "m1", "m3", "m4"]
+            .iter()
+            .map(|name| format!("{name}@example.com"))
+            .chain([ADMIN_EMAIL.to_owned()])
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        walk("desc").await,
+        [ADMIN_EMAIL.to_owned()]
+            .into_iter()
+            .chain(
+                ["m4", "m3", "m1", "m5", "m2", "m0"]
+                    .iter()
+                    .map(|name| format!("{name}@example.com"))
+            )
+            .collect::<Vec<_>>()
+    );
+}
