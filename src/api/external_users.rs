@@ -88,6 +88,13 @@ impl ExternalUser {
 pub struct ListQuery {
     /// Words matched at the start of words of the email, name and company.
     pub q: Option<String>,
+    /// `email` (default), `name`, `company`, `status`, `expires`, `last-sign-in` or
+    /// `member-since`, as on the page.
+    #[param(pattern = "^(email|name|company|status|expires|last-sign-in|member-since)$")]
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    #[param(pattern = "^(asc|desc)$")]
+    pub order: Option<String>,
     /// 1 to 100 (default 50).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
@@ -98,16 +105,18 @@ pub struct ListQuery {
 #[derive(Debug, Serialize, Deserialize)]
 struct Cursor {
     q: Option<String>,
+    sort: String,
+    descending: bool,
     /// External users are few per organization: the cursor holds the page.
     page: i64,
 }
 
-/// Lists external users by email.
+/// Lists external users, with the page's search and sorts.
 #[utoipa::path(
     get, path = "/api/v1/external-users", tag = "external-users",
     operation_id = "external_users_list",
     params(ListQuery),
-    responses((status = 200, description = "A page of external users by email", body = Page<ExternalUser>)),
+    responses((status = 200, description = "A page of external users", body = Page<ExternalUser>)),
     security(("token" = []))
 )]
 pub async fn list(
@@ -118,13 +127,33 @@ pub async fn list(
 ) -> Result<HttpResponse, Problem> {
     let by = caller.acting::<UserReader>(state.now())?;
     let limit = limit_of(query.limit)?;
+    // A cursor carries its list's search and sort, so the next page continues that list.
     let cursor: Cursor = match query.cursor.as_deref() {
         Some(cursor) => decode_cursor(cursor)?,
         None => Cursor {
             q: query.q.clone().filter(|q| !q.trim().is_empty()),
+            sort: query.sort.clone().unwrap_or_else(|| "email".into()),
+            descending: match query.order.as_deref() {
+                None | Some("asc") => false,
+                Some("desc") => true,
+                Some(_) => {
+                    return Err(Problem::invalid(vec![field(
+                        "order",
+                        "invalid",
+                        "Use asc or desc.".into(),
+                    )]));
+                }
+            },
             page: 0,
         },
     };
+    let sort = SortColumn::parse(&cursor.sort).ok_or_else(|| {
+        Problem::invalid(vec![field(
+            "sort",
+            "invalid",
+            "Sort by email, name, company, status, expires, last-sign-in or member-since.".into(),
+        )])
+    })?;
     if cursor.q.as_ref().is_some_and(|q| q.chars().count() > 200) || cursor.page < 0 {
         return Err(Problem::invalid(vec![FieldError {
             field: "q".into(),
@@ -134,8 +163,8 @@ pub async fn list(
     }
     let directory_query = DirectoryQuery {
         search: cursor.q.clone(),
-        sort: SortColumn::Email,
-        descending: false,
+        sort,
+        descending: cursor.descending,
         page: cursor.page,
         per_page: limit,
     };
@@ -151,6 +180,8 @@ pub async fn list(
     let next_cursor = page.has_next.then(|| {
         encode_cursor(&Cursor {
             q: cursor.q.clone(),
+            sort: cursor.sort.clone(),
+            descending: cursor.descending,
             page: cursor.page + 1,
         })
     });

@@ -917,6 +917,40 @@ async fn external_users_are_invited_and_listed_through_the_api() {
         .await
         .unwrap();
     assert_eq!(listed["data"][0]["email"], "dev@customer.example");
+
+    // The page's sorts, kept by the cursor from page to page.
+    call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/external-users",
+        Some(json!({"email": "ops@vendor.example"})),
+    )
+    .await;
+    let first: Value = get(
+        &app,
+        &token,
+        "/api/v1/external-users?sort=email&order=desc&limit=1",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(first["data"][0]["email"], "ops@vendor.example");
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second: Value = get(
+        &app,
+        &token,
+        &format!("/api/v1/external-users?limit=1&cursor={cursor}"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(second["data"][0]["email"], "dev@customer.example");
+    assert!(second.get("next_cursor").is_none());
+    let unknown = get(&app, &token, "/api/v1/external-users?sort=shoe-size").await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
