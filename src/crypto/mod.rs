@@ -4,3 +4,4 @@
 pub mod password;
 pub mod personal_token;
 pub mod token;
+pub mod webhook_signature;

@@ -14,6 +14,7 @@ pub mod lists;
 pub mod membership;
 pub mod openapi;
 pub mod organization;
+pub mod outbound;
 pub mod outbox;
 pub mod partner_draft;
 pub mod partner_input;
