@@ -128,11 +128,22 @@ pub async fn list(state: web::Data<AppState>, caller: ApiCaller) -> Result<HttpR
     let by = caller.acting::<PartnerAdmin>(state.now())?;
     let lang = caller.lang;
     let data = db(&state, lang, move |conn| {
-        let organization_id = by.organization_id();
-        partner_token::list_for_partner(conn, organization_id)?
+        let summaries = partner_token::list_for_partner(conn, by.organization_id())?;
+        let ids: Vec<i64> = summaries.iter().map(|summary| summary.id).collect();
+        let mut rules = partner_token::rules_of_each(conn, &ids)?;
+        let mut users = partner_token::authorized_users_of_each(conn, &ids)?;
+        Ok(summaries
             .into_iter()
-            .map(|summary| client_token(conn, organization_id, summary.id, lang))
-            .collect::<Result<Vec<_>, _>>()
+            .map(|summary| ClientToken {
+                id: summary.id,
+                client_name: summary.client_name,
+                status: status_word(summary.status),
+                hint: summary.hint,
+                grantable_roles: roles_of(rules.remove(&summary.id).unwrap_or_default()),
+                users: users_of(users.remove(&summary.id).unwrap_or_default()),
+                created_at: timestamp(summary.created_at),
+            })
+            .collect())
     })
     .await?;
     Ok(HttpResponse::Ok().json(ClientTokenList { data }))
@@ -424,11 +435,21 @@ pub async fn list_partnerships(
     let by = caller.acting::<ClientAdmin>(state.now())?;
     let lang = caller.lang;
     let data = db(&state, lang, move |conn| {
-        let organization_id = by.organization_id();
-        partner_token::list_for_client(conn, organization_id)?
+        let summaries = partner_token::list_for_client(conn, by.organization_id())?;
+        let ids: Vec<i64> = summaries.iter().map(|summary| summary.id).collect();
+        let mut rules = partner_token::rules_of_each(conn, &ids)?;
+        let mut users = partner_token::authorized_users_of_each(conn, &ids)?;
+        Ok(summaries
             .into_iter()
-            .map(|summary| partnership(conn, organization_id, summary.id, lang))
-            .collect::<Result<Vec<_>, _>>()
+            .map(|summary| Partnership {
+                id: summary.id,
+                partner_name: summary.partner_name,
+                status: status_word(summary.status),
+                grantable_roles: roles_of(rules.remove(&summary.id).unwrap_or_default()),
+                users: users_of(users.remove(&summary.id).unwrap_or_default()),
+                activated_at: summary.activated_at.map(timestamp),
+            })
+            .collect())
     })
     .await?;
     Ok(HttpResponse::Ok().json(PartnershipList { data }))

@@ -64,14 +64,17 @@ fn partner(
 ) -> Result<Partner, Problem> {
     let summary = partner_registry::details(conn, client_organization_id, id)
         .map_err(|err| Problem::from_domain(err, lang))?;
-    partner_of(conn, summary)
+    let links = partner_registry::links(conn, id)?;
+    Ok(partner_of(summary, links))
 }
 
-fn partner_of(conn: &mut DbConnection, summary: PartnerSummary) -> Result<Partner, Problem> {
-    let (mut linked_api_ids, mut linked_group_ids) = partner_registry::links(conn, summary.id)?;
+fn partner_of(
+    summary: PartnerSummary,
+    (mut linked_api_ids, mut linked_group_ids): partner_registry::Links,
+) -> Partner {
     linked_api_ids.sort_unstable();
     linked_group_ids.sort_unstable();
-    Ok(Partner {
+    Partner {
         id: summary.id,
         partner_organization_id: summary.partner_organization_id.get(),
         name: summary.name,
@@ -82,7 +85,7 @@ fn partner_of(conn: &mut DbConnection, summary: PartnerSummary) -> Result<Partne
         linked_api_ids,
         linked_group_ids,
         created_at: timestamp(summary.created_at),
-    })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,10 +103,16 @@ pub struct PartnerList {
 pub async fn list(state: web::Data<AppState>, caller: ApiCaller) -> Result<HttpResponse, Problem> {
     let by = caller.acting::<Owner>(state.now())?;
     let data = db(&state, caller.lang, move |conn| {
-        partner_registry::list(conn, by.organization_id())?
+        let summaries = partner_registry::list(conn, by.organization_id())?;
+        let ids: Vec<i64> = summaries.iter().map(|summary| summary.id).collect();
+        let mut links = partner_registry::links_of_each(conn, &ids)?;
+        Ok(summaries
             .into_iter()
-            .map(|summary| partner_of(conn, summary))
-            .collect::<Result<Vec<_>, _>>()
+            .map(|summary| {
+                let linked = links.remove(&summary.id).unwrap_or_default();
+                partner_of(summary, linked)
+            })
+            .collect())
     })
     .await?;
     Ok(HttpResponse::Ok().json(PartnerList { data }))

@@ -923,17 +923,34 @@ pub fn resend_admin_invitation(
 }
 
 /// The catalog entries linked to a partner: (API ids, group ids).
-pub fn links(conn: &mut DbConnection, id: i64) -> QueryResult<(Vec<i64>, Vec<i64>)> {
-    Ok((
-        partnership_apis::table
-            .filter(partnership_apis::partnership_id.eq(id))
-            .select(partnership_apis::api_id)
-            .load(conn)?,
-        partnership_api_groups::table
-            .filter(partnership_api_groups::partnership_id.eq(id))
-            .select(partnership_api_groups::api_group_id)
-            .load(conn)?,
-    ))
+pub type Links = (Vec<i64>, Vec<i64>);
+
+/// One partner's links.
+pub fn links(conn: &mut DbConnection, id: i64) -> QueryResult<Links> {
+    Ok(links_of_each(conn, &[id])?.remove(&id).unwrap_or_default())
+}
+
+/// The API ids and API group ids linked to each of these partners, in two queries.
+pub fn links_of_each(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, Links>> {
+    let apis: Vec<(i64, i64)> = partnership_apis::table
+        .filter(partnership_apis::partnership_id.eq_any(ids))
+        .select((partnership_apis::partnership_id, partnership_apis::api_id))
+        .load(conn)?;
+    let groups: Vec<(i64, i64)> = partnership_api_groups::table
+        .filter(partnership_api_groups::partnership_id.eq_any(ids))
+        .select((
+            partnership_api_groups::partnership_id,
+            partnership_api_groups::api_group_id,
+        ))
+        .load(conn)?;
+    let mut links: HashMap<i64, Links> = HashMap::new();
+    for (id, api_id) in apis {
+        links.entry(id).or_default().0.push(api_id);
+    }
+    for (id, group_id) in groups {
+        links.entry(id).or_default().1.push(group_id);
+    }
+    Ok(links)
 }
 
 /// What is linked, by name: APIs ("Name 1.0 (Environment)") then groups, each sorted.

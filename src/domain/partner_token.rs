@@ -179,15 +179,35 @@ pub struct AuthorizedUser {
 
 /// The client's rules for one partnership, by role name.
 pub fn rules_of(conn: &mut DbConnection, partnership_id: i64) -> QueryResult<Vec<AllowedRole>> {
-    Ok(partnership_roles::table
+    Ok(rules_of_each(conn, &[partnership_id])?
+        .remove(&partnership_id)
+        .unwrap_or_default())
+}
+
+/// The client's rules of each of these partnerships, by role name, in one query.
+pub fn rules_of_each(
+    conn: &mut DbConnection,
+    partnership_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<AllowedRole>>> {
+    let rows: Vec<(i64, RoleId, String, bool)> = partnership_roles::table
         .inner_join(roles::table)
-        .filter(partnership_roles::partnership_id.eq(partnership_id))
+        .filter(partnership_roles::partnership_id.eq_any(partnership_ids))
         .order((roles::name_folded.asc(), roles::id.asc()))
-        .select((roles::id, roles::name, roles::active))
-        .load::<(RoleId, String, bool)>(conn)?
-        .into_iter()
-        .map(|(id, name, active)| AllowedRole { id, name, active })
-        .collect())
+        .select((
+            partnership_roles::partnership_id,
+            roles::id,
+            roles::name,
+            roles::active,
+        ))
+        .load(conn)?;
+    let mut rules: HashMap<i64, Vec<AllowedRole>> = HashMap::new();
+    for (partnership_id, id, name, active) in rows {
+        rules
+            .entry(partnership_id)
+            .or_default()
+            .push(AllowedRole { id, name, active });
+    }
+    Ok(rules)
 }
 
 /// The partner users authorized through one partnership, by email, with their roles.
@@ -195,8 +215,20 @@ pub fn authorized_users(
     conn: &mut DbConnection,
     partnership_id: i64,
 ) -> QueryResult<Vec<AuthorizedUser>> {
+    Ok(authorized_users_of_each(conn, &[partnership_id])?
+        .remove(&partnership_id)
+        .unwrap_or_default())
+}
+
+/// The partner users authorized through each of these partnerships, by email, with their
+/// roles, in one query.
+pub fn authorized_users_of_each(
+    conn: &mut DbConnection,
+    partnership_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<AuthorizedUser>>> {
     #[derive(Queryable)]
     struct Grant {
+        partnership_id: i64,
         membership_id: MembershipId,
         name: String,
         email: String,
@@ -208,13 +240,14 @@ pub fn authorized_users(
     let grants: Vec<Grant> = partnership_grants::table
         .inner_join(memberships::table.inner_join(accounts::table))
         .inner_join(roles::table)
-        .filter(partnership_grants::partnership_id.eq(partnership_id))
+        .filter(partnership_grants::partnership_id.eq_any(partnership_ids))
         .order((
             accounts::email.asc(),
             memberships::id.asc(),
             roles::name_folded.asc(),
         ))
         .select((
+            partnership_grants::partnership_id,
             memberships::id,
             accounts::name,
             accounts::email,
@@ -224,16 +257,17 @@ pub fn authorized_users(
             roles::active,
         ))
         .load(conn)?;
-    let mut users: Vec<AuthorizedUser> = Vec::new();
+    let mut users: HashMap<i64, Vec<AuthorizedUser>> = HashMap::new();
     for grant in grants {
         let role = AllowedRole {
             id: grant.role_id,
             name: grant.role_name,
             active: grant.role_active,
         };
-        match users.last_mut() {
+        let of_partnership = users.entry(grant.partnership_id).or_default();
+        match of_partnership.last_mut() {
             Some(user) if user.membership_id == grant.membership_id => user.roles.push(role),
-            _ => users.push(AuthorizedUser {
+            _ => of_partnership.push(AuthorizedUser {
                 membership_id: grant.membership_id,
                 name: grant.name,
                 email: grant.email,
