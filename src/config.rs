@@ -88,6 +88,17 @@ pub struct SettingsArgs {
     )]
     pub trusted_proxies: String,
 
+    /// Networks webhook deliveries may reach although they are loopback, private or otherwise
+    /// inside (addresses or CIDR ranges, separated by commas), e.g. `127.0.0.1/32` for a receiver
+    /// on this machine. Plain http URLs are accepted only to addresses listed here.
+    #[arg(
+        long,
+        env = "GATEHOUSE_WEBHOOK_ALLOWED_NETWORKS",
+        default_value = "",
+        global = true
+    )]
+    pub webhook_allowed_networks: String,
+
     /// Days an invitation link stays valid.
     #[arg(
         long,
@@ -137,6 +148,12 @@ pub struct Settings {
     pub outbox_poll_interval: std::time::Duration,
     /// Whether this process delivers mail (tests turn it off to stage a crash before delivery).
     pub run_outbox_worker: bool,
+    /// Networks webhook deliveries may reach despite the outbound address rules.
+    pub webhook_allowed_networks: Vec<ipnet::IpNet>,
+    /// How often the webhook worker looks for due deliveries when nothing wakes it.
+    pub webhook_poll_interval: std::time::Duration,
+    /// Whether this process delivers webhooks (tests turn it off to stage a crash).
+    pub run_webhook_worker: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +168,8 @@ pub enum SettingsError {
     SessionDuration,
     #[error("GATEHOUSE_TRUSTED_PROXIES must list addresses or CIDR ranges: {0}")]
     TrustedProxies(String),
+    #[error("GATEHOUSE_WEBHOOK_ALLOWED_NETWORKS must list addresses or CIDR ranges: {0}")]
+    WebhookAllowedNetworks(String),
 }
 
 impl Settings {
@@ -172,6 +191,9 @@ impl Settings {
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll_interval: std::time::Duration::from_secs(5),
             run_outbox_worker: true,
+            webhook_allowed_networks: Vec::new(),
+            webhook_poll_interval: std::time::Duration::from_secs(1),
+            run_webhook_worker: true,
         }
     }
 
@@ -229,7 +251,12 @@ impl TryFrom<SettingsArgs> for Settings {
             smtp_url: args.smtp_url.filter(|url| !url.trim().is_empty()),
             invitation_lifetime: Duration::days(args.invitation_days.max(1)),
             max_partners: args.max_partners.max(0),
-            trusted_proxies: parse_trusted_proxies(&args.trusted_proxies)?,
+            trusted_proxies: parse_networks(&args.trusted_proxies)
+                .map_err(SettingsError::TrustedProxies)?,
+            webhook_allowed_networks: parse_networks(&args.webhook_allowed_networks)
+                .map_err(SettingsError::WebhookAllowedNetworks)?,
+            webhook_poll_interval: std::time::Duration::from_secs(1),
+            run_webhook_worker: true,
             mail_from: args.mail_from,
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll_interval: std::time::Duration::from_secs(5),
@@ -238,7 +265,9 @@ impl TryFrom<SettingsArgs> for Settings {
     }
 }
 
-fn parse_trusted_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, SettingsError> {
+/// Addresses or CIDR ranges separated by commas; a bare address is its own /32 or /128. The
+/// error is the entry that is neither.
+fn parse_networks(list: &str) -> Result<Vec<ipnet::IpNet>, String> {
     list.split(',')
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
@@ -246,7 +275,7 @@ fn parse_trusted_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, SettingsError>
             entry
                 .parse::<ipnet::IpNet>()
                 .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| SettingsError::TrustedProxies(entry.to_owned()))
+                .map_err(|_| entry.to_owned())
         })
         .collect()
 }

@@ -64,6 +64,7 @@ impl Application {
             clock,
             hasher,
             outbox_wake: Arc::new(Notify::new()),
+            webhook_wake: Arc::new(Notify::new()),
             rate_leases: Arc::default(),
         };
         let mailer = Arc::new(Mailer::new(
@@ -101,6 +102,13 @@ impl Application {
                 mailer,
                 state.outbox_wake.clone(),
                 state.settings.outbox_poll_interval,
+            );
+        }
+        if state.settings.run_webhook_worker {
+            crate::app::webhook_worker::spawn(
+                state.clone(),
+                state.webhook_wake.clone(),
+                state.settings.webhook_poll_interval,
             );
         }
         Ok(Self {

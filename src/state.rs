@@ -21,6 +21,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// Wakes the outbox worker after a transaction queued mail.
     pub outbox_wake: Arc<Notify>,
+    /// Wakes the webhook worker after a person queued a delivery (test event, redelivery).
+    pub webhook_wake: Arc<Notify>,
     /// The API quota this instance took from the shared count ahead of use.
     pub rate_leases: Arc<crate::domain::rate_limit::Leases>,
 }

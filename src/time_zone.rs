@@ -26,6 +26,39 @@ pub fn local_time(at: PrimitiveDateTime, zone_name: &str) -> PrimitiveDateTime {
     from_chrono(tz.from_utc_datetime(&utc).naive_local())
 }
 
+/// The UTC instant of a wall-clock time in `zone_name`: in a gap (clocks moved forward) the
+/// hour after, in an overlap the earlier of the two.
+pub fn utc_of_local(local: PrimitiveDateTime, zone_name: &str) -> PrimitiveDateTime {
+    let tz = zone(zone_name);
+    let naive = to_chrono(local);
+    let instant = tz
+        .from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|at| at.naive_utc())
+        .unwrap_or(naive);
+    from_chrono(instant)
+}
+
+fn to_chrono(at: PrimitiveDateTime) -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(
+        at.year(),
+        u32::from(u8::from(at.month())),
+        u32::from(at.day()),
+    )
+    .and_then(|day| {
+        day.and_hms_opt(
+            u32::from(at.hour()),
+            u32::from(at.minute()),
+            u32::from(at.second()),
+        )
+    })
+    .expect("a valid timestamp")
+}
+
 pub fn from_chrono(at: chrono::NaiveDateTime) -> PrimitiveDateTime {
     use chrono::{Datelike, Timelike};
     let date = Date::from_calendar_date(

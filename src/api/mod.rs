@@ -18,6 +18,7 @@ pub mod policies;
 pub mod problem;
 pub mod roles;
 pub mod tokens;
+pub mod webhooks;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::from_fn;
@@ -198,6 +199,33 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::get().to(policies::show))
                 .route(web::patch().to(policies::update)),
         )
+        .service(
+            resource("/webhooks", "GET, POST")
+                .route(web::get().to(webhooks::list))
+                .route(web::post().to(webhooks::create)),
+        )
+        .service(
+            resource("/webhooks/event-types", "GET").route(web::get().to(webhooks::event_types)),
+        )
+        .service(
+            resource("/webhooks/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(webhooks::show))
+                .route(web::patch().to(webhooks::update))
+                .route(web::delete().to(webhooks::delete)),
+        )
+        .service(
+            resource("/webhooks/{id}/secret", "POST")
+                .route(web::post().to(webhooks::rotate_secret)),
+        )
+        .service(resource("/webhooks/{id}/test", "POST").route(web::post().to(webhooks::send_test)))
+        .service(
+            resource("/webhooks/{id}/deliveries", "GET").route(web::get().to(webhooks::deliveries)),
+        )
+        .service(
+            resource("/webhooks/{id}/deliveries/{delivery_id}/redeliver", "POST")
+                .route(web::post().to(webhooks::redeliver)),
+        )
+        .service(resource("/webhooks/{id}/replay", "POST").route(web::post().to(webhooks::replay)))
         .service(resource("/tokens", "GET").route(web::get().to(tokens::list)))
         .service(resource("/tokens/{id}", "DELETE").route(web::delete().to(tokens::revoke)))
         .service(resource("/members/{id}/tokens", "GET").route(web::get().to(tokens::of_member)))
@@ -232,7 +260,6 @@ fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
     }))
 }
 
-/// A stored instant as RFC 3339 (UTC).
 /// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`: a field
 /// sent as `null` (clear it) is told apart from a field left out (keep it).
 pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -243,6 +270,7 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+/// A stored instant as RFC 3339 (UTC).
 pub fn timestamp(at: PrimitiveDateTime) -> String {
     at.assume_utc().format(&Rfc3339).unwrap_or_default()
 }

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     catalog, client_tokens, environments, external_users, members, organization, partners,
-    policies, problem, roles, tokens,
+    policies, problem, roles, tokens, webhooks,
 };
 
 /// The answers any operation may give besides its own: a problem document for a request the
@@ -164,6 +164,17 @@ impl Modify for BearerToken {
         tokens::of_member,
         tokens::revoke_of_member,
         tokens::revoke_all,
+        webhooks::list,
+        webhooks::event_types,
+        webhooks::create,
+        webhooks::show,
+        webhooks::update,
+        webhooks::delete,
+        webhooks::rotate_secret,
+        webhooks::send_test,
+        webhooks::deliveries,
+        webhooks::redeliver,
+        webhooks::replay,
     ),
     components(schemas(problem::Problem, problem::FieldError)),
     modifiers(&BearerToken, &CommonProblems),
@@ -178,6 +189,7 @@ impl Modify for BearerToken {
         (name = "partners", description = "Partner companies the organization's owner registers"),
         (name = "policies", description = "The organization's policies"),
         (name = "tokens", description = "Personal access tokens: the caller's own, and members' for admins"),
+        (name = "webhooks", description = "Webhooks: signed events sent to the organization's own systems (its owner only)"),
     )
 )]
 pub struct ApiDoc;

@@ -171,7 +171,7 @@ impl Capabilities {
             Area::Roles | Area::Environments | Area::Apis | Area::Policies | Area::Deliveries => {
                 self.admin
             }
-            Area::Partners => self.owner,
+            Area::Partners | Area::Webhooks => self.owner,
             Area::Clients => self.grant::<PartnerAdmin>().is_some(),
             Area::MyPartner => self.grant::<ClientAdmin>().is_some(),
             Area::Portal => self.consume_apis || self.use_api,
@@ -199,6 +199,7 @@ pub enum Area {
     Clients,
     MyPartner,
     Portal,
+    Webhooks,
 }
 
 /// Proof that the caller may do a kind of thing in one organization. Only `Capabilities`

@@ -44,3 +44,5 @@ pub mod sessions;
 pub mod sign_in;
 pub mod tokens;
 pub mod two_factor;
+pub mod webhook_worker;
+pub mod webhooks;

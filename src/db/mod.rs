@@ -351,6 +351,52 @@ pub fn claim_due_outbox_messages(
     Ok(claimed.into_iter().map(|row| row.id).collect())
 }
 
+/// Claims up to `limit` due deliveries of active webhooks until `lease_until`, like
+/// `claim_due_outbox_messages`: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances polling at
+/// once take different rows; SQLite's single writer serializes the update.
+pub fn claim_due_webhook_deliveries(
+    conn: &mut DbConnection,
+    now: time::PrimitiveDateTime,
+    lease_until: time::PrimitiveDateTime,
+    limit: i64,
+) -> diesel::QueryResult<Vec<i64>> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Timestamp};
+
+    #[derive(diesel::QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "UPDATE webhook_deliveries SET claimed_until = $1 WHERE id IN ( \
+               SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+               WHERE d.status = 'pending' AND d.next_attempt_at <= $2 AND w.status = 'active' \
+                 AND (d.claimed_until IS NULL OR d.claimed_until <= $2) \
+               ORDER BY d.next_attempt_at, d.id LIMIT $3 FOR UPDATE OF d SKIP LOCKED) \
+             RETURNING id"
+        }
+        DbConnection::Sqlite(_) => {
+            "UPDATE webhook_deliveries SET claimed_until = ?1 WHERE id IN ( \
+               SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+               WHERE d.status = 'pending' AND d.next_attempt_at <= ?2 AND w.status = 'active' \
+                 AND (d.claimed_until IS NULL OR d.claimed_until <= ?2) \
+               ORDER BY d.next_attempt_at, d.id LIMIT ?3) \
+             RETURNING id"
+        }
+    };
+    let claimed: Vec<Claimed> = write_transaction(conn, |conn| {
+        diesel::sql_query(sql)
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(conn)
+    })?;
+    Ok(claimed.into_iter().map(|row| row.id).collect())
+}
+
 /// Counts one failed sign-in for `(scope, subject)` in `sign_in_throttles` and returns the new
 /// count, or None when the subject is locked at `now` (then nothing is counted). One statement,
 /// an upsert, so parallel attempts cannot both read the same count: PostgreSQL locks the row for

@@ -472,6 +472,96 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        url -> Text,
+        description -> Text,
+        all_events -> Bool,
+        status -> Text,
+        disabled_reason -> Nullable<Text>,
+        basic_auth_user -> Nullable<Text>,
+        basic_auth_password -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_secrets (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        secret -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_event_types (webhook_id, position) {
+        webhook_id -> BigInt,
+        position -> Integer,
+        event_type -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_headers (webhook_id, position) {
+        webhook_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        value -> Text,
+        hidden -> Bool,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        message_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        event_id -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        latency_ms -> Integer,
+        response_body -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhooks -> organizations (organization_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_secrets -> webhooks (webhook_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(personal_access_tokens -> organizations (organization_id));
 diesel::joinable!(api_idempotency_keys -> personal_access_tokens (token_id));
 diesel::joinable!(memberships -> accounts (account_id));
@@ -519,6 +609,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     personal_access_tokens,
     api_rate_limits,
     api_idempotency_keys,
+    webhooks,
+    webhook_secrets,
+    webhook_event_types,
+    webhook_headers,
+    webhook_events,
+    webhook_deliveries,
+    webhook_attempts,
     organizations,
     memberships,
     roles,

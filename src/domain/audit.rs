@@ -6,6 +6,7 @@ use time::PrimitiveDateTime;
 use crate::db::DbConnection;
 use crate::db::schema::audit_events;
 use crate::domain::ids::{AccountId, OrganizationId};
+use crate::domain::webhook_events;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audit_events)]
@@ -18,6 +19,20 @@ pub struct NewAuditEvent {
     pub ip: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub actor_token_id: Option<i64>,
+}
+
+impl NewAuditEvent {
+    fn as_happened(&self) -> webhook_events::Happened<'_> {
+        webhook_events::Happened {
+            organization_id: self.organization_id,
+            action: &self.action,
+            target: self.target.as_deref(),
+            details: self.details.as_deref(),
+            actor_account_id: self.actor_account_id,
+            actor_token_id: self.actor_token_id,
+            at: self.created_at,
+        }
+    }
 }
 
 /// Who acted, from where, and when: the part every event of one request shares.
@@ -50,19 +65,23 @@ impl Actor {
     }
 }
 
+/// Records an event, and queues it for every webhook of its organization that subscribed to
+/// it: in the caller's transaction, so a change that rolls back sends nothing.
 pub fn record(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
         .values(event)
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    webhook_events::fan_out(conn, &event.as_happened())
 }
 
 /// Records an event and returns its id (for pages that show what an event recorded).
 pub fn record_returning_id(conn: &mut DbConnection, event: &NewAuditEvent) -> QueryResult<i64> {
-    diesel::insert_into(audit_events::table)
+    let id = diesel::insert_into(audit_events::table)
         .values(event)
         .returning(audit_events::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    webhook_events::fan_out(conn, &event.as_happened())?;
+    Ok(id)
 }
 
 /// The details of one event of an organization with the given action, if it exists.

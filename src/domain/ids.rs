@@ -82,6 +82,8 @@ ids! {
     EnvironmentId;
     /// A personal access token.
     TokenId;
+    /// An organization's webhook.
+    WebhookId;
 }
 
 #[cfg(test)]

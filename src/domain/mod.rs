@@ -37,3 +37,5 @@ pub mod setup;
 pub mod stored;
 pub mod throttle;
 pub mod two_factor;
+pub mod webhook;
+pub mod webhook_events;

@@ -411,7 +411,6 @@ pub fn role_names_by_organization(
     Ok(names)
 }
 
-/// The organization's name.
 /// The organization's owner, when it has one.
 pub fn owner_of(
     conn: &mut DbConnection,

@@ -410,7 +410,7 @@ pub fn issue(
         conn,
         &created,
         actor,
-        "client_token.created",
+        "client-token.created",
         audit_target(&created),
         None,
     )?;
@@ -628,9 +628,9 @@ pub fn authorize(
         insert_grants(conn, id, membership_id, &new, actor.at)?;
         let now_granted = granted_role_ids(conn, id, membership_id)?;
         let action = if before.is_empty() {
-            "client_token.user_authorized"
+            "client-token.user-authorized"
         } else {
-            "client_token.user_edited"
+            "client-token.user-edited"
         };
         let roles = format!("roles: {}", role_names(conn, &now_granted)?);
         record(conn, &partnership, actor, action, Some(email), Some(roles))?;
@@ -666,7 +666,7 @@ pub fn set_user_roles(
         conn,
         &partnership,
         actor,
-        "client_token.user_edited",
+        "client-token.user-edited",
         Some(email),
         Some(roles),
     )?;
@@ -691,7 +691,7 @@ pub fn revoke_user(
         conn,
         &partnership,
         actor,
-        "client_token.user_revoked",
+        "client-token.user-revoked",
         Some(email),
         None,
     )?;
@@ -716,7 +716,7 @@ pub fn deactivate(
         &partnership,
         Transition::Deactivate,
         refusal,
-        "client_token.deactivated",
+        "client-token.deactivated",
         actor,
     )
 }
@@ -735,7 +735,7 @@ pub fn activate(
         &partnership,
         Transition::Reactivate,
         "clients-activate-not-allowed",
-        "client_token.activated",
+        "client-token.activated",
         actor,
     )
 }
@@ -753,7 +753,7 @@ pub fn delete(
         conn,
         &partnership,
         actor,
-        "client_token.deleted",
+        "client-token.deleted",
         audit_target(&partnership),
         Some(format!("status: {}", partnership.status.as_str())),
     )?;
@@ -940,7 +940,7 @@ pub fn accept(
         conn,
         &accepted,
         actor,
-        "client_token.accepted",
+        "client-token.accepted",
         audit_target(&accepted),
         Some(roles),
     )?;
@@ -1049,7 +1049,7 @@ pub fn set_rules(
         conn,
         &partnership,
         actor,
-        "client_token.rules_changed",
+        "client-token.rules-changed",
         audit_target(&partnership),
         Some(details),
     )?;
@@ -1069,7 +1069,7 @@ pub fn suspend(
         &partnership,
         Transition::Suspend,
         "my-partner-suspend-not-allowed",
-        "client_token.suspended",
+        "client-token.suspended",
         actor,
     )
 }
@@ -1091,7 +1091,7 @@ pub fn resume(
         &partnership,
         Transition::Resume,
         refusal,
-        "client_token.resumed",
+        "client-token.resumed",
         actor,
     )
 }
@@ -1119,7 +1119,7 @@ pub fn end(
         conn,
         &changed,
         actor,
-        "client_token.ended",
+        "client-token.ended",
         audit_target(&changed),
         Some(format!("grants removed: {removed}")),
     )?;

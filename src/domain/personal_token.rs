@@ -332,7 +332,7 @@ pub fn revoke_all(
             ))
             .execute(conn)?,
     };
-    let mut event = actor.event(Some(organization_id), "token.revoked_all", None);
+    let mut event = actor.event(Some(organization_id), "token.revoked-all", None);
     event.details = Some(serde_json::json!({ "count": count }).to_string());
     audit::record(conn, &event)?;
     Ok(count)

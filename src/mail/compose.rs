@@ -412,3 +412,60 @@ pub fn token_notice(
         subject,
     })
 }
+
+#[derive(Template)]
+#[template(path = "emails/webhook_disabled.txt")]
+struct WebhookDisabledText<'a> {
+    t: Tr,
+    name: &'a str,
+    message: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/webhook_disabled.html")]
+struct WebhookDisabledHtml<'a> {
+    t: Tr,
+    subject: &'a str,
+    name: &'a str,
+    message: &'a str,
+    link: &'a str,
+}
+
+/// Tells an organization's owner that a webhook stopped after five days of failures.
+pub fn webhook_disabled(
+    lang: Lang,
+    name: &str,
+    url: &str,
+    organization: &str,
+    link: &str,
+) -> Result<RenderedEmail, askama::Error> {
+    let t = Tr(lang);
+    let subject = header_safe(&t.t1(
+        "email-webhook-disabled-subject",
+        "organization",
+        organization,
+    ));
+    let message = t.t_args(
+        "email-webhook-disabled-body",
+        &t.args2("url", url, "organization", organization),
+    );
+    Ok(RenderedEmail {
+        text: WebhookDisabledText {
+            t,
+            name,
+            message: &message,
+            link,
+        }
+        .render()?,
+        html: WebhookDisabledHtml {
+            t,
+            subject: &subject,
+            name,
+            message: &message,
+            link,
+        }
+        .render()?,
+        subject,
+    })
+}

@@ -59,6 +59,8 @@ pub enum NavPage {
     Clients,
     /// The client side of client tokens: the partners the organization accepted.
     MyPartner,
+    /// The organization's webhooks (its owner only).
+    Webhooks,
 }
 
 pub struct NavItem {
@@ -144,6 +146,13 @@ impl Shell {
                 "/deliveries",
                 "nav-deliveries",
                 "mail",
+            ),
+            (
+                NavPage::Webhooks,
+                Area::Webhooks,
+                "/webhooks",
+                "nav-webhooks",
+                "api",
             ),
             (
                 NavPage::Partners,

@@ -35,6 +35,7 @@ pub mod tokens;
 pub mod two_factor;
 pub mod upload;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::web;
 
@@ -207,6 +208,37 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/deliveries/{id}/send-again",
             web::post().to(deliveries::send_again),
+        )
+        .route("/webhooks", web::get().to(webhooks::list))
+        .route("/webhooks", web::post().to(webhooks::create))
+        .route("/webhooks/new", web::get().to(webhooks::new_form))
+        .route("/webhooks/{id}", web::get().to(webhooks::edit_form))
+        .route("/webhooks/{id}", web::post().to(webhooks::update))
+        .route(
+            "/webhooks/{id}/delete",
+            web::get().to(webhooks::delete_page),
+        )
+        .route("/webhooks/{id}/delete", web::post().to(webhooks::delete))
+        .route(
+            "/webhooks/{id}/rotate",
+            web::get().to(webhooks::rotate_page),
+        )
+        .route("/webhooks/{id}/rotate", web::post().to(webhooks::rotate))
+        .route(
+            "/webhooks/{id}/resume",
+            web::get().to(webhooks::resume_page),
+        )
+        .route("/webhooks/{id}/resume", web::post().to(webhooks::resume))
+        .route("/webhooks/{id}/pause", web::post().to(webhooks::pause))
+        .route("/webhooks/{id}/test", web::post().to(webhooks::send_test))
+        .route(
+            "/webhooks/{id}/deliveries",
+            web::get().to(webhooks::deliveries),
+        )
+        .route("/webhooks/{id}/replay", web::post().to(webhooks::replay))
+        .route(
+            "/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            web::post().to(webhooks::redeliver),
         );
 }
 

@@ -72,6 +72,9 @@ pub(crate) struct Ids {
     accepted_partner: i64,
     /// A personal access token of `member` in this organization.
     member_token: i64,
+    /// A webhook of this organization, and a delivery of its test event.
+    webhook: i64,
+    webhook_delivery: i64,
 }
 
 pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
@@ -93,6 +96,8 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
         token_user,
         accepted_partner,
         member_token,
+        webhook,
+        webhook_delivery,
     } = ids;
     vec![
         route("GET", "/".into(), Accounts, false),
@@ -200,6 +205,32 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
             Owner,
             true,
         ),
+        route("GET", "/webhooks".into(), Owner, false),
+        route("GET", "/webhooks/new".into(), Owner, false),
+        route("POST", "/webhooks".into(), Owner, false),
+        route("GET", format!("/webhooks/{webhook}"), Owner, true),
+        route("POST", format!("/webhooks/{webhook}"), Owner, true),
+        route(
+            "GET",
+            format!("/webhooks/{webhook}/deliveries"),
+            Owner,
+            true,
+        ),
+        route(
+            "POST",
+            format!("/webhooks/{webhook}/deliveries/{webhook_delivery}/redeliver"),
+            Owner,
+            true,
+        ),
+        route("POST", format!("/webhooks/{webhook}/replay"), Owner, true),
+        route("POST", format!("/webhooks/{webhook}/test"), Owner, true),
+        route("GET", format!("/webhooks/{webhook}/rotate"), Owner, true),
+        route("POST", format!("/webhooks/{webhook}/rotate"), Owner, true),
+        route("POST", format!("/webhooks/{webhook}/pause"), Owner, true),
+        route("GET", format!("/webhooks/{webhook}/resume"), Owner, true),
+        route("POST", format!("/webhooks/{webhook}/resume"), Owner, true),
+        route("GET", format!("/webhooks/{webhook}/delete"), Owner, true),
+        route("POST", format!("/webhooks/{webhook}/delete"), Owner, true),
         route("GET", "/clients".into(), Admins, false),
         route("GET", "/clients/new".into(), Admins, false),
         route("POST", "/clients".into(), Admins, false),
@@ -716,6 +747,24 @@ pub(crate) async fn arrange() -> (TestApp, TestClient, Ids) {
     }
 
     let portal = catalog_and_external_user(&app, org, environment);
+    let webhook = {
+        use gatehouse::domain::webhook::{self, EventChoice, WebhookInput};
+        let mut conn = app.pool.get().unwrap();
+        let actor = test_actor(&app);
+        let input = WebhookInput {
+            url: "https://hooks.example.com/in".into(),
+            description: String::new(),
+            events: EventChoice::All,
+            basic_auth: None,
+            headers: Vec::new(),
+        };
+        let allowed = gatehouse::domain::outbound::AllowedNetworks::default();
+        let (id, _) = webhook::create(&mut conn, org, &input, &allowed, &actor).unwrap();
+        let delivery = webhook::send_test_event(&mut conn, org, "Acme", id, &actor).unwrap();
+        // Paused, so no worker tries to reach the example host during the test.
+        webhook::pause(&mut conn, org, id, &actor).unwrap();
+        (id.get(), delivery)
+    };
     let partners = partnerships(&app, org, member, operators);
     let ids = Ids {
         organization: org,
@@ -751,6 +800,8 @@ pub(crate) async fn arrange() -> (TestApp, TestClient, Ids) {
             .unwrap();
             id.get()
         },
+        webhook: webhook.0,
+        webhook_delivery: webhook.1,
     };
     (app, admin, ids)
 }

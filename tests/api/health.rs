@@ -34,6 +34,7 @@ async fn healthz_answers_503_when_the_database_does_not() {
         clock: Arc::new(SystemClock),
         hasher: PasswordHasher::new(4).unwrap(),
         outbox_wake: Default::default(),
+        webhook_wake: Default::default(),
         rate_leases: Default::default(),
     };
     let service = test::init_service(

@@ -92,6 +92,9 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     let mut settings = Settings::with_database_url(&database.url);
     settings.mail_dir = database.dir.path().join("mail");
     settings.outbox_poll_interval = std::time::Duration::from_millis(50);
+    settings.webhook_poll_interval = std::time::Duration::from_millis(50);
+    // The test receivers listen on this machine.
+    settings.webhook_allowed_networks = vec!["127.0.0.1/32".parse().unwrap()];
     settings.bind = "127.0.0.1:0".to_owned();
     settings.base_url = url::Url::parse("http://127.0.0.1:0").unwrap();
     settings.bcrypt_cost = 4;
@@ -560,4 +563,24 @@ pub async fn assert_unprocessable(response: Response, says: &str) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
     assert!(page.contains(says), "the page does not say {says:?}");
+}
+
+/// A JSON API request with a bearer token, as a script would send it.
+pub async fn api_call(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Response {
+    let mut request = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .request(method, format!("{}{path}", app.address))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
 }

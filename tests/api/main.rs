@@ -3,6 +3,7 @@
 
 mod helpers;
 mod smtp_sink;
+mod webhook_receiver;
 
 mod apis;
 mod architecture;
@@ -36,3 +37,4 @@ mod sign_in;
 mod throttle;
 mod two_factor;
 mod users;
+mod webhooks;

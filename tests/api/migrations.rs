@@ -1,6 +1,7 @@
 //! Both backends must end up with exactly the tables and columns of src/db/schema.rs (so, the
 //! same as each other), and every migration must run up, down and up again.
 
+use diesel_migrations::MigrationHarness;
 use gatehouse::db;
 
 use crate::helpers::TestDatabase;
@@ -97,12 +98,26 @@ fn both_backends_have_the_same_migrations() {
 
 /// Upgrading a database whose lists were comma-separated text keeps every entry, in order, as
 /// rows (and drops ids of organizations that no longer exist); downgrading gives the text back.
+/// Runs the next migration (`up`) or reverts the last one.
+fn step(conn: &mut db::DbConnection, up: bool) {
+    match conn {
+        db::DbConnection::Pg(pg) if up => pg.run_next_migration(db::POSTGRES_MIGRATIONS).map(drop),
+        db::DbConnection::Pg(pg) => pg.revert_last_migration(db::POSTGRES_MIGRATIONS).map(drop),
+        db::DbConnection::Sqlite(sqlite) if up => {
+            sqlite.run_next_migration(db::SQLITE_MIGRATIONS).map(drop)
+        }
+        db::DbConnection::Sqlite(sqlite) => sqlite
+            .revert_last_migration(db::SQLITE_MIGRATIONS)
+            .map(drop),
+    }
+    .unwrap();
+}
+
 #[test]
 fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::{BigInt, Integer, Text};
     use diesel::{QueryableByName, RunQueryDsl};
-    use diesel_migrations::MigrationHarness;
 
     #[derive(QueryableByName, Debug, PartialEq)]
     struct Entry {
@@ -125,27 +140,12 @@ fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
         #[diesel(sql_type = Text)]
         domains: String,
     }
-    fn step(conn: &mut db::DbConnection, up: bool) {
-        match conn {
-            db::DbConnection::Pg(pg) if up => {
-                pg.run_next_migration(db::POSTGRES_MIGRATIONS).map(drop)
-            }
-            db::DbConnection::Pg(pg) => pg.revert_last_migration(db::POSTGRES_MIGRATIONS).map(drop),
-            db::DbConnection::Sqlite(sqlite) if up => {
-                sqlite.run_next_migration(db::SQLITE_MIGRATIONS).map(drop)
-            }
-            db::DbConnection::Sqlite(sqlite) => sqlite
-                .revert_last_migration(db::SQLITE_MIGRATIONS)
-                .map(drop),
-        }
-        .unwrap();
-    }
-
     let database = TestDatabase::new();
     let mut conn = db::connect(&database.url).unwrap();
     db::run_migrations(&mut conn).unwrap();
-    // Back to before migration 11 (lists as rows), past 12 (tokens) and 13 (sign-in order).
-    for _ in 0..3 {
+    // Back to before migration 11 (lists as rows), past 12 (tokens), 13 (sign-in order) and 14
+    // (webhooks).
+    for _ in 0..4 {
         step(&mut conn, false);
     }
     conn.batch_execute(
@@ -268,4 +268,55 @@ fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
     assert_eq!(verified, ["7", "8"]);
     assert_eq!(lists.addresses, "203.0.113.7,198.51.100.0/24,2001:db8::/32");
     assert_eq!(lists.domains, "b.test,a.test");
+}
+
+#[test]
+fn audit_actions_get_one_spelling_with_the_webhooks_migration_and_back() {
+    use diesel::RunQueryDsl;
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::Text;
+
+    #[derive(diesel::QueryableByName)]
+    struct Action {
+        #[diesel(sql_type = Text)]
+        action: String,
+    }
+    fn actions(conn: &mut db::DbConnection) -> Vec<String> {
+        diesel::sql_query("SELECT action FROM audit_events ORDER BY id")
+            .load::<Action>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.action)
+            .collect()
+    }
+
+    let database = TestDatabase::new();
+    let mut conn = db::connect(&database.url).unwrap();
+    db::run_migrations(&mut conn).unwrap();
+    step(&mut conn, false);
+    conn.batch_execute(
+        "INSERT INTO audit_events (action, created_at) VALUES \
+             ('client_token.user_authorized', '2026-12-01 10:00:00'), \
+             ('token.revoked_all', '2026-12-01 10:00:00'), \
+             ('member.roles-assigned', '2026-12-01 10:00:00');",
+    )
+    .unwrap();
+    step(&mut conn, true);
+    assert_eq!(
+        actions(&mut conn),
+        [
+            "client-token.user-authorized",
+            "token.revoked-all",
+            "member.roles-assigned"
+        ]
+    );
+    step(&mut conn, false);
+    assert_eq!(
+        actions(&mut conn),
+        [
+            "client_token.user_authorized",
+            "token.revoked_all",
+            "member.roles-assigned"
+        ]
+    );
 }

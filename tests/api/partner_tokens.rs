@@ -152,7 +152,7 @@ fn actions(app: &TestApp, organization_id: OrganizationId) -> Vec<String> {
     let mut conn = app.pool.get().unwrap();
     audit_events::table
         .filter(audit_events::organization_id.eq(organization_id))
-        .filter(audit_events::action.like("client_token.%"))
+        .filter(audit_events::action.like("client-token.%"))
         .order(audit_events::id.asc())
         .select(audit_events::action)
         .load(&mut conn)
@@ -457,20 +457,20 @@ async fn a_token_goes_from_the_partner_to_the_client_and_gives_exactly_the_grant
 
     // Every step, in both organizations where it concerns both.
     let expected_both = [
-        "client_token.accepted",
-        "client_token.user_authorized",
-        "client_token.user_edited",
-        "client_token.rules_changed",
-        "client_token.rules_changed",
-        "client_token.suspended",
-        "client_token.resumed",
-        "client_token.deactivated",
-        "client_token.activated",
-        "client_token.user_revoked",
-        "client_token.user_authorized",
-        "client_token.deleted",
+        "client-token.accepted",
+        "client-token.user-authorized",
+        "client-token.user-edited",
+        "client-token.rules-changed",
+        "client-token.rules-changed",
+        "client-token.suspended",
+        "client-token.resumed",
+        "client-token.deactivated",
+        "client-token.activated",
+        "client-token.user-revoked",
+        "client-token.user-authorized",
+        "client-token.deleted",
     ];
-    let mut expected_partner = vec!["client_token.created"];
+    let mut expected_partner = vec!["client-token.created"];
     expected_partner.extend(expected_both);
     assert_eq!(actions(&w.app, w.partner_org), expected_partner);
     assert_eq!(actions(&w.app, w.client_org), expected_both.to_vec());
@@ -554,8 +554,8 @@ async fn the_client_ends_a_partnership_for_good_with_a_typed_word() {
             .unwrap();
         assert_eq!(grants, 0, "ending deletes every authorization");
     }
-    assert!(actions(&w.app, w.client_org).contains(&"client_token.ended".to_owned()));
-    assert!(actions(&w.app, w.partner_org).contains(&"client_token.ended".to_owned()));
+    assert!(actions(&w.app, w.client_org).contains(&"client-token.ended".to_owned()));
+    assert!(actions(&w.app, w.partner_org).contains(&"client-token.ended".to_owned()));
 
     // The partner can start again with this client only after deleting the ended token.
     let second = add_token(&w.partner).await;

@@ -53,24 +53,8 @@ fn api(app: &TestApp) -> reqwest::Client {
         .unwrap()
 }
 
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = api(app)
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
 async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    call(app, token, reqwest::Method::GET, path, None).await
+    api_call(app, token, reqwest::Method::GET, path, None).await
 }
 
 /// A second instance on the same database (and clock), as behind a load balancer; its address.
@@ -221,7 +205,7 @@ async fn writes_need_the_write_scope_and_follow_the_same_rules_as_the_pages() {
     let (app, admin) = spawn_app_with_admin().await;
     let organization_id = first_organization_id(&app);
     let writer = create_token(&admin, organization_id, "read-write", "30").await;
-    let created = call(
+    let created = api_call(
         &app,
         &writer,
         reqwest::Method::POST,
@@ -242,7 +226,7 @@ async fn writes_need_the_write_scope_and_follow_the_same_rules_as_the_pages() {
     assert_eq!(role["permissions"], json!(["read", "api-access"]));
 
     // The same name again: the page's rule, as a problem with a stable type.
-    let taken = call(
+    let taken = api_call(
         &app,
         &writer,
         reqwest::Method::POST,
@@ -257,7 +241,7 @@ async fn writes_need_the_write_scope_and_follow_the_same_rules_as_the_pages() {
             .starts_with("urn:gatehouse:problem:role-name")
     );
 
-    let invalid = call(
+    let invalid = api_call(
         &app,
         &writer,
         reqwest::Method::POST,
@@ -715,7 +699,7 @@ async fn members_are_invited_changed_and_removed_through_the_api() {
     let token = create_token(&admin, organization_id, "read-write", "30").await;
     let member_role = role_id(&app, organization_id, "User");
     let support = create_role(&app, organization_id, "Support", &[Permission::Read]);
-    let invited = call(
+    let invited = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -729,7 +713,7 @@ async fn members_are_invited_changed_and_removed_through_the_api() {
     sink.wait_for_messages(1).await;
 
     let path = format!("/api/v1/members/{}", member["id"]);
-    let resent = call(
+    let resent = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -739,7 +723,7 @@ async fn members_are_invited_changed_and_removed_through_the_api() {
     .await;
     assert_eq!(resent.status(), StatusCode::ACCEPTED);
     sink.wait_for_messages(2).await;
-    let changed = call(
+    let changed = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -757,7 +741,7 @@ async fn members_are_invited_changed_and_removed_through_the_api() {
             .any(|role| role["name"] == "User" && role["active"] == false)
     );
 
-    let removed = call(&app, &token, reqwest::Method::DELETE, &path, None).await;
+    let removed = api_call(&app, &token, reqwest::Method::DELETE, &path, None).await;
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         get(&app, &token, &path).await.status(),
@@ -820,7 +804,7 @@ async fn environments_and_role_access_through_the_api() {
     let (app, admin) = spawn_app_with_admin().await;
     let organization_id = first_organization_id(&app);
     let token = create_token(&admin, organization_id, "read-write", "30").await;
-    let created = call(
+    let created = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -836,7 +820,7 @@ async fn environments_and_role_access_through_the_api() {
         environment["id"],
         support.get()
     );
-    let set = call(
+    let set = api_call(
         &app,
         &token,
         reqwest::Method::PUT,
@@ -858,7 +842,7 @@ async fn environments_and_role_access_through_the_api() {
         json!(["view-logs", "read"])
     );
 
-    let unknown = call(
+    let unknown = api_call(
         &app,
         &token,
         reqwest::Method::PUT,
@@ -867,7 +851,7 @@ async fn environments_and_role_access_through_the_api() {
     )
     .await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-    let wrong_method = call(
+    let wrong_method = api_call(
         &app,
         &token,
         reqwest::Method::DELETE,
@@ -884,7 +868,7 @@ async fn external_users_are_invited_and_listed_through_the_api() {
     let (app, admin, sink) = spawn_app_with_sink().await;
     let organization_id = first_organization_id(&app);
     let token = create_token(&admin, organization_id, "read-write", "30").await;
-    let invited = call(
+    let invited = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -899,7 +883,7 @@ async fn external_users_are_invited_and_listed_through_the_api() {
     let messages = sink.wait_for_messages(1).await;
     assert!(messages[0].to.contains("dev@customer.example"));
 
-    let bad = call(
+    let bad = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -919,7 +903,7 @@ async fn external_users_are_invited_and_listed_through_the_api() {
     assert_eq!(listed["data"][0]["email"], "dev@customer.example");
 
     // The page's sorts, kept by the cursor from page to page.
-    call(
+    api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1039,7 +1023,7 @@ async fn external_users_are_changed_resent_and_deleted_through_the_api() {
     let payments = insert_catalog_api(&app, organization_id, production, "Payments", "v1");
     let orders = insert_catalog_api(&app, organization_id, production, "Orders", "v1");
     let group = catalog_group(&app, organization_id, "Partner APIs", &[orders]);
-    let invited = call(
+    let invited = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1056,7 +1040,7 @@ async fn external_users_are_changed_resent_and_deleted_through_the_api() {
     sink.wait_for_messages(1).await;
 
     // An invited person gets a new link (without a body); their expiry waits for registration.
-    let resent = call(
+    let resent = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1066,7 +1050,7 @@ async fn external_users_are_changed_resent_and_deleted_through_the_api() {
     .await;
     assert_eq!(resent.status(), StatusCode::ACCEPTED);
     sink.wait_for_messages(2).await;
-    let too_early = call(
+    let too_early = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1143,7 +1127,7 @@ async fn external_users_are_changed_resent_and_deleted_through_the_api() {
     assert_eq!(lifted["expires_on"], Value::Null);
     assert_eq!(lifted["apis"][0]["name"], "Payments v1");
 
-    let deleted = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    let deleted = api_call(&app, &token, reqwest::Method::DELETE, &location, None).await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         get(&app, &token, &location).await.status(),
@@ -1182,7 +1166,7 @@ async fn environments_are_read_and_renamed_through_the_api() {
     let staging = catalog_environment(&app, organization_id, "Staging");
     catalog_environment(&app, organization_id, "Production");
     let path = format!("/api/v1/environments/{}", staging.get());
-    let renamed = call(
+    let renamed = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1197,7 +1181,7 @@ async fn environments_are_read_and_renamed_through_the_api() {
     );
     let shown: Value = get(&app, &token, &path).await.json().await.unwrap();
     assert_eq!(shown["name"], "Pre-production");
-    let taken = call(
+    let taken = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1206,7 +1190,7 @@ async fn environments_are_read_and_renamed_through_the_api() {
     )
     .await;
     assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let empty = call(
+    let empty = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1259,7 +1243,7 @@ async fn tokens_are_revoked_through_the_api_by_their_owner_and_by_admins() {
             .first(&mut conn)
             .unwrap()
     };
-    let refused = call(
+    let refused = api_call(
         &app,
         &ben_token,
         reqwest::Method::DELETE,
@@ -1271,7 +1255,7 @@ async fn tokens_are_revoked_through_the_api_by_their_owner_and_by_admins() {
     )
     .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let not_his = call(
+    let not_his = api_call(
         &app,
         &ben_token,
         reqwest::Method::DELETE,
@@ -1281,7 +1265,7 @@ async fn tokens_are_revoked_through_the_api_by_their_owner_and_by_admins() {
     .await;
     assert_eq!(not_his.status(), StatusCode::NOT_FOUND);
     // A token id under the wrong member is not found either.
-    let wrong_member = call(
+    let wrong_member = api_call(
         &app,
         &owner_token,
         reqwest::Method::DELETE,
@@ -1295,7 +1279,7 @@ async fn tokens_are_revoked_through_the_api_by_their_owner_and_by_admins() {
     assert_eq!(wrong_member.status(), StatusCode::NOT_FOUND);
 
     // The owner revokes one of Ben's: it stops at once and Ben is told.
-    let revoked = call(
+    let revoked = api_call(
         &app,
         &owner_token,
         reqwest::Method::DELETE,
@@ -1319,7 +1303,7 @@ async fn tokens_are_revoked_through_the_api_by_their_owner_and_by_admins() {
     );
 
     // Ben revokes the token he calls with: the next request is refused.
-    let own = call(
+    let own = api_call(
         &app,
         &ben_token,
         reqwest::Method::DELETE,
@@ -1334,7 +1318,7 @@ async fn tokens_are_revoked_through_the_api_by_their_owner_and_by_admins() {
     );
 
     // The owner's incident switch revokes every live token, the owner's own included.
-    let all = call(
+    let all = api_call(
         &app,
         &owner_token,
         reqwest::Method::DELETE,
@@ -1357,7 +1341,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
     let token = create_token(&admin, organization_id, "read-write", "30").await;
     let production = catalog_environment(&app, organization_id, "Production").get();
     let staging = catalog_environment(&app, organization_id, "Staging").get();
-    let created = call(
+    let created = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1374,7 +1358,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
         .as_i64()
         .unwrap();
     // The page's rules: every bad field at once, and a name and version taken in the environment.
-    let invalid = call(
+    let invalid = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1385,7 +1369,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
     assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = invalid.json().await.unwrap();
     assert_eq!(body["errors"].as_array().unwrap().len(), 3, "{body}");
-    let taken = call(
+    let taken = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1397,7 +1381,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
     )
     .await;
     assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let elsewhere = call(
+    let elsewhere = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1460,7 +1444,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
     assert_eq!(moved["document_filename"], "payments.yaml");
 
     // Groups hold the organization's APIs only.
-    let group = call(
+    let group = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1474,7 +1458,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
         group.json::<Value>().await.unwrap()["api_ids"],
         json!([api_id])
     );
-    let foreign = call(
+    let foreign = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1483,7 +1467,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
     )
     .await;
     assert_eq!(foreign.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let renamed = call(
+    let renamed = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1496,7 +1480,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
     assert_eq!(renamed["api_ids"], json!([api_id]));
 
     // Deleting the API takes it out of its group.
-    let removed = call(
+    let removed = api_call(
         &app,
         &token,
         reqwest::Method::DELETE,
@@ -1511,7 +1495,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
             .status(),
         StatusCode::NOT_FOUND
     );
-    let deleted = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    let deleted = api_call(&app, &token, reqwest::Method::DELETE, &location, None).await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     let groups: Value = get(&app, &token, "/api/v1/api-groups")
         .await
@@ -1519,7 +1503,7 @@ async fn the_api_catalog_is_managed_through_the_api() {
         .await
         .unwrap();
     assert_eq!(groups["data"][0]["api_ids"], json!([]));
-    let gone = call(&app, &token, reqwest::Method::DELETE, &group_location, None).await;
+    let gone = api_call(&app, &token, reqwest::Method::DELETE, &group_location, None).await;
     assert_eq!(gone.status(), StatusCode::NO_CONTENT);
     let apis: Value = get(&app, &token, "/api/v1/apis")
         .await
@@ -1571,7 +1555,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
         .await
         .unwrap()["name"]
         .clone();
-    let preview = call(
+    let preview = api_call(
         app,
         &clara,
         reqwest::Method::POST,
@@ -1584,7 +1568,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
         preview.json::<Value>().await.unwrap()["partner_name"],
         partner_name
     );
-    let accepted = call(
+    let accepted = api_call(
         app,
         &clara,
         reqwest::Method::POST,
@@ -1600,7 +1584,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
     // The partner lets Pat act there, within the client's rules only.
     let user_path = format!("{token_path}/users/{}", w.pat_membership);
     let set = |roles: Vec<i64>| {
-        call(
+        api_call(
             app,
             &ada,
             reqwest::Method::PUT,
@@ -1620,7 +1604,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
     assert_eq!(replaced["users"][0]["roles"].as_array().unwrap().len(), 2);
 
     // The client narrows the rules (Pat loses Operators) and suspends the partnership.
-    let narrowed = call(
+    let narrowed = api_call(
         app,
         &clara,
         reqwest::Method::PATCH,
@@ -1636,7 +1620,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
     assert_eq!(seen_by_partner["status"], "suspended");
     // A suspended token is the client's to resume, not the partner's to switch.
     let switch = |active: bool| {
-        call(
+        api_call(
             app,
             &ada,
             reqwest::Method::PATCH,
@@ -1648,7 +1632,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
         switch(false).await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    let resumed = call(
+    let resumed = api_call(
         app,
         &clara,
         reqwest::Method::PATCH,
@@ -1662,7 +1646,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
     let on: Value = switch(true).await.json().await.unwrap();
     assert_eq!(on["status"], "active");
 
-    let removed = call(app, &ada, reqwest::Method::DELETE, &user_path, None).await;
+    let removed = api_call(app, &ada, reqwest::Method::DELETE, &user_path, None).await;
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     let after: Value = get(app, &ada, &token_path).await.json().await.unwrap();
     assert_eq!(after["users"], json!([]));
@@ -1677,7 +1661,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
         StatusCode::NOT_FOUND
     );
 
-    let ended = call(
+    let ended = api_call(
         app,
         &clara,
         reqwest::Method::DELETE,
@@ -1694,7 +1678,7 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
         let mut conn = app.pool.get().unwrap();
         audit_events::table
             .filter(audit_events::actor_token_id.is_not_null())
-            .filter(audit_events::action.like("client_token.%"))
+            .filter(audit_events::action.like("client-token.%"))
             .select(audit_events::action)
             .load(&mut conn)
             .unwrap()
@@ -1702,10 +1686,10 @@ async fn client_tokens_go_from_partner_to_client_through_the_api() {
     assert!(
         actions
             .iter()
-            .any(|action| action == "client_token.created")
+            .any(|action| action == "client-token.created")
             && actions
                 .iter()
-                .any(|action| action == "client_token.user_revoked"),
+                .any(|action| action == "client-token.user-revoked"),
         "{actions:?}"
     );
 }
@@ -1757,7 +1741,7 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
     let production = catalog_environment(&app, organization_id, "Production");
     let payments = insert_catalog_api(&app, organization_id, production, "Payments", "v1");
 
-    let refused = call(
+    let refused = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1775,7 +1759,7 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
         .map(|error| error["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["name", "domains"]);
-    let outside = call(
+    let outside = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1790,7 +1774,7 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
         "admin.email"
     );
 
-    let registered = call(
+    let registered = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1810,7 +1794,7 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
     assert_eq!(partner["pending_admin"]["email"], "peter@initech.example");
     let messages = sink.wait_for_messages(1).await;
     assert!(messages[0].to.contains("peter@initech.example"));
-    let again = call(
+    let again = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1821,7 +1805,7 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
     .await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let changed = call(
+    let changed = api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1837,7 +1821,7 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
     assert_eq!(changed["name"], "Initech Labs");
     assert_eq!(changed["domains"].as_array().unwrap().len(), 2);
     assert_eq!(changed["linked_api_ids"], json!([payments]));
-    let resent = call(
+    let resent = api_call(
         &app,
         &token,
         reqwest::Method::POST,
@@ -1849,9 +1833,9 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
     sink.wait_for_messages(2).await;
 
     // Deactivating waits until nothing is linked.
-    let linked = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    let linked = api_call(&app, &token, reqwest::Method::DELETE, &location, None).await;
     assert_eq!(linked.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    call(
+    api_call(
         &app,
         &token,
         reqwest::Method::PATCH,
@@ -1859,7 +1843,7 @@ async fn partners_are_registered_and_changed_through_the_api_by_the_owner_only()
         Some(json!({"linked_api_ids": []})),
     )
     .await;
-    let deactivated = call(&app, &token, reqwest::Method::DELETE, &location, None).await;
+    let deactivated = api_call(&app, &token, reqwest::Method::DELETE, &location, None).await;
     assert_eq!(deactivated.status(), StatusCode::NO_CONTENT);
     let after: Value = get(&app, &token, &location).await.json().await.unwrap();
     assert_eq!(after["status"], "ended");
