@@ -186,3 +186,14 @@
   document.addEventListener('DOMContentLoaded', function () { reveal(document); });
   document.addEventListener('htmx:load', function (event) { if (event.target instanceof Element) reveal(event.target); });
 })();
+
+// The webhook form's event picker: ticking an event means "only the events ticked", so the
+// choice follows (without JavaScript the radio buttons are set by hand; the server reads both).
+(function () {
+  document.addEventListener('change', function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || box.name !== 'events' || !box.checked) return;
+    var only = box.form && box.form.querySelector('input[name="events_mode"][value="only"]');
+    if (only) only.checked = true;
+  });
+})();
