@@ -61,6 +61,22 @@ pub enum Command {
         #[command(subcommand)]
         action: PartnerAction,
     },
+    /// The audit log: `gatehouse audit verify [ORG]` checks each organization's hash chain
+    /// (or one, by name or id) and reports the first broken link; it exits with status 1 when
+    /// a chain is broken.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditAction {
+    /// Check that no event was edited, inserted or deleted (other than by retention).
+    Verify {
+        /// The organization's exact name, or its id (default: every organization).
+        organization: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -115,6 +131,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Partner {
             action: PartnerAction::Enable { organization },
         } => enable_partner(settings, &organization).await,
+        Command::Audit {
+            action: AuditAction::Verify { organization },
+        } => verify_audit(settings, organization.as_deref()).await,
     }
 }
 
@@ -142,7 +161,7 @@ async fn migrate(settings: Settings) -> anyhow::Result<()> {
     let url = settings.database_url.clone();
     let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
         let mut conn = db::connect(&url)?;
-        Ok(db::run_migrations(&mut conn)?)
+        Ok(crate::app::migrate(&mut conn)?)
     })
     .await??;
     println!("{applied} migration(s) applied; the database is up to date.");
@@ -185,7 +204,7 @@ async fn create_admin(
     let (account, organization) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let password_hash = password::hash_blocking(password.expose(), cost)?;
         let mut conn = db::connect(&url)?;
-        db::run_migrations(&mut conn)?;
+        crate::app::migrate(&mut conn)?;
         let now = SystemClock.now();
         write_transaction(&mut conn, |conn| {
             setup::create_organization_with_admin(
@@ -257,7 +276,7 @@ async fn create_token(
     let (url, wanted) = (settings.database_url.clone(), org.trim().to_owned());
     let secret = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let mut conn = db::connect(&url)?;
-        db::run_migrations(&mut conn)?;
+        crate::app::migrate(&mut conn)?;
         let (organization_id, _) = find_organization(&mut conn, &wanted)?;
         let account = account::find_by_email(&mut conn, &email)?
             .ok_or_else(|| anyhow::anyhow!("no account has the email {}", email.as_str()))?;
@@ -273,12 +292,7 @@ async fn create_token(
         if !(1..=i64::from(max_days)).contains(&days) {
             bail!("the organization allows tokens for 1 to {max_days} days");
         }
-        let actor = crate::domain::audit::Actor {
-            account_id: None,
-            ip: None,
-            at: SystemClock.now(),
-            token_id: None,
-        };
+        let actor = crate::domain::audit::Actor::system(SystemClock.now());
         let (_, secret) = write_transaction(&mut conn, |conn| {
             personal_token::create(
                 conn,
@@ -302,14 +316,9 @@ async fn enable_partner(settings: Settings, organization: &str) -> anyhow::Resul
     let wanted = organization.trim().to_owned();
     let (id, name, changed) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut conn = db::connect(&url)?;
-        db::run_migrations(&mut conn)?;
+        crate::app::migrate(&mut conn)?;
         let (id, name) = find_organization(&mut conn, &wanted)?;
-        let actor = crate::domain::audit::Actor {
-            account_id: None,
-            ip: None,
-            at: SystemClock.now(),
-            token_id: None,
-        };
+        let actor = crate::domain::audit::Actor::system(SystemClock.now());
         let changed = write_transaction(&mut conn, |conn| {
             crate::domain::partnership::enable_partner(conn, id, &actor)
         })?;
@@ -320,6 +329,53 @@ async fn enable_partner(settings: Settings, organization: &str) -> anyhow::Resul
         println!("{name} (id {id}) is now a partner: its admins can issue client tokens.");
     } else {
         println!("{name} (id {id}) was already a partner.");
+    }
+    Ok(())
+}
+
+async fn verify_audit(settings: Settings, organization: Option<&str>) -> anyhow::Result<()> {
+    use crate::domain::audit::{self, Verdict};
+    let url = settings.database_url.clone();
+    let wanted = organization.map(|name| name.trim().to_owned());
+    let verdicts = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        use crate::db::schema::organizations;
+        use diesel::prelude::*;
+        let mut conn = db::connect(&url)?;
+        crate::app::migrate(&mut conn)?;
+        let chosen: Vec<(OrganizationId, String)> = match wanted {
+            Some(wanted) => vec![find_organization(&mut conn, &wanted)?],
+            None => organizations::table
+                .order(organizations::id.asc())
+                .select((organizations::id, organizations::name))
+                .load(&mut conn)?,
+        };
+        let mut verdicts = Vec::new();
+        for (id, name) in chosen {
+            verdicts.push((id, name, audit::verify(&mut conn, id)?));
+        }
+        Ok(verdicts)
+    })
+    .await??;
+    let mut broken = 0;
+    for (id, name, verdict) in verdicts {
+        match verdict {
+            Verdict::Intact { events } => {
+                println!("{name} (id {id}): intact, {events} event(s)");
+            }
+            Verdict::Broken { event_id, reason } => {
+                broken += 1;
+                match event_id {
+                    Some(event) => println!(
+                        "{name} (id {id}): BROKEN at event {event}: {}",
+                        reason.describe()
+                    ),
+                    None => println!("{name} (id {id}): BROKEN: {}", reason.describe()),
+                }
+            }
+        }
+    }
+    if broken > 0 {
+        bail!("{broken} organization(s) have a broken audit chain");
     }
     Ok(())
 }

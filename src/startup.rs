@@ -44,7 +44,7 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
     tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
         let pool = db::build_pool(&url, size)?;
         let mut conn = pool.get().context("no database connection")?;
-        let applied = db::run_migrations(&mut conn)?;
+        let applied = crate::app::migrate(&mut conn)?;
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }
@@ -226,7 +226,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
 
 /// Hourly housekeeping: sessions past their absolute lifetime (idle ones go when next presented),
 /// sign-in throttle counters and API rate limits that have been quiet for their whole window,
-/// idle members, and the emails that warn of tokens expiring within a week.
+/// idle members, the emails that warn of tokens expiring within a week, and audit events past
+/// their organization's retention (once a day each).
 fn spawn_session_purger(state: AppState) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(3600));
@@ -257,12 +258,7 @@ fn spawn_session_purger(state: AppState) {
                             conn,
                             None,
                             now,
-                            &crate::domain::audit::Actor {
-                                account_id: None,
-                                ip: None,
-                                at: now,
-                                token_id: None,
-                            },
+                            &crate::domain::audit::Actor::system(now),
                         )?,
                     ))
                 })
@@ -280,6 +276,14 @@ fn spawn_session_purger(state: AppState) {
                 }
                 Ok(_) => {}
                 Err(err) => tracing::warn!(%err, "housekeeping failed"),
+            }
+            let cleaned = state
+                .db(move |conn| crate::app::audit_log::clean_up_expired(conn, now))
+                .await;
+            match cleaned {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "housekeeping: audit events past retention"),
+                Err(err) => tracing::warn!(%err, "audit clean-up failed"),
             }
         }
     });

@@ -43,6 +43,8 @@ pub struct ApiCaller {
     pub mail_language: Lang,
     /// The language of problem details (`Accept-Language`).
     pub lang: Lang,
+    /// The request's id and user agent, for the audit events of what it changes.
+    pub trace: crate::domain::audit::Trace,
 }
 
 impl ApiCaller {
@@ -66,7 +68,8 @@ impl ApiCaller {
             self.name.clone(),
             self.mail_language,
         )
-        .through_token(self.token_id))
+        .through_token(self.token_id)
+        .traced(self.trace.clone(), self.member.via_partner.clone()))
     }
 }
 
@@ -233,6 +236,7 @@ fn authorize(
             name: bearer.owner_name,
             mail_language,
             lang: Lang::En,
+            trace: Default::default(),
         },
         decision,
     )))
@@ -309,6 +313,14 @@ pub async fn api_layer(
         }
     };
     caller.lang = lang;
+    caller.trace = crate::domain::audit::Trace::new(
+        req.headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|agent| agent.to_str().ok()),
+        req.extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(ToString::to_string),
+    );
     req.extensions_mut().insert(Arc::new(caller));
     let mut response = next.call(req).await?.map_into_boxed_body();
     add_rate_limit_headers(response.headers_mut(), &decision, now);

@@ -4,6 +4,7 @@
 //! by ETags, POSTs made safe to retry by `Idempotency-Key` (`idempotency`), and described by an
 //! OpenAPI 3.1 document generated from this code (`openapi`).
 
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod client_tokens;
@@ -198,6 +199,12 @@ pub fn scope() -> actix_web::Scope<
             resource("/policies", "GET, PATCH")
                 .route(web::get().to(policies::show))
                 .route(web::patch().to(policies::update)),
+        )
+        .service(resource("/audit-events", "GET").route(web::get().to(audit::list)))
+        .service(
+            resource("/audit-events/retention", "GET, PUT")
+                .route(web::get().to(audit::retention))
+                .route(web::put().to(audit::set_retention)),
         )
         .service(
             resource("/webhooks", "GET, POST")

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    catalog, client_tokens, environments, external_users, members, organization, partners,
+    audit, catalog, client_tokens, environments, external_users, members, organization, partners,
     policies, problem, roles, tokens, webhooks,
 };
 
@@ -164,6 +164,9 @@ impl Modify for BearerToken {
         tokens::of_member,
         tokens::revoke_of_member,
         tokens::revoke_all,
+        audit::list,
+        audit::retention,
+        audit::set_retention,
         webhooks::list,
         webhooks::event_types,
         webhooks::create,
@@ -189,6 +192,7 @@ impl Modify for BearerToken {
         (name = "partners", description = "Partner companies the organization's owner registers"),
         (name = "policies", description = "The organization's policies"),
         (name = "tokens", description = "Personal access tokens: the caller's own, and members' for admins"),
+        (name = "audit", description = "The organization's audit log (administrators)"),
         (name = "webhooks", description = "Webhooks: signed events sent to the organization's own systems (its owner only)"),
     )
 )]

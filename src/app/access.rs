@@ -6,7 +6,7 @@ use diesel::QueryResult;
 use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
-use crate::domain::audit::Actor;
+use crate::domain::audit::{Actor, Trace};
 use crate::domain::external_access::{self, Standing};
 use crate::domain::ids::{AccountId, OrganizationId, TokenId};
 use crate::domain::invitation::Inviter;
@@ -172,6 +172,7 @@ impl Capabilities {
                 self.admin
             }
             Area::Partners | Area::Webhooks => self.owner,
+            Area::AuditLog => self.grant::<AuditReader>().is_some(),
             Area::Clients => self.grant::<PartnerAdmin>().is_some(),
             Area::MyPartner => self.grant::<ClientAdmin>().is_some(),
             Area::Portal => self.consume_apis || self.use_api,
@@ -200,6 +201,7 @@ pub enum Area {
     MyPartner,
     Portal,
     Webhooks,
+    AuditLog,
 }
 
 /// Proof that the caller may do a kind of thing in one organization. Only `Capabilities`
@@ -257,6 +259,39 @@ guards! {
     ApiUser => |caps| caps.use_api;
 }
 
+/// May read the organization's audit log: an administrator acting as a member (not a partner
+/// user). Owners read all of it; other administrators all but the owner's own areas.
+#[derive(Debug, Clone)]
+pub struct AuditReader {
+    organization_id: OrganizationId,
+    account_id: AccountId,
+    owner: bool,
+}
+
+impl AuditReader {
+    pub fn is_owner(&self) -> bool {
+        self.owner
+    }
+}
+
+impl Guard for AuditReader {
+    fn grant(caps: &Capabilities) -> Option<Self> {
+        (caps.admin && !caps.via_partner).then_some(Self {
+            organization_id: caps.organization_id,
+            account_id: caps.account_id,
+            owner: caps.owner,
+        })
+    }
+
+    fn organization_id(&self) -> OrganizationId {
+        self.organization_id
+    }
+
+    fn account_id(&self) -> AccountId {
+        self.account_id
+    }
+}
+
 /// A guard with the facts of the request it came with: from where and when, and the name and
 /// language the caller signs emails with. Commands take it, so every change knows the
 /// organization it is for, who made it, and what its audit event says.
@@ -269,6 +304,9 @@ pub struct Acting<G> {
     at: PrimitiveDateTime,
     name: String,
     language: Lang,
+    /// A partner user's partners, for the audit events ("via Acme").
+    via: Option<String>,
+    trace: Trace,
 }
 
 impl<G: Guard> Acting<G> {
@@ -286,7 +324,17 @@ impl<G: Guard> Acting<G> {
             at,
             name,
             language,
+            via: None,
+            trace: Trace::default(),
         }
+    }
+
+    /// The same, with the request's id and user agent and the partners a partner user acts
+    /// through, for the audit events.
+    pub fn traced(mut self, trace: Trace, via: Option<String>) -> Self {
+        self.trace = trace;
+        self.via = via;
+        self
     }
 
     /// The same, made with a personal access token (its audit events name it).
@@ -318,6 +366,8 @@ impl<G: Guard> Acting<G> {
             ip: self.ip.clone(),
             at: self.at,
             token_id: self.token_id.map(TokenId::get),
+            via: self.via.clone(),
+            trace: self.trace.clone(),
         }
     }
 
@@ -339,6 +389,7 @@ pub struct Me {
     session_hash: String,
     ip: Option<String>,
     at: PrimitiveDateTime,
+    trace: Trace,
 }
 
 impl Me {
@@ -348,6 +399,7 @@ impl Me {
             session_hash: signed_in.session_hash.clone(),
             ip,
             at,
+            trace: Trace::default(),
         }
     }
 
@@ -369,12 +421,13 @@ impl Me {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor {
-            account_id: Some(self.account_id),
-            ip: self.ip.clone(),
-            at: self.at,
-            token_id: None,
-        }
+        Actor::person(self.account_id, self.ip.clone(), self.at).traced(self.trace.clone())
+    }
+
+    /// The same, with the request's id and user agent for the audit events.
+    pub fn traced(mut self, trace: Trace) -> Self {
+        self.trace = trace;
+        self
     }
 }
 

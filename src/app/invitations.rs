@@ -22,12 +22,7 @@ pub fn accept(
     write_transaction(conn, |conn| {
         let accepted = invitation::accept(conn, token, registration, actor_ip.clone(), now)?;
         if let Ok(invitation) = &accepted {
-            let actor = Actor {
-                account_id: Some(invitation.account_id),
-                ip: actor_ip,
-                at: now,
-                token_id: None,
-            };
+            let actor = Actor::person(invitation.account_id, actor_ip, now);
             partner_registry::on_member_accepted(
                 conn,
                 invitation.organization_id,

@@ -30,6 +30,7 @@ macro_rules! row_commands {
 pub mod access;
 pub mod accounts;
 pub mod apis;
+pub mod audit_log;
 pub mod client_tokens;
 pub mod environments;
 pub mod external_users;
@@ -46,3 +47,19 @@ pub mod tokens;
 pub mod two_factor;
 pub mod webhook_worker;
 pub mod webhooks;
+
+/// Brings the database up to date: pending migrations, then the hash chain over audit events
+/// written before events were chained. Everything that opens the database for writing calls
+/// this first, so no new event is chained before an old one.
+pub fn migrate(conn: &mut crate::db::DbConnection) -> Result<usize, crate::db::DbSetupError> {
+    let applied = crate::db::run_migrations(conn)?;
+    let chained = crate::domain::audit::chain_unhashed(conn)
+        .map_err(|err| crate::db::DbSetupError::Migration(err.to_string()))?;
+    if chained > 0 {
+        tracing::info!(
+            chained,
+            "audit events written before chaining are now chained"
+        );
+    }
+    Ok(applied)
+}

@@ -134,12 +134,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                 }
                 // Memberships idle past their organization's inactivity period end here, before
                 // the session picks where the account acts.
-                let system = crate::domain::audit::Actor {
-                    account_id: None,
-                    ip: None,
-                    at: now,
-                    token_id: None,
-                };
+                let system = crate::domain::audit::Actor::system(now);
                 crate::domain::policy::inactivate_idle_members(
                     conn,
                     Some(start.account_id),
@@ -182,12 +177,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                 account::record_sign_in(conn, start.account_id, now)?;
                 crate::domain::membership::record_sign_in(conn, start.account_id, now)?;
                 crate::domain::external_access::record_sign_in(conn, start.account_id, now)?;
-                let actor = Actor {
-                    account_id: Some(start.account_id),
-                    ip: start.ip.clone(),
-                    at: now,
-                    token_id: None,
-                };
+                let actor = Actor::person(start.account_id, start.ip.clone(), now);
                 audit::record(
                     conn,
                     &actor.event(organization_id, "account.signed-in", None),

@@ -25,6 +25,7 @@ diesel::table! {
         partner_enabled -> Bool,
         kind -> Text,
         deactivated_at -> Nullable<Timestamp>,
+        audit_retention_days -> Integer,
     }
 }
 
@@ -123,6 +124,26 @@ diesel::table! {
         ip -> Nullable<Text>,
         created_at -> Timestamp,
         actor_token_id -> Nullable<BigInt>,
+        actor_kind -> Text,
+        actor_name -> Nullable<Text>,
+        actor_detail -> Nullable<Text>,
+        target_kind -> Nullable<Text>,
+        target_id -> Nullable<BigInt>,
+        target_key -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_chains (chain) {
+        chain -> BigInt,
+        last_hash -> Text,
+        anchor_hash -> Text,
+        cleaned_at -> Nullable<Timestamp>,
+        cleaned_before -> Nullable<Timestamp>,
     }
 }
 
@@ -626,6 +647,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     policy_member_domains,
     setup_tokens,
     audit_events,
+    audit_chains,
     outbox_messages,
     password_reset_tokens,
     invitations,

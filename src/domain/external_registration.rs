@@ -210,12 +210,7 @@ pub fn accept(
     // The name may have changed: every table that sorts by it follows.
     membership::refresh_directory(conn, DirectoryScope::Account(open.account_id))?;
     crate::domain::external_user::refresh_directory_for_account(conn, open.account_id)?;
-    let actor = Actor {
-        account_id: Some(open.account_id),
-        ip: actor_ip,
-        at: now,
-        token_id: None,
-    };
+    let actor = Actor::person(open.account_id, actor_ip, now);
     audit::record(
         conn,
         &actor.event(

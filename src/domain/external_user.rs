@@ -21,7 +21,7 @@ use crate::db::schema::{
     external_user_apis, external_users, memberships, organizations,
 };
 use crate::domain::account::{self, EmailAddress, NewAccount};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, TargetKind};
 use crate::domain::external_access::{self, ExternalStatus, StoredExternalStatus};
 use crate::domain::ids::{AccountId, OrganizationId};
 use crate::domain::invitation::Inviter;
@@ -551,11 +551,13 @@ pub fn invite(
     refresh_directory(conn, id)?;
     let user = find(conn, organization_id, id)?;
     issue_link(conn, &user, inviter, settings, actor)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "external-user.invited",
-        Some(user.email.clone()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "external-user.invited",
+            Some(user.email.clone()),
+        )
+        .on(TargetKind::ExternalUser, user.id);
     event.details = Some(format!("expires: {}", expiry_detail(expires_on)));
     audit::record(conn, &event)?;
     Ok(id)
@@ -634,11 +636,13 @@ pub fn resend(
     actor: &Actor,
 ) -> DomainResult<()> {
     let mut user = find(conn, organization_id, external_user_id)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "external-user.invitation-resent",
-        Some(user.email.clone()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "external-user.invitation-resent",
+            Some(user.email.clone()),
+        )
+        .on(TargetKind::ExternalUser, user.id);
     match user.status_at(actor.at) {
         ExternalStatus::Requested => {}
         ExternalStatus::Expired => {
@@ -693,11 +697,13 @@ pub fn change_expiry(
     diesel::update(external_users::table.find(user.id))
         .set(external_users::access_expires_on.eq(expires_on))
         .execute(conn)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "external-user.expiry-changed",
-        Some(user.email),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "external-user.expiry-changed",
+            Some(user.email),
+        )
+        .on(TargetKind::ExternalUser, user.id);
     event.details = Some(format!(
         "expires: {} -> {}",
         expiry_detail(user.expires_on),
@@ -724,11 +730,13 @@ pub fn suspend(
     end_sessions_without_access(conn, user.account_id, actor.at)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "external-user.suspended",
-            Some(user.email),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "external-user.suspended",
+                Some(user.email),
+            )
+            .on(TargetKind::ExternalUser, user.id),
     )?;
     Ok(())
 }
@@ -755,11 +763,13 @@ pub fn reactivate(
         .execute(conn)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "external-user.reactivated",
-            Some(user.email),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "external-user.reactivated",
+                Some(user.email),
+            )
+            .on(TargetKind::ExternalUser, user.id),
     )?;
     Ok(())
 }
@@ -791,11 +801,13 @@ pub fn delete(
     }
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "external-user.deleted",
-            Some(user.email),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "external-user.deleted",
+                Some(user.email),
+            )
+            .on(TargetKind::ExternalUser, user.id),
     )?;
     Ok(())
 }
@@ -883,11 +895,13 @@ pub fn set_access(
             ))
             .execute(conn)?;
     }
-    let mut event = actor.event(
-        Some(organization_id),
-        "external-user.access-changed",
-        Some(user.email),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "external-user.access-changed",
+            Some(user.email),
+        )
+        .on(TargetKind::ExternalUser, user.id);
     let apis_label: Vec<String> = api_names
         .into_iter()
         .map(|(name, version, environment)| format!("{name} {version} ({environment})"))

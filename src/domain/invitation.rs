@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, invitations, memberships, organizations};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, TargetKind};
 use crate::domain::ids::{AccountId, MembershipId, OrganizationId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, DirectoryScope};
@@ -102,11 +102,13 @@ pub fn resend(
     let member = membership::find(conn, organization_id, membership_id)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "member.invitation-resent",
-            Some(member.email),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "member.invitation-resent",
+                Some(member.email),
+            )
+            .on(TargetKind::Member, membership_id),
     )?;
     Ok(())
 }
@@ -296,19 +298,16 @@ pub fn accept(
     )
     .set(invitations::used_at.eq(now))
     .execute(conn)?;
-    let actor = Actor {
-        account_id: Some(invitation.account_id),
-        ip: actor_ip,
-        at: now,
-        token_id: None,
-    };
+    let actor = Actor::person(invitation.account_id, actor_ip, now);
     audit::record(
         conn,
-        &actor.event(
-            Some(invitation.organization_id),
-            "member.invitation-accepted",
-            Some(invitation.email.clone()),
-        ),
+        &actor
+            .event(
+                Some(invitation.organization_id),
+                "member.invitation-accepted",
+                Some(invitation.email.clone()),
+            )
+            .on(TargetKind::Member, invitation.membership_id),
     )?;
     Ok(Ok(invitation))
 }

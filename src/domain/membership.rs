@@ -13,7 +13,7 @@ use crate::db::schema::{
     accounts, member_search_terms, memberships, organizations, role_assignments, roles,
 };
 use crate::domain::account::{self, EmailAddress, NewAccount};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, FieldChange, TargetKind};
 use crate::domain::ids::{AccountId, MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::{BuiltinRole, MembershipStatus};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
@@ -844,7 +844,9 @@ pub fn add(
     };
     audit::record(
         conn,
-        &actor.event(Some(organization_id), action, Some(account.email.clone())),
+        &actor
+            .event(Some(organization_id), action, Some(account.email.clone()))
+            .on(TargetKind::Member, membership_id),
     )?;
     Ok(if registered {
         Added::Granted {
@@ -882,7 +884,9 @@ pub(crate) fn delete_membership(
     }
     audit::record(
         conn,
-        &actor.event(Some(organization_id), action, Some(member.email)),
+        &actor
+            .event(Some(organization_id), action, Some(member.email))
+            .on(TargetKind::Member, membership_id),
     )?;
     Ok(())
 }
@@ -916,6 +920,7 @@ pub fn assign(
 ) -> DomainResult<()> {
     let member = find(conn, organization_id, membership_id)?;
     let role_ids = checked_roles(conn, organization_id, role_ids)?;
+    let before = role_labels(conn, membership_id)?;
     insert_assignments(conn, membership_id, &role_ids, actor.at)?;
     refresh_directory(conn, DirectoryScope::Memberships(&[membership_id]))?;
     audit_roles(
@@ -923,8 +928,9 @@ pub fn assign(
         organization_id,
         actor,
         "member.roles-assigned",
-        &member.email,
+        (membership_id, &member.email),
         &role_ids,
+        before,
     )
 }
 
@@ -933,18 +939,48 @@ fn audit_roles(
     organization_id: OrganizationId,
     actor: &Actor,
     action: &str,
-    email: &str,
+    (membership_id, email): (MembershipId, &str),
     role_ids: &[RoleId],
+    before: Vec<String>,
 ) -> DomainResult<()> {
     let names: Vec<String> = roles::table
         .filter(roles::id.eq_any(role_ids))
         .order(roles::name_folded.asc())
         .select(roles::name)
         .load(conn)?;
-    let mut event = actor.event(Some(organization_id), action, Some(email.to_owned()));
-    event.details = Some(names.join(", "));
+    let after = role_labels(conn, membership_id)?;
+    let mut event = actor
+        .event(Some(organization_id), action, Some(email.to_owned()))
+        .on(TargetKind::Member, membership_id);
+    event.details = Some(
+        serde_json::json!({
+            "roles": names.join(", "),
+            "changes": [FieldChange::new("roles", before.join(", "), after.join(", "))],
+        })
+        .to_string(),
+    );
     audit::record(conn, &event)?;
     Ok(())
+}
+
+/// A member's roles as the log records them: by name, "(off)" after a switched-off assignment.
+fn role_labels(conn: &mut DbConnection, membership_id: MembershipId) -> QueryResult<Vec<String>> {
+    let rows: Vec<(String, bool)> = role_assignments::table
+        .inner_join(roles::table)
+        .filter(role_assignments::membership_id.eq(membership_id))
+        .order(roles::name_folded.asc())
+        .select((roles::name, role_assignments::active))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, active)| {
+            if active {
+                name
+            } else {
+                format!("{name} (off)")
+            }
+        })
+        .collect())
 }
 
 fn assignment_exists(
@@ -974,6 +1010,7 @@ pub fn set_assignment_active(
     if !active && is_administrator_role(conn, role_id)? {
         keep_an_administrator(conn, organization_id, membership_id)?;
     }
+    let before = role_labels(conn, membership_id)?;
     diesel::update(role_assignments::table.find((membership_id, role_id)))
         .set(role_assignments::active.eq(active))
         .execute(conn)?;
@@ -987,8 +1024,9 @@ pub fn set_assignment_active(
         organization_id,
         actor,
         action,
-        &member.email,
+        (membership_id, &member.email),
         &[role_id],
+        before,
     )
 }
 
@@ -1011,11 +1049,13 @@ pub fn reactivate(
         .execute(conn)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "member.reactivated",
-            Some(member.email),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "member.reactivated",
+                Some(member.email),
+            )
+            .on(TargetKind::Member, membership_id),
     )?;
     Ok(())
 }
@@ -1042,15 +1082,17 @@ pub fn unassign(
     if is_administrator_role(conn, role_id)? {
         keep_an_administrator(conn, organization_id, membership_id)?;
     }
+    let before = role_labels(conn, membership_id)?;
+    diesel::delete(role_assignments::table.find((membership_id, role_id))).execute(conn)?;
     audit_roles(
         conn,
         organization_id,
         actor,
         "member.role-unassigned",
-        &member.email,
+        (membership_id, &member.email),
         &[role_id],
+        before,
     )?;
-    diesel::delete(role_assignments::table.find((membership_id, role_id))).execute(conn)?;
     let left: i64 = role_assignments::table
         .filter(role_assignments::membership_id.eq(membership_id))
         .count()
@@ -1127,14 +1169,16 @@ pub fn assign_role_to_members(
         return Err(DomainError::NotFound);
     }
     for (membership_id, email) in &members {
+        let before = role_labels(conn, *membership_id)?;
         insert_assignments(conn, *membership_id, &[role_id], actor.at)?;
         audit_roles(
             conn,
             organization_id,
             actor,
             "member.roles-assigned",
-            email,
+            (*membership_id, email),
             &[role_id],
+            before,
         )?;
     }
     let ids: Vec<MembershipId> = members.iter().map(|(id, _)| *id).collect();

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod api_catalog;
 pub mod audit;
+pub mod audit_log;
+pub mod audit_query;
 pub mod environment;
 pub mod external_access;
 pub mod external_registration;

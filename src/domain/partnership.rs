@@ -14,7 +14,7 @@ use crate::db::schema::{
     accounts, memberships, organizations, partner_domains, partner_profiles, partnership_grants,
     partnership_roles, partnerships, roles,
 };
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, TargetKind};
 use crate::domain::ids::{AccountId, OrganizationId, RoleId};
 use crate::domain::kinds::{MembershipStatus, OrganizationKind};
 use crate::domain::permission::PermissionSet;
@@ -304,7 +304,9 @@ pub fn record_in_both(
         partnership.client_organization_id,
     ];
     for organization_id in organizations.into_iter().flatten() {
-        let mut event = actor.event(Some(organization_id), action, target.clone());
+        let mut event = actor
+            .event(Some(organization_id), action, target.clone())
+            .on(TargetKind::Partner, partnership.id);
         event.details = details.clone();
         audit::record(conn, &event)?;
     }

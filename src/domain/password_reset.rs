@@ -90,12 +90,7 @@ pub fn request(
             settings.message_id_domain(),
             now,
         )?;
-        let actor = Actor {
-            account_id: Some(account.id),
-            ip: actor_ip,
-            at: now,
-            token_id: None,
-        };
+        let actor = Actor::person(account.id, actor_ip, now);
         audit::record(
             conn,
             &actor.event(
@@ -156,12 +151,7 @@ pub fn complete(
             .find(account_id)
             .select(accounts::email)
             .first(conn)?;
-        let actor = Actor {
-            account_id: Some(account_id),
-            ip: actor_ip,
-            at: now,
-            token_id: None,
-        };
+        let actor = Actor::person(account_id, actor_ip, now);
         audit::record(
             conn,
             &actor.event(None, "account.password-reset", Some(email.clone())),

@@ -8,7 +8,7 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::schema::{memberships, organizations, role_assignments, roles};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, FieldChange, TargetKind};
 use crate::domain::ids::{MembershipId, OrganizationId, RoleId};
 use crate::domain::kinds::BuiltinRole;
 use crate::domain::kinds::OrganizationKind;
@@ -166,7 +166,9 @@ pub fn create(
         ))
         .returning(roles::id)
         .get_result(conn)?;
-    let mut event = actor.event(Some(organization_id), "role.created", Some(name.to_owned()));
+    let mut event = actor
+        .event(Some(organization_id), "role.created", Some(name.to_owned()))
+        .on(TargetKind::Role, id);
     event.details = Some(permission_list(permissions));
     audit::record(conn, &event)?;
     Ok(id)
@@ -217,12 +219,21 @@ pub fn update(
     if role.name != name {
         membership::refresh_directory(conn, DirectoryScope::Role(id))?;
     }
-    let mut event = actor.event(Some(organization_id), "role.updated", Some(name.to_owned()));
-    event.details = Some(format!(
-        "was {:?}; permissions: {}",
-        role.name,
-        permission_list(permissions)
-    ));
+    let mut changes = Vec::new();
+    if role.name != name {
+        changes.push(FieldChange::new("name", role.name.clone(), name));
+    }
+    if role.permission_set() != permissions {
+        changes.push(FieldChange::new(
+            "permissions",
+            permission_list(role.permission_set()),
+            permission_list(permissions),
+        ));
+    }
+    let event = actor
+        .event(Some(organization_id), "role.updated", Some(name.to_owned()))
+        .on(TargetKind::Role, id)
+        .with_changes(&changes);
     audit::record(conn, &event)?;
     Ok(())
 }
@@ -247,7 +258,9 @@ pub fn set_active(
     };
     audit::record(
         conn,
-        &actor.event(Some(organization_id), action, Some(role.name)),
+        &actor
+            .event(Some(organization_id), action, Some(role.name))
+            .on(TargetKind::Role, id),
     )?;
     Ok(())
 }
@@ -294,7 +307,9 @@ pub fn remove(
     }
     audit::record(
         conn,
-        &actor.event(Some(organization_id), "role.removed", Some(role.name)),
+        &actor
+            .event(Some(organization_id), "role.removed", Some(role.name))
+            .on(TargetKind::Role, id),
     )?;
     Ok(left)
 }

@@ -83,12 +83,7 @@ pub fn create_organization_with_admin(
         },
     )?;
     password_history::record(conn, account.id, admin.password_hash, at)?;
-    let actor = Actor {
-        account_id: Some(account.id),
-        ip: None,
-        at,
-        token_id: None,
-    };
+    let actor = Actor::person(account.id, None, at);
     let organization =
         organization::create_with_owner(conn, admin.organization_name, account.id, &actor)?;
     diesel::delete(setup_tokens::table).execute(conn)?;

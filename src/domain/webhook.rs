@@ -1305,12 +1305,7 @@ fn disable(
         .find(id)
         .select((webhooks::organization_id, webhooks::url))
         .first(conn)?;
-    let system = Actor {
-        account_id: None,
-        ip: None,
-        at: now,
-        token_id: None,
-    };
+    let system = Actor::system(now);
     let mut event = system.event(Some(organization_id), "webhook.disabled", Some(url));
     event.details = Some(serde_json::json!({ "reason": reason }).to_string());
     audit::record(conn, &event)

@@ -171,6 +171,8 @@ pub struct Happened<'a> {
     pub organization_id: Option<OrganizationId>,
     pub action: &'a str,
     pub target: Option<&'a str>,
+    pub target_kind: Option<&'a str>,
+    pub target_id: Option<i64>,
     pub details: Option<&'a str>,
     pub actor_account_id: Option<AccountId>,
     pub actor_token_id: Option<i64>,
@@ -321,6 +323,8 @@ fn payload_of(
             "actor": actor,
             "token": token,
             "target": event.target,
+            "target_kind": event.target_kind,
+            "target_id": event.target_id,
             "details": details,
         },
     });

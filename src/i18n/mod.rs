@@ -91,12 +91,13 @@ macro_rules! catalog_files {
             include_str!(concat!($lang, "/clients.ftl")),
             include_str!(concat!($lang, "/tokens.ftl")),
             include_str!(concat!($lang, "/webhooks.ftl")),
+            include_str!(concat!($lang, "/audit.ftl")),
         ]
     };
 }
 
-const ENGLISH: [&str; 8] = catalog_files!("en");
-const PORTUGUESE: [&str; 8] = catalog_files!("pt-BR");
+const ENGLISH: [&str; 9] = catalog_files!("en");
+const PORTUGUESE: [&str; 9] = catalog_files!("pt-BR");
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog {
     bundles: HashMap::from([

@@ -25,6 +25,8 @@ pub struct RequestContext {
     /// message that says why.
     pub session_ended: Option<&'static str>,
     pub client_ip: Option<String>,
+    /// The request's id and user agent, for the audit events of what it changes.
+    pub trace: crate::domain::audit::Trace,
 }
 
 impl RequestContext {
@@ -91,7 +93,7 @@ impl FromRequest for CurrentAccount {
 impl CurrentAccount {
     /// The account acting on its own things, for a command made at `at`.
     pub fn me(&self, at: time::PrimitiveDateTime) -> Me {
-        Me::of(&self.account, self.ctx.client_ip.clone(), at)
+        Me::of(&self.account, self.ctx.client_ip.clone(), at).traced(self.ctx.trace.clone())
     }
 }
 
@@ -117,12 +119,14 @@ impl CurrentMember {
             ip: self.ctx.client_ip.clone(),
             at,
             token_id: None,
+            via: self.member.via_partner.clone(),
+            trace: self.ctx.trace.clone(),
         }
     }
 
     /// The account acting on its own things, for a command made at `at`.
     pub fn me(&self, at: time::PrimitiveDateTime) -> Me {
-        Me::of(&self.account, self.ctx.client_ip.clone(), at)
+        Me::of(&self.account, self.ctx.client_ip.clone(), at).traced(self.ctx.trace.clone())
     }
 
     /// Whether the member may open a part of the console.
@@ -203,6 +207,10 @@ impl<G: Guard> Guarded<G> {
             at,
             self.account.name.clone(),
             self.caller.mail_language(),
+        )
+        .traced(
+            self.caller.ctx.trace.clone(),
+            self.caller.member.via_partner.clone(),
         )
     }
 }

@@ -139,6 +139,7 @@ fn error_page(req: &HttpRequest, status: StatusCode, marker: Option<ErrorPage>) 
                 flash: None,
                 session_ended: None,
                 client_ip: None,
+                trace: Default::default(),
             }
         });
     let t = ctx.tr();

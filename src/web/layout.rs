@@ -61,6 +61,8 @@ pub enum NavPage {
     MyPartner,
     /// The organization's webhooks (its owner only).
     Webhooks,
+    /// The audit log (administrators).
+    AuditLog,
 }
 
 pub struct NavItem {
@@ -98,6 +100,11 @@ fn initials(name: &str) -> String {
 }
 
 impl Shell {
+    /// Whether the navigation offers the audit log (for the Activity links of the things in it).
+    pub fn reads_audit(&self) -> bool {
+        self.nav.iter().any(|item| item.href == "/audit")
+    }
+
     pub fn is_current_organization(&self, id: impl std::borrow::Borrow<OrganizationId>) -> bool {
         self.organization_id == Some(*id.borrow())
     }
@@ -146,6 +153,13 @@ impl Shell {
                 "/deliveries",
                 "nav-deliveries",
                 "mail",
+            ),
+            (
+                NavPage::AuditLog,
+                Area::AuditLog,
+                "/audit",
+                "nav-audit",
+                "audit",
             ),
             (
                 NavPage::Webhooks,

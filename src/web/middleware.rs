@@ -41,6 +41,14 @@ pub async fn session_layer(
         .expect("AppState is registered");
     let settings = state.settings.clone();
     let client_ip = client_address(&req, &settings);
+    let trace = crate::domain::audit::Trace::new(
+        req.headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|agent| agent.to_str().ok()),
+        req.extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(ToString::to_string),
+    );
 
     let trusted_device = req
         .cookie(&CookieKind::TrustedDevice.name(&settings))
@@ -142,6 +150,7 @@ pub async fn session_layer(
         flash,
         session_ended,
         client_ip,
+        trace,
     });
 
     let mut response = next.call(req).await?.map_into_boxed_body();

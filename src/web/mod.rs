@@ -1,6 +1,7 @@
 //! The pages. Handlers stay thin: extract, call the domain, render.
 
 pub mod apis;
+pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod confirm;
@@ -45,6 +46,7 @@ use crate::error::AppError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(apis::routes)
         .configure(external_users::routes)
+        .configure(audit::routes)
         .configure(portal::routes)
         .configure(partners::routes)
         .configure(partner_users::routes)

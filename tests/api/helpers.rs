@@ -343,12 +343,7 @@ pub fn role_id(
 
 pub fn test_actor(app: &TestApp) -> gatehouse::domain::audit::Actor {
     use gatehouse::clock::Clock;
-    gatehouse::domain::audit::Actor {
-        account_id: None,
-        ip: None,
-        at: app.clock.now(),
-        token_id: None,
-    }
+    gatehouse::domain::audit::Actor::system(app.clock.now())
 }
 
 /// A registered, active member of the organization with the named roles (password
@@ -583,4 +578,22 @@ pub async fn api_call(
         request = request.json(&body);
     }
     request.send().await.unwrap()
+}
+
+/// A read-write personal access token of the first organization's owner, named `name`, made
+/// straight in the database.
+pub fn owner_token_named(app: &TestApp, name: &str) -> String {
+    let mut conn = app.pool.get().unwrap();
+    let actor = test_actor(app);
+    let (_, secret) = gatehouse::domain::personal_token::create(
+        &mut conn,
+        admin_account_id(app),
+        first_organization_id(app),
+        name,
+        gatehouse::domain::personal_token::TokenScope::ReadWrite,
+        actor.at + time::Duration::days(30),
+        &actor,
+    )
+    .unwrap();
+    secret
 }

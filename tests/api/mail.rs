@@ -440,12 +440,7 @@ async fn second_organization_admin(app: &TestApp) -> TestClient {
         let mut conn = app.pool.get().unwrap();
         let now = app.clock.now();
         let grace = account_with_password(&mut conn, now, email, "Grace Hopper", None);
-        let actor = Actor {
-            account_id: Some(grace.id),
-            ip: None,
-            at: now,
-            token_id: None,
-        };
+        let actor = Actor::person(grace.id, None, now);
         organization::create_with_owner(&mut conn, "Navy", grace.id, &actor).unwrap();
     }
     let client = app.client();

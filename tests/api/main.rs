@@ -8,6 +8,7 @@ mod webhook_receiver;
 mod apis;
 mod architecture;
 mod attempt_limits;
+mod audit_log;
 mod authorization;
 mod cli;
 mod csrf;

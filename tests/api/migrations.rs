@@ -143,9 +143,9 @@ fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
     let database = TestDatabase::new();
     let mut conn = db::connect(&database.url).unwrap();
     db::run_migrations(&mut conn).unwrap();
-    // Back to before migration 11 (lists as rows), past 12 (tokens), 13 (sign-in order) and 14
-    // (webhooks).
-    for _ in 0..4 {
+    // Back to before migration 11 (lists as rows), past 12 (tokens), 13 (sign-in order), 14
+    // (webhooks) and 15 (audit log).
+    for _ in 0..5 {
         step(&mut conn, false);
     }
     conn.batch_execute(
@@ -293,6 +293,8 @@ fn audit_actions_get_one_spelling_with_the_webhooks_migration_and_back() {
     let database = TestDatabase::new();
     let mut conn = db::connect(&database.url).unwrap();
     db::run_migrations(&mut conn).unwrap();
+    // Back to before migration 14 (webhooks), past 15 (audit log).
+    step(&mut conn, false);
     step(&mut conn, false);
     conn.batch_execute(
         "INSERT INTO audit_events (action, created_at) VALUES \

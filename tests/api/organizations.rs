@@ -11,12 +11,7 @@ async fn an_account_in_two_organizations_switches_from_the_top_bar() {
     let account_id = admin_account_id(&app);
     let second = {
         let mut conn = app.pool.get().unwrap();
-        let actor = Actor {
-            account_id: Some(account_id),
-            ip: None,
-            at: app.clock.now(),
-            token_id: None,
-        };
+        let actor = Actor::person(account_id, None, app.clock.now());
         organization::create_with_owner(&mut conn, "Difference Engines", account_id, &actor)
             .unwrap()
     };
@@ -57,12 +52,7 @@ async fn switching_to_an_organization_one_is_not_in_answers_404() {
             },
         )
         .unwrap();
-        let actor = Actor {
-            account_id: Some(other.id),
-            ip: None,
-            at: now,
-            token_id: None,
-        };
+        let actor = Actor::person(other.id, None, now);
         organization::create_with_owner(&mut conn, "Someone Else", other.id, &actor).unwrap()
     };
     client.page("/").await;

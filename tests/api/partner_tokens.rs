@@ -31,12 +31,7 @@ fn organization_with_owner(app: &TestApp, name: &str, email: &str) -> Organizati
         email.split('@').next().unwrap(),
         None,
     );
-    let actor = Actor {
-        account_id: Some(owner.id),
-        ip: None,
-        at: now,
-        token_id: None,
-    };
+    let actor = Actor::person(owner.id, None, now);
     organization::create_with_owner(&mut conn, name, owner.id, &actor)
         .unwrap()
         .id

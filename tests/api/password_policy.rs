@@ -314,12 +314,7 @@ async fn the_strictest_policy_among_the_accounts_organizations_applies() {
     let account = account_id(&app, ADMIN_EMAIL);
     {
         let mut conn = app.pool.get().unwrap();
-        let actor = Actor {
-            account_id: Some(account),
-            ip: None,
-            at: app.clock.now(),
-            token_id: None,
-        };
+        let actor = Actor::person(account, None, app.clock.now());
         let second = gatehouse::domain::organization::create_with_owner(
             &mut conn,
             "Difference Engines",

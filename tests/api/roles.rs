@@ -24,12 +24,7 @@ use crate::helpers::*;
 // Arranging data straight through the domain, as another admin would have done before.
 
 pub fn system_actor(app: &TestApp) -> Actor {
-    Actor {
-        account_id: None,
-        ip: None,
-        at: app.clock.now(),
-        token_id: None,
-    }
+    Actor::system(app.clock.now())
 }
 
 pub fn our_organization(app: &TestApp) -> OrganizationId {

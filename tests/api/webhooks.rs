@@ -21,19 +21,7 @@ const HIDDEN_VALUE: &str = "hidden-api-key-7f3a";
 
 /// An owner's read-write token, made straight in the database.
 fn owner_token(app: &TestApp) -> String {
-    let mut conn = app.pool.get().unwrap();
-    let actor = test_actor(app);
-    let (_, secret) = personal_token::create(
-        &mut conn,
-        admin_account_id(app),
-        first_organization_id(app),
-        "webhooks",
-        TokenScope::ReadWrite,
-        actor.at + time::Duration::days(30),
-        &actor,
-    )
-    .unwrap();
-    secret
+    owner_token_named(app, "webhooks")
 }
 
 async fn create_webhook(app: &TestApp, token: &str, body: Value) -> (i64, String) {

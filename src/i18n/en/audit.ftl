@@ -1,0 +1,61 @@
+## The audit log (administrators)
+
+nav-audit = Audit log
+audit-title = Audit log
+audit-lead = Who changed what in this organization, and when. Events cannot be edited or deleted.
+audit-breadcrumb = Breadcrumb
+audit-search-label = Search the audit log
+audit-search-placeholder = actor:ada@acme.test action:role.* created:>=2026-11-01
+audit-help-summary = How to search
+audit-help-actor = events by one person (their email then), or actor:system for the server's own jobs
+audit-help-action = one kind of event; * at the end matches every action that starts so
+audit-help-target = what the event acted on, by the name it had then
+audit-help-created = on, after, before or between days in your time zone (>=, >, <=, <, ..)
+audit-help-negate = a minus sign before any part leaves those events out; every part must hold
+audit-help-api = The same search, with cursor paging, for scripts and personal access tokens:
+audit-active-filters = Active filters
+audit-remove-filter = Remove the filter { $filter }
+audit-clear-filters = Clear all
+audit-export-csv = Export CSV
+audit-export-ndjson = Export NDJSON
+audit-empty = No events yet.
+audit-no-match = No events match this search.
+audit-col-when = When
+audit-col-actor = Actor
+audit-col-action = Action
+audit-col-target = Target
+audit-col-origin = Address and browser
+audit-open-event = details
+audit-open-target = Open
+audit-pages = Pages of events
+audit-newest = Newest events
+audit-older = Older events
+audit-actor-system = System
+audit-actor-token = with the token “{ $name }”
+audit-actor-via = via { $partner }
+audit-actor-external = external user
+audit-address = Address
+audit-browser = Browser
+audit-request-id = Request id (in the server's logs)
+audit-target-gone = (no longer exists)
+audit-changes = What changed
+audit-no-changes = This event changed no fields.
+audit-field = Field
+audit-before = Before
+audit-after = After
+audit-secret-changed = Changed (secret values are never recorded)
+audit-details = Details
+audit-note = Note
+audit-retention-title = Retention
+audit-retention-kept = Events are kept for { $days } days.
+audit-retention-oldest = The oldest is from { $at }.
+audit-retention-cleaned = The last clean-up ran { $at }.
+audit-retention-never-cleaned = No clean-up has run yet.
+audit-retention-days = Keep events for (days)
+audit-retention-range = Enter a whole number of days from { $min } to { $max }.
+audit-query-too-long = A search can have up to 12 parts; “{ $part }” is one too many.
+audit-query-empty = “{ $part }” has nothing after the colon.
+audit-query-bad-date = “{ $part }” is not a date or range of dates: use created:2026-11-01, created:>=2026-11-01 or created:2026-11-01..2026-11-30.
+audit-query-bad-target-id = “{ $part }” needs a number after the colon.
+audit-query-unknown-qualifier = “{ $part }” is not a filter: use actor:, action:, target: or created:.
+audit-activity = Activity

@@ -1,0 +1,61 @@
+## Log de auditoria (administradores)
+
+nav-audit = Log de auditoria
+audit-title = Log de auditoria
+audit-lead = Quem alterou o quê nesta organização, e quando. Os eventos não podem ser editados nem excluídos.
+audit-breadcrumb = Navegação estrutural
+audit-search-label = Pesquisar no log de auditoria
+audit-search-placeholder = actor:ana@acme.test action:role.* created:>=2026-11-01
+audit-help-summary = Como pesquisar
+audit-help-actor = eventos de uma pessoa (o e-mail dela na época), ou actor:system para as tarefas do próprio servidor
+audit-help-action = um tipo de evento; * no final corresponde a toda ação que começa assim
+audit-help-target = sobre o que o evento agiu, pelo nome que tinha na época
+audit-help-created = em, depois, antes ou entre dias no seu fuso horário (>=, >, <=, <, ..)
+audit-help-negate = um sinal de menos antes de qualquer parte deixa esses eventos de fora; todas as partes devem valer
+audit-help-api = A mesma pesquisa, com paginação por cursor, para scripts e tokens de acesso pessoal:
+audit-active-filters = Filtros ativos
+audit-remove-filter = Remover o filtro { $filter }
+audit-clear-filters = Limpar tudo
+audit-export-csv = Exportar CSV
+audit-export-ndjson = Exportar NDJSON
+audit-empty = Nenhum evento ainda.
+audit-no-match = Nenhum evento corresponde a esta pesquisa.
+audit-col-when = Quando
+audit-col-actor = Autor
+audit-col-action = Ação
+audit-col-target = Alvo
+audit-col-origin = Endereço e navegador
+audit-open-event = detalhes
+audit-open-target = Abrir
+audit-pages = Páginas de eventos
+audit-newest = Eventos mais recentes
+audit-older = Eventos mais antigos
+audit-actor-system = Sistema
+audit-actor-token = com o token “{ $name }”
+audit-actor-via = via { $partner }
+audit-actor-external = usuário externo
+audit-address = Endereço
+audit-browser = Navegador
+audit-request-id = ID da requisição (nos logs do servidor)
+audit-target-gone = (não existe mais)
+audit-changes = O que mudou
+audit-no-changes = Este evento não alterou campos.
+audit-field = Campo
+audit-before = Antes
+audit-after = Depois
+audit-secret-changed = Alterado (valores secretos nunca são registrados)
+audit-details = Detalhes
+audit-note = Observação
+audit-retention-title = Retenção
+audit-retention-kept = Os eventos são mantidos por { $days } dias.
+audit-retention-oldest = O mais antigo é de { $at }.
+audit-retention-cleaned = A última limpeza foi em { $at }.
+audit-retention-never-cleaned = Nenhuma limpeza foi feita ainda.
+audit-retention-days = Manter eventos por (dias)
+audit-retention-range = Informe um número inteiro de dias de { $min } a { $max }.
+audit-query-too-long = Uma pesquisa pode ter até 12 partes; “{ $part }” é uma a mais.
+audit-query-empty = “{ $part }” não tem nada depois dos dois-pontos.
+audit-query-bad-date = “{ $part }” não é uma data nem um intervalo de datas: use created:2026-11-01, created:>=2026-11-01 ou created:2026-11-01..2026-11-30.
+audit-query-bad-target-id = “{ $part }” precisa de um número depois dos dois-pontos.
+audit-query-unknown-qualifier = “{ $part }” não é um filtro: use actor:, action:, target: ou created:.
+audit-activity = Atividade
