@@ -252,7 +252,9 @@ fn after_cursor(select: Boxed<'_>, cursor: Cursor) -> Boxed<'_> {
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         PrimitiveDateTime::new(instant.date(), instant.time())
     };
-    select.filter(
+    // The plain bound first: it is what both databases read as a range of the index; the OR
+    // alone made SQLite walk the index from the newest event (250 ms a page at 1,000,000).
+    select.filter(e::created_at.le(at)).filter(
         e::created_at
             .lt(at)
             .or(e::created_at.eq(at).and(e::id.lt(cursor.id))),
