@@ -42,8 +42,7 @@ pub struct AuditEvent {
     /// The request id the server's logs show for the request that made the change.
     pub request_id: Option<String>,
     /// What the event recorded: `{"changes": [{"field", "before", "after"}]}` for changes, other
-    /// facts as an object or text. Secrets are never recorded.
-    #[schema(value_type = Object)]
+    /// facts as an object, a list or text. Secrets are never recorded.
     pub details: Option<Value>,
 }
 
