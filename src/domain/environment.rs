@@ -5,7 +5,7 @@ use time::PrimitiveDateTime;
 
 use crate::db::DbConnection;
 use crate::db::schema::{environments, role_environment_access, roles};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, TargetKind};
 use crate::domain::ids::{EnvironmentId, OrganizationId, RoleId};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
 
@@ -174,11 +174,13 @@ pub fn create(
         .get_result(conn)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "environment.created",
-            Some(name.to_owned()),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "environment.created",
+                Some(name.to_owned()),
+            )
+            .on(TargetKind::Environment, id),
     )?;
     Ok(id)
 }
@@ -201,11 +203,13 @@ pub fn rename(
             environments::name_folded.eq(&folded),
         ))
         .execute(conn)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "environment.renamed",
-        Some(name.to_owned()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "environment.renamed",
+            Some(name.to_owned()),
+        )
+        .on(TargetKind::Environment, id);
     event.details = Some(format!("from {:?}", environment.name));
     audit::record(conn, &event)?;
     Ok(())
@@ -222,11 +226,13 @@ pub fn delete(
     diesel::delete(environments::table.find(id)).execute(conn)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "environment.deleted",
-            Some(environment.name),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "environment.deleted",
+                Some(environment.name),
+            )
+            .on(TargetKind::Environment, id),
     )?;
     Ok(())
 }

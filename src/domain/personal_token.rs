@@ -8,7 +8,7 @@ use crate::crypto::personal_token;
 use crate::crypto::token::{constant_time_eq, hash_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, organization_policies, organizations, personal_access_tokens};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, TargetKind};
 use crate::domain::ids::{AccountId, OrganizationId, TokenId};
 
 /// The longest name a token may have.
@@ -147,11 +147,13 @@ pub fn create(
         ))
         .returning(personal_access_tokens::id)
         .get_result(conn)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "token.created",
-        Some(name.to_owned()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "token.created",
+            Some(name.to_owned()),
+        )
+        .on(TargetKind::Token, id);
     event.details = Some(
         serde_json::json!({
             "token_id": id,
@@ -292,11 +294,13 @@ pub fn revoke(conn: &mut DbConnection, token: &TokenSummary, actor: &Actor) -> Q
     .execute(conn)?
         > 0;
     if revoked {
-        let mut event = actor.event(
-            Some(token.organization_id),
-            "token.revoked",
-            Some(token.name.clone()),
-        );
+        let mut event = actor
+            .event(
+                Some(token.organization_id),
+                "token.revoked",
+                Some(token.name.clone()),
+            )
+            .on(TargetKind::Token, token.id);
         event.details = Some(
             serde_json::json!({"token_id": token.id, "owner_account_id": token.account_id})
                 .to_string(),

@@ -16,7 +16,7 @@ use crate::db::schema::{
     webhook_secrets, webhooks,
 };
 use crate::db::{self, DbConnection};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, TargetKind};
 use crate::domain::ids::{OrganizationId, WebhookId};
 use crate::domain::lists::{load_list, replace_list};
 use crate::domain::outbound::{self, AllowedNetworks};
@@ -535,11 +535,13 @@ pub fn create(
         .execute(conn)?;
     replace_list!(conn, webhook_event_types, event_type, &types; webhook_id = id);
     store_headers(conn, id, &input.headers, &[])?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "webhook.created",
-        Some(input.url.trim().to_owned()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "webhook.created",
+            Some(input.url.trim().to_owned()),
+        )
+        .on(TargetKind::Webhook, id);
     event.details = Some(change_details(input));
     audit::record(conn, &event)?;
     Ok((id, secret))
@@ -645,11 +647,13 @@ pub fn update(
         .execute(conn)?;
     replace_list!(conn, webhook_event_types, event_type, &types; webhook_id = id);
     store_headers(conn, id, &input.headers, &stored)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "webhook.updated",
-        Some(input.url.trim().to_owned()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "webhook.updated",
+            Some(input.url.trim().to_owned()),
+        )
+        .on(TargetKind::Webhook, id);
     event.details = Some(change_details(input));
     audit::record(conn, &event)?;
     Ok(())
@@ -690,11 +694,13 @@ pub fn rotate_secret(
         .execute(conn)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "webhook.secret-rotated",
-            Some(webhook.row.url),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "webhook.secret-rotated",
+                Some(webhook.row.url),
+            )
+            .on(TargetKind::Webhook, id),
     )?;
     Ok(secret)
 }
@@ -713,11 +719,13 @@ pub fn pause(
     set_status(conn, id, WebhookStatus::Paused, None, actor.at)?;
     Ok(audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "webhook.paused",
-            Some(webhook.row.url),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "webhook.paused",
+                Some(webhook.row.url),
+            )
+            .on(TargetKind::Webhook, id),
     )?)
 }
 
@@ -743,11 +751,13 @@ pub fn resume(
         (true, Some(since)) => replay_failed(conn, id, since, actor.at)?,
         _ => 0,
     };
-    let mut event = actor.event(
-        Some(organization_id),
-        "webhook.resumed",
-        Some(webhook.row.url),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "webhook.resumed",
+            Some(webhook.row.url),
+        )
+        .on(TargetKind::Webhook, id);
     event.details = Some(serde_json::json!({ "replayed": replayed }).to_string());
     audit::record(conn, &event)?;
     Ok(replayed)
@@ -797,11 +807,13 @@ pub fn delete(
     }
     Ok(audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "webhook.deleted",
-            Some(webhook.row.url),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "webhook.deleted",
+                Some(webhook.row.url),
+            )
+            .on(TargetKind::Webhook, id),
     )?)
 }
 
@@ -819,11 +831,13 @@ pub fn send_test_event(
         events::queue_test_event(conn, organization_id, id.get(), organization_name, actor.at)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "webhook.test-sent",
-            Some(webhook.row.url),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "webhook.test-sent",
+                Some(webhook.row.url),
+            )
+            .on(TargetKind::Webhook, id),
     )?;
     Ok(delivery_id)
 }
@@ -930,11 +944,13 @@ pub fn redeliver(
     if updated == 0 {
         return Err(DomainError::NotFound);
     }
-    let mut event = actor.event(
-        Some(organization_id),
-        "webhook.redelivered",
-        Some(webhook.row.url),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "webhook.redelivered",
+            Some(webhook.row.url),
+        )
+        .on(TargetKind::Webhook, id);
     event.details = Some(serde_json::json!({ "delivery": delivery_id }).to_string());
     Ok(audit::record(conn, &event)?)
 }
@@ -949,11 +965,13 @@ pub fn replay_failed_since(
 ) -> DomainResult<usize> {
     let webhook = find(conn, organization_id, id)?;
     let count = replay_failed(conn, id, since, actor.at)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "webhook.replayed",
-        Some(webhook.row.url),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "webhook.replayed",
+            Some(webhook.row.url),
+        )
+        .on(TargetKind::Webhook, id);
     event.details =
         Some(serde_json::json!({ "since": events::rfc3339(since), "count": count }).to_string());
     audit::record(conn, &event)?;
@@ -1306,7 +1324,9 @@ fn disable(
         .select((webhooks::organization_id, webhooks::url))
         .first(conn)?;
     let system = Actor::system(now);
-    let mut event = system.event(Some(organization_id), "webhook.disabled", Some(url));
+    let mut event = system
+        .event(Some(organization_id), "webhook.disabled", Some(url))
+        .on(TargetKind::Webhook, id);
     event.details = Some(serde_json::json!({ "reason": reason }).to_string());
     audit::record(conn, &event)
 }
