@@ -12,7 +12,7 @@ use crate::db::schema::{
     api_group_apis, api_groups, api_operations, apis, environments, external_user_api_groups,
     external_user_apis,
 };
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, TargetKind};
 use crate::domain::environment;
 use crate::domain::ids::{EnvironmentId, OrganizationId};
 use crate::domain::rules::{DomainError, DomainResult, refuse};
@@ -405,11 +405,13 @@ pub fn create_api(
     if let Some(document) = document {
         store_operations(conn, id, &document.operations)?;
     }
-    let mut event = actor.event(
-        Some(organization_id),
-        "api.created",
-        Some(api_target(&fields.name, &fields.version, &environment.name)),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "api.created",
+            Some(api_target(&fields.name, &fields.version, &environment.name)),
+        )
+        .on(TargetKind::Api, id);
     event.details = document.map(|d| {
         format!(
             "document {:?}, {} operations",
@@ -506,11 +508,13 @@ pub fn update_api(
             ));
         }
     }
-    let mut event = actor.event(
-        Some(organization_id),
-        "api.updated",
-        Some(api_target(&fields.name, &fields.version, &environment.name)),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "api.updated",
+            Some(api_target(&fields.name, &fields.version, &environment.name)),
+        )
+        .on(TargetKind::Api, id);
     event.details = (!changes.is_empty()).then(|| changes.join("; "));
     audit::record(conn, &event)?;
     Ok(())
@@ -528,15 +532,17 @@ pub fn delete_api(
     diesel::delete(apis::table.find(id)).execute(conn)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "api.deleted",
-            Some(api_target(
-                &listed.api.name,
-                &listed.api.version,
-                &listed.environment_name,
-            )),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "api.deleted",
+                Some(api_target(
+                    &listed.api.name,
+                    &listed.api.version,
+                    &listed.environment_name,
+                )),
+            )
+            .on(TargetKind::Api, id),
     )?;
     Ok(listed)
 }
@@ -692,11 +698,13 @@ pub fn create_group(
         .get_result(conn)
         .map_err(|err| taken_on_conflict(err, "apis-group-name-taken"))?;
     set_group_members(conn, id, &api_ids)?;
-    let mut event = actor.event(
-        Some(organization_id),
-        "api-group.created",
-        Some(name.to_owned()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "api-group.created",
+            Some(name.to_owned()),
+        )
+        .on(TargetKind::ApiGroup, id);
     event.details = Some(format!("{} APIs", api_ids.len()));
     audit::record(conn, &event)?;
     Ok(id)
@@ -741,11 +749,13 @@ pub fn update_group(
     if added > 0 || removed > 0 {
         changes.push(format!("{added} APIs added, {removed} removed"));
     }
-    let mut event = actor.event(
-        Some(organization_id),
-        "api-group.updated",
-        Some(name.to_owned()),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "api-group.updated",
+            Some(name.to_owned()),
+        )
+        .on(TargetKind::ApiGroup, id);
     event.details = (!changes.is_empty()).then(|| changes.join("; "));
     audit::record(conn, &event)?;
     Ok(())
@@ -763,11 +773,13 @@ pub fn delete_group(
     diesel::delete(api_groups::table.find(id)).execute(conn)?;
     audit::record(
         conn,
-        &actor.event(
-            Some(organization_id),
-            "api-group.deleted",
-            Some(group.name.clone()),
-        ),
+        &actor
+            .event(
+                Some(organization_id),
+                "api-group.deleted",
+                Some(group.name.clone()),
+            )
+            .on(TargetKind::ApiGroup, id),
     )?;
     Ok(group)
 }

@@ -53,11 +53,20 @@ pub fn parse_time_zone(candidate: &str) -> Result<&'static str, &'static str> {
         .ok_or("profile-time-zone-invalid")
 }
 
-/// One of the catalog's languages, by its exact tag (`en`, `pt-BR`).
-pub fn parse_language(candidate: &str) -> Result<Lang, &'static str> {
+/// The profile's choice meaning "whatever language my browser asks for".
+pub const BROWSER_LANGUAGE: &str = "browser";
+
+/// One of the catalog's languages, by its exact tag (`en`, `pt-BR`, `pl`), or `None` for the
+/// browser's language (negotiated on each request from `Accept-Language`).
+pub fn parse_language(candidate: &str) -> Result<Option<Lang>, &'static str> {
+    let candidate = candidate.trim();
+    if candidate == BROWSER_LANGUAGE {
+        return Ok(None);
+    }
     Lang::ALL
         .into_iter()
-        .find(|lang| lang.tag() == candidate.trim())
+        .find(|lang| lang.tag() == candidate)
+        .map(Some)
         .ok_or("profile-language-invalid")
 }
 
@@ -65,7 +74,8 @@ pub fn parse_language(candidate: &str) -> Result<Lang, &'static str> {
 #[derive(Debug, Clone)]
 pub struct ProfileDetails {
     pub name: String,
-    pub language: Lang,
+    /// `None`: the browser's language.
+    pub language: Option<Lang>,
     pub time_zone: &'static str,
 }
 
@@ -84,7 +94,7 @@ pub fn update_details(
     diesel::update(accounts::table.find(account_id))
         .set((
             accounts::name.eq(&details.name),
-            accounts::language.eq(details.language.tag()),
+            accounts::language.eq(details.language.map(Lang::tag)),
             accounts::time_zone.eq(details.time_zone),
         ))
         .execute(conn)?;
@@ -117,8 +127,10 @@ mod tests {
         assert_eq!(parse_time_zone(" Asia/Tokyo "), Ok("Asia/Tokyo"));
         assert!(parse_time_zone("Mars/Olympus_Mons").is_err());
         assert!(parse_time_zone("").is_err());
-        assert_eq!(parse_language("pt-BR"), Ok(Lang::PtBr));
-        assert_eq!(parse_language("en"), Ok(Lang::En));
+        assert_eq!(parse_language("pt-BR"), Ok(Some(Lang::PtBr)));
+        assert_eq!(parse_language("en"), Ok(Some(Lang::En)));
+        assert_eq!(parse_language("pl"), Ok(Some(Lang::Pl)));
+        assert_eq!(parse_language("browser"), Ok(None));
         assert!(parse_language("fr").is_err());
     }
 }

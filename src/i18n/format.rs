@@ -34,7 +34,7 @@ impl Viewer {
         self.date(local_time(at, &self.zone).date())
     }
 
-    /// A calendar date: `Nov 21, 2026` (en) or `21/11/2026` (pt-BR).
+    /// A calendar date: `Nov 21, 2026` (en), `21/11/2026` (pt-BR) or `21.11.2026` (pl).
     pub fn date(&self, date: Date) -> String {
         match self.lang {
             Lang::En => format!(
@@ -49,12 +49,18 @@ impl Viewer {
                 u8::from(date.month()),
                 date.year()
             ),
+            Lang::Pl => format!(
+                "{:02}.{:02}.{}",
+                date.day(),
+                u8::from(date.month()),
+                date.year()
+            ),
         }
     }
 
     fn date_with_separator(&self, date: Date) -> String {
         match self.lang {
-            Lang::En => format!("{},", self.date(date)),
+            Lang::En | Lang::Pl => format!("{},", self.date(date)),
             Lang::PtBr => self.date(date),
         }
     }

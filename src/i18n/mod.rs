@@ -1,6 +1,6 @@
 //! The message catalog. Every piece of UI text is looked up here by key, in the language of the
 //! request, so that translations are files, not template edits. Fluent handles plurals and
-//! arguments, which Polish (coming later) needs.
+//! arguments, which Polish needs (one, few, many).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -16,16 +16,18 @@ pub enum Lang {
     #[default]
     En,
     PtBr,
+    Pl,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::PtBr];
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::PtBr, Lang::Pl];
 
     /// The BCP 47 tag, as stored in `accounts.language` and written in `<html lang>`.
     pub fn tag(self) -> &'static str {
         match self {
             Self::En => "en",
             Self::PtBr => "pt-BR",
+            Self::Pl => "pl",
         }
     }
 
@@ -35,6 +37,7 @@ impl Lang {
             "en" => Some(Self::En),
             // Brazilian Portuguese is what we have; it serves pt-PT readers better than English.
             "pt" => Some(Self::PtBr),
+            "pl" => Some(Self::Pl),
             _ => None,
         }
     }
@@ -98,11 +101,13 @@ macro_rules! catalog_files {
 
 const ENGLISH: [&str; 9] = catalog_files!("en");
 const PORTUGUESE: [&str; 9] = catalog_files!("pt-BR");
+const POLISH: [&str; 9] = catalog_files!("pl");
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog {
     bundles: HashMap::from([
         (Lang::En, bundle(Lang::En, &ENGLISH.join("\n"))),
         (Lang::PtBr, bundle(Lang::PtBr, &PORTUGUESE.join("\n"))),
+        (Lang::Pl, bundle(Lang::Pl, &POLISH.join("\n"))),
     ]),
 });
 
@@ -222,32 +227,88 @@ impl<'a, T: MessageArg<'a> + Copy> MessageArg<'a> for &'a T {
 mod tests {
     use super::*;
 
-    fn keys(source: &str) -> Vec<String> {
-        let mut keys: Vec<String> = source
-            .lines()
-            .filter(|line| !line.starts_with([' ', '#', '\t']) && line.contains(" ="))
-            .map(|line| {
-                line.split(" =")
+    /// Each message's id with the `$arguments` it uses, attributes included.
+    fn messages(source: &str) -> Vec<(String, Vec<String>)> {
+        let mut messages: Vec<(String, Vec<String>)> = Vec::new();
+        for line in source.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if !line.starts_with([' ', '\t']) && line.contains(" =") {
+                let id = line
+                    .split(" =")
                     .next()
                     .unwrap_or_default()
                     .trim()
-                    .to_owned()
-            })
-            .collect();
-        keys.sort();
-        keys
+                    .to_owned();
+                messages.push((id, Vec::new()));
+            }
+            if let Some((_, arguments)) = messages.last_mut() {
+                for piece in line.split('$').skip(1) {
+                    let name: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    if !name.is_empty() && !arguments.contains(&name) {
+                        arguments.push(name);
+                    }
+                }
+            }
+        }
+        for (_, arguments) in &mut messages {
+            arguments.sort();
+        }
+        messages.sort();
+        messages
     }
 
     #[test]
-    fn every_language_has_every_message() {
-        let english = keys(&ENGLISH.join("\n"));
-        let portuguese = keys(&PORTUGUESE.join("\n"));
-        let missing: Vec<_> = english.iter().filter(|k| !portuguese.contains(k)).collect();
-        let extra: Vec<_> = portuguese.iter().filter(|k| !english.contains(k)).collect();
-        assert!(missing.is_empty(), "pt-BR lacks {missing:?}");
-        assert!(extra.is_empty(), "pt-BR has keys English lacks: {extra:?}");
-        // Parsing panics on syntax errors or duplicates.
-        let _ = Tr(Lang::PtBr).t("app-name");
+    fn every_language_has_every_message_with_the_same_arguments() {
+        let english = messages(&ENGLISH.join("\n"));
+        for (lang, files) in [(Lang::PtBr, &PORTUGUESE), (Lang::Pl, &POLISH)] {
+            let translated = messages(&files.join("\n"));
+            let ids = |list: &[(String, Vec<String>)]| -> Vec<String> {
+                list.iter().map(|(id, _)| id.clone()).collect()
+            };
+            let (english_ids, translated_ids) = (ids(&english), ids(&translated));
+            let missing: Vec<_> = english_ids
+                .iter()
+                .filter(|k| !translated_ids.contains(k))
+                .collect();
+            let extra: Vec<_> = translated_ids
+                .iter()
+                .filter(|k| !english_ids.contains(k))
+                .collect();
+            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
+            assert!(
+                extra.is_empty(),
+                "{} has keys English lacks: {extra:?}",
+                lang.tag()
+            );
+            let differing: Vec<_> = english
+                .iter()
+                .zip(&translated)
+                .filter(|(a, b)| a.1 != b.1)
+                .map(|(a, b)| (&a.0, &a.1, &b.1))
+                .collect();
+            assert!(
+                differing.is_empty(),
+                "{} uses other arguments: {differing:?}",
+                lang.tag()
+            );
+            // Parsing panics on syntax errors or duplicates.
+            let _ = Tr(lang).t("app-name");
+        }
+    }
+
+    #[test]
+    fn polish_counts_take_their_plural_forms() {
+        let roles = |count: i64| Tr(Lang::Pl).t1("roles-count", "count", count);
+        let forms: Vec<String> = [1, 2, 5, 22, 25].into_iter().map(roles).collect();
+        assert_ne!(forms[0], forms[1]);
+        assert_ne!(forms[1], forms[2]);
+        assert_eq!(forms[1].replace('2', ""), forms[3].replace("22", ""));
+        assert_eq!(forms[2].replace('5', ""), forms[4].replace("25", ""));
     }
 
     #[test]
@@ -257,6 +318,7 @@ mod tests {
         assert_eq!(Lang::negotiate("de, pt;q=0.3"), Lang::PtBr);
         assert_eq!(Lang::negotiate(""), Lang::En);
         assert_eq!(Lang::negotiate("pt;q=0, en"), Lang::En);
+        assert_eq!(Lang::negotiate("pl-PL,pl;q=0.9,en;q=0.5"), Lang::Pl);
     }
 
     #[test]

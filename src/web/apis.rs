@@ -38,7 +38,7 @@ use crate::web::roles::shell;
 use crate::web::upload::{FileForm, UploadedFile};
 
 /// The word typed to confirm a deletion.
-pub const DELETE_WORD: &str = "DELETE";
+pub const DELETE_WORD: crate::web::confirm::ConfirmWord = crate::web::confirm::ConfirmWord::Delete;
 
 /// The API form: its file input is the OpenAPI document.
 const API_FORM: FileForm = FileForm {
@@ -243,7 +243,7 @@ pub async fn catalog(
         sections,
         api_count,
         groups,
-        word: DELETE_WORD,
+        word: DELETE_WORD.text(member.ctx.tr()),
     };
     htmx::render(&req, &page, |page| page.as_content())
 }
@@ -920,7 +920,14 @@ pub async fn confirm_delete_api(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let deletion = Deletion::Api(id.into_inner());
-    delete_page(&req, &state, &member, deletion, Prompt::new(DELETE_WORD)).await
+    delete_page(
+        &req,
+        &state,
+        &member,
+        deletion,
+        Prompt::new(member.ctx.tr(), DELETE_WORD),
+    )
+    .await
 }
 
 pub async fn delete_api(
@@ -941,7 +948,14 @@ pub async fn confirm_delete_group(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let deletion = Deletion::Group(id.into_inner());
-    delete_page(&req, &state, &member, deletion, Prompt::new(DELETE_WORD)).await
+    delete_page(
+        &req,
+        &state,
+        &member,
+        deletion,
+        Prompt::new(member.ctx.tr(), DELETE_WORD),
+    )
+    .await
 }
 
 pub async fn delete_group(

@@ -27,6 +27,9 @@ struct SignInPage {
     failed: bool,
     /// The password was right but the account may not sign in (its access ended).
     refusal: Option<String>,
+    /// A field left empty: said as such, not as a wrong password.
+    email_error: String,
+    password_error: String,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +55,8 @@ pub async fn sign_in_page(
         next: htmx::safe_next(query.next.as_deref()),
         failed: false,
         refusal: None,
+        email_error: String::new(),
+        password_error: String::new(),
     };
     htmx::render_page(&page, StatusCode::OK)
 }
@@ -71,6 +76,26 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let next = htmx::safe_next(form.next.as_deref());
+    let t = ctx.tr();
+    let missing = |value: &str, key: &str| {
+        if value.trim().is_empty() {
+            t.t(key)
+        } else {
+            String::new()
+        }
+    };
+    let (email_error, password_error) = (
+        missing(&form.email, "sign-in-email-missing"),
+        missing(&form.password, "sign-in-password-missing"),
+    );
+    if !email_error.is_empty() || !password_error.is_empty() {
+        let page = SignInPage {
+            email_error,
+            password_error,
+            ..sent_back(&ctx, &form, next)
+        };
+        return htmx::render_page(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     let outcome = sign_in::sign_in(
         &state,
         &form.email,
@@ -86,6 +111,16 @@ pub async fn sign_in(
         SignInOutcome::AccessEnded(key) => (false, Some(ctx.tr().t(key)), StatusCode::FORBIDDEN),
     };
     let page = SignInPage {
+        failed,
+        refusal,
+        ..sent_back(&ctx, &form, next)
+    };
+    htmx::render_page(&page, status)
+}
+
+/// The sign-in page shown again after a failed attempt, with the email as typed.
+fn sent_back(ctx: &RequestContext, form: &SignInForm, next: String) -> SignInPage {
+    SignInPage {
         t: ctx.tr(),
         shell: AuthShell::new(&RequestContext {
             session_ended: None,
@@ -94,10 +129,11 @@ pub async fn sign_in(
         }),
         email: form.email.trim().to_owned(),
         next,
-        failed,
-        refusal,
-    };
-    htmx::render_page(&page, status)
+        failed: false,
+        refusal: None,
+        email_error: String::new(),
+        password_error: String::new(),
+    }
 }
 
 /// The browser a sign-in comes from: its user agent, address, the session it had and its

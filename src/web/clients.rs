@@ -26,7 +26,7 @@ use crate::web::layout::{NavPage, Shell};
 use crate::web::roles::shell;
 
 const LIST: &str = "/clients";
-pub const DELETE_WORD: &str = "DELETE";
+pub const DELETE_WORD: crate::web::confirm::ConfirmWord = crate::web::confirm::ConfirmWord::Delete;
 /// How many members the "authorize users" form offers at once.
 const CANDIDATE_LIMIT: i64 = 200;
 
@@ -353,7 +353,7 @@ async fn detail_page(
         more_candidates,
         authorize_error,
         ticked,
-        delete_word: DELETE_WORD,
+        delete_word: DELETE_WORD.text(member.ctx.tr()),
         shell: shell(state, member, NavPage::Clients).await?,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
@@ -670,7 +670,7 @@ pub async fn confirm_delete(
     member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let prompt = Prompt::new(DELETE_WORD);
+    let prompt = Prompt::new(member.ctx.tr(), DELETE_WORD);
     delete_page(&req, &state, &member, id.into_inner(), prompt).await
 }
 

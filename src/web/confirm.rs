@@ -31,6 +31,43 @@ pub fn status_of<T>(refused: &Option<T>) -> StatusCode {
     }
 }
 
+/// The words typed to confirm, in the language of the page that asks (the words the manuals
+/// of each language use). The server accepts the word of the page's language only, so what the
+/// page shows is what it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmWord {
+    Delete,
+    Remove,
+    Deactivate,
+    End,
+}
+
+impl ConfirmWord {
+    pub fn text(self, t: Tr) -> &'static str {
+        use crate::i18n::Lang;
+        match (self, t.lang()) {
+            (Self::Delete, Lang::En) => "DELETE",
+            (Self::Delete, Lang::PtBr) => "EXCLUIR",
+            (Self::Delete, Lang::Pl) => "SKASUJ",
+            (Self::Remove, Lang::En) => "REMOVE",
+            (Self::Remove, Lang::PtBr) => "REMOVER",
+            (Self::Remove, Lang::Pl) => "USUŃ",
+            (Self::Deactivate, Lang::En) => "DEACTIVATE",
+            (Self::Deactivate, Lang::PtBr) => "DESATIVAR",
+            (Self::Deactivate, Lang::Pl) => "DEZAKTYWUJ",
+            (Self::End, Lang::En) => "END",
+            (Self::End, Lang::PtBr) => "ENCERRAR",
+            (Self::End, Lang::Pl) => "ZAKOŃCZ",
+        }
+    }
+
+    /// Whether `typed` is the word (surrounding spaces ignored, case kept: "delete" is not
+    /// "DELETE").
+    pub fn matches(self, t: Tr, typed: &str) -> bool {
+        typed.trim() == self.text(t)
+    }
+}
+
 /// The word a confirmation page asks for, and the message after a mismatch (empty at first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
@@ -40,9 +77,9 @@ pub struct Prompt {
 
 impl Prompt {
     /// The page as first shown.
-    pub fn new(word: &'static str) -> Self {
+    pub fn new(t: Tr, word: ConfirmWord) -> Self {
         Self {
-            word,
+            word: word.text(t),
             error: String::new(),
         }
     }
@@ -57,15 +94,15 @@ impl Prompt {
     }
 }
 
-/// Checks that `confirm` holds `word` (surrounding spaces ignored, case kept: "delete" is not
-/// "DELETE"). A mismatch gives the prompt to show again, with the message.
-pub fn typed_word(t: Tr, form: &FormFields, word: &'static str) -> Result<(), Prompt> {
-    if form.text("confirm").trim() == word {
+/// Checks that `confirm` holds `word` in the page's language. A mismatch gives the prompt to
+/// show again, with the message.
+pub fn typed_word(t: Tr, form: &FormFields, word: ConfirmWord) -> Result<(), Prompt> {
+    if word.matches(t, form.text("confirm")) {
         Ok(())
     } else {
         Err(Prompt {
-            word,
-            error: t.t1("confirm-word-mismatch", "word", word),
+            word: word.text(t),
+            error: t.t1("confirm-word-mismatch", "word", word.text(t)),
         })
     }
 }
@@ -153,12 +190,29 @@ mod tests {
     #[test]
     fn the_word_must_be_typed_exactly_but_spaces_around_it_are_fine() {
         let t = Tr::default();
-        assert_eq!(typed_word(t, &form(" END "), "END"), Ok(()));
-        let refused = typed_word(t, &form("end"), "END").unwrap_err();
+        assert_eq!(typed_word(t, &form(" END "), ConfirmWord::End), Ok(()));
+        let refused = typed_word(t, &form("end"), ConfirmWord::End).unwrap_err();
         assert_eq!(refused.word, "END");
         assert!(refused.error.contains("END"), "{}", refused.error);
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(typed_word(t, &FormFields::default(), "DELETE").is_err());
-        assert_eq!(Prompt::new("DELETE").status(), StatusCode::OK);
+        assert!(typed_word(t, &FormFields::default(), ConfirmWord::Delete).is_err());
+        assert_eq!(Prompt::new(t, ConfirmWord::Delete).status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn the_word_is_the_one_of_the_page_language() {
+        use crate::i18n::Lang;
+        let portuguese = Tr(Lang::PtBr);
+        assert_eq!(
+            typed_word(portuguese, &form("REMOVER"), ConfirmWord::Remove),
+            Ok(())
+        );
+        assert!(typed_word(portuguese, &form("REMOVE"), ConfirmWord::Remove).is_err());
+        let polish = Tr(Lang::Pl);
+        assert_eq!(
+            typed_word(polish, &form(" USUŃ "), ConfirmWord::Remove),
+            Ok(())
+        );
+        assert_eq!(Prompt::new(polish, ConfirmWord::Delete).word, "SKASUJ");
     }
 }

@@ -22,7 +22,7 @@ use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 use crate::web::roles::access_key;
 
-pub const DELETE_WORD: &str = "DELETE";
+pub const DELETE_WORD: crate::web::confirm::ConfirmWord = crate::web::confirm::ConfirmWord::Delete;
 
 /// One role that reaches an environment, and how.
 pub struct Reach {
@@ -299,7 +299,7 @@ async fn delete_page(
         id,
         name: env.name,
         reach,
-        word: DELETE_WORD,
+        word: DELETE_WORD.text(member.ctx.tr()),
         error,
         shell: Shell::new(member, organizations, NavPage::Environments),
     };
@@ -331,11 +331,9 @@ pub async fn delete(
     fields: FormFields,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    if fields.text("confirm").trim() != DELETE_WORD {
-        let error = member
-            .ctx
-            .tr()
-            .t1("confirm-word-mismatch", "word", DELETE_WORD);
+    let t = member.ctx.tr();
+    if !DELETE_WORD.matches(t, fields.text("confirm")) {
+        let error = t.t1("confirm-word-mismatch", "word", DELETE_WORD.text(t));
         return delete_page(
             &req,
             &state,

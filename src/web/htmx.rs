@@ -9,14 +9,21 @@ use crate::error::AppError;
 use crate::web::cookies::CookieKind;
 
 /// True for htmx requests that swap part of a page. Boosted navigation and history restores
-/// replace the whole page, so they get the full document.
+/// replace the whole page, so they get the full document; a boosted form inside a panel that
+/// names its own target (the drawer's `hx-target`) swaps that panel only.
 pub fn wants_fragment(req: &HttpRequest) -> bool {
     let has = |name: &str| {
         req.headers()
             .get(name)
             .is_some_and(|v| v.as_bytes() == b"true")
     };
-    has("hx-request") && !has("hx-boosted") && !has("hx-history-restore-request")
+    let targets_a_part = req
+        .headers()
+        .get("hx-target")
+        .is_some_and(|v| !v.is_empty());
+    has("hx-request")
+        && (!has("hx-boosted") || targets_a_part)
+        && !has("hx-history-restore-request")
 }
 
 pub fn is_htmx(req: &HttpRequest) -> bool {

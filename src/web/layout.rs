@@ -17,6 +17,20 @@ pub struct Flash {
 }
 
 impl Flash {
+    pub fn success(text: String) -> Self {
+        Self {
+            kind: "success",
+            text,
+        }
+    }
+
+    pub fn error(text: String) -> Self {
+        Self {
+            kind: "error",
+            text,
+        }
+    }
+
     /// Flash cookies carry a catalog key (with `error:` in front for refusals), never free
     /// text, so they cannot inject content; keys the catalog does not know are ignored.
     fn from_key(tr: Tr, value: &str) -> Option<Self> {

@@ -44,6 +44,8 @@ use crate::error::AppError;
 
 /// Every console route. The route list in tests/api/authorization.rs mirrors this one.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // First, so that `/my-partner/accept` is not read as `/my-partner/{id}`.
+    cfg.configure(form_pages);
     cfg.configure(apis::routes)
         .configure(external_users::routes)
         .configure(audit::routes)
@@ -242,6 +244,84 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/webhooks/{id}/deliveries/{delivery_id}/redeliver",
             web::post().to(webhooks::redeliver),
         );
+}
+
+/// Addresses that only take a form's POST, and the page that holds the form. A failed form is
+/// shown at its POST address, so Reload or Back there makes a GET: it lands on the form's page
+/// again instead of "Page not found". Ids in the page come from the same names in the address.
+const FORM_PAGES: &[(&str, &str)] = &[
+    ("/apis/groups", "/apis/groups/new"),
+    ("/clients/{id}/activate", "/clients/{id}"),
+    ("/clients/{id}/users", "/clients/{id}"),
+    ("/deliveries/test", "/deliveries"),
+    ("/deliveries/{id}/send-again", "/deliveries"),
+    ("/environments/{id}", "/environments"),
+    ("/my-partner/accept", "/my-partner"),
+    ("/my-partner/preview", "/my-partner"),
+    ("/my-partner/{id}/resume", "/my-partner/{id}"),
+    ("/my-partner/{id}/rules", "/my-partner/{id}"),
+    ("/my-partner/{id}/suspend", "/my-partner/{id}"),
+    ("/organizations/current", "/organizations"),
+    ("/organizations/switch", "/"),
+    ("/partners/new/cancel", "/partners"),
+    ("/partners/{id:\\d+}/admin", "/partners/{id}"),
+    ("/partners/{id:\\d+}/admin/resend", "/partners/{id}"),
+    ("/partners/{id:\\d+}/apis", "/partners/{id}"),
+    ("/partners/{id:\\d+}/domains", "/partners/{id}"),
+    ("/partners/{id:\\d+}/info", "/partners/{id}"),
+    ("/preferences/columns/{table}", "/"),
+    ("/profile/password", "/profile"),
+    ("/profile/sessions/sign-out-others", "/profile"),
+    ("/profile/sessions/{handle}/sign-out", "/profile"),
+    ("/roles/{id}/deactivate", "/roles/{id}"),
+    ("/roles/{id}/environments/{environment_id}", "/roles/{id}"),
+    ("/roles/{id}/members", "/roles/{id}"),
+    ("/roles/{id}/members/{membership_id}/active", "/roles/{id}"),
+    (
+        "/roles/{id}/members/{membership_id}/unassign",
+        "/roles/{id}",
+    ),
+    ("/roles/{id}/reactivate", "/roles/{id}"),
+    ("/roles/{id}/remove", "/roles/{id}"),
+    ("/sign-out", "/"),
+    ("/two-factor/resend", "/two-factor"),
+    ("/users/external/{id}/reactivate", "/users/external"),
+    ("/users/external/{id}/suspend", "/users/external"),
+    ("/users/{id}/invitation/resend", "/users"),
+    ("/users/{id}/invitation/revoke", "/users"),
+    ("/users/{id}/reactivate", "/users"),
+    ("/users/{id}/roles/assign", "/users/{id}/roles"),
+    ("/users/{id}/roles/new", "/users/{id}/roles"),
+    ("/users/{id}/roles/{role_id}/active", "/users/{id}/roles"),
+    ("/users/{id}/roles/{role_id}/unassign", "/users/{id}/roles"),
+    (
+        "/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+        "/webhooks/{id}/deliveries",
+    ),
+    ("/webhooks/{id}/pause", "/webhooks/{id}"),
+    ("/webhooks/{id}/replay", "/webhooks/{id}/deliveries"),
+    ("/webhooks/{id}/test", "/webhooks/{id}"),
+];
+
+fn form_pages(cfg: &mut web::ServiceConfig) {
+    for &(address, page) in FORM_PAGES {
+        cfg.route(
+            address,
+            web::get().to(move |req: actix_web::HttpRequest| async move {
+                htmx::see_other(&req, &fill_path(page, req.match_info()))
+            }),
+        );
+    }
+}
+
+/// `/roles/{id}` with the `id` of the matched address. Segments are ids and handles matched by
+/// the router, so they are safe to put back into a path.
+fn fill_path(page: &str, matched: &actix_web::dev::Path<actix_web::dev::Url>) -> String {
+    let mut filled = page.to_owned();
+    for (name, value) in matched.iter() {
+        filled = filled.replace(&format!("{{{name}}}"), value);
+    }
+    filled
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -29,7 +29,7 @@ use crate::web::layout::{NavPage, Shell};
 use crate::web::roles::shell;
 
 const LIST: &str = "/my-partner";
-pub const END_WORD: &str = "END";
+pub const END_WORD: crate::web::confirm::ConfirmWord = crate::web::confirm::ConfirmWord::End;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(LIST, web::get().to(list))
@@ -318,7 +318,7 @@ async fn detail_page(
         users: details.users.into_iter().map(UserRow::from).collect(),
         partner_name: details.partner_name,
         rules_error,
-        end_word: END_WORD,
+        end_word: END_WORD.text(member.ctx.tr()),
         shell: shell(state, member, NavPage::MyPartner).await?,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
@@ -419,7 +419,7 @@ pub async fn confirm_end(
         &state,
         &member,
         id.into_inner(),
-        Prompt::new(END_WORD),
+        Prompt::new(member.ctx.tr(), END_WORD),
     )
     .await
 }

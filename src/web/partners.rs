@@ -36,7 +36,8 @@ use crate::web::roles::shell;
 use crate::web::upload::{FileForm, UploadError};
 
 /// The word typed to confirm a deactivation.
-pub const DEACTIVATE_WORD: &str = "DEACTIVATE";
+pub const DEACTIVATE_WORD: crate::web::confirm::ConfirmWord =
+    crate::web::confirm::ConfirmWord::Deactivate;
 
 const LIST: &str = "/partners";
 const STEP_INFO: &str = "/partners/new";
@@ -1181,7 +1182,7 @@ pub async fn confirm_deactivate(
         &state,
         &member,
         partner,
-        Prompt::new(DEACTIVATE_WORD),
+        Prompt::new(member.ctx.tr(), DEACTIVATE_WORD),
         StatusCode::OK,
     )
     .await
@@ -1207,7 +1208,7 @@ pub async fn deactivate(
             &state,
             &member,
             partner,
-            Prompt::new(DEACTIVATE_WORD),
+            Prompt::new(member.ctx.tr(), DEACTIVATE_WORD),
             StatusCode::CONFLICT,
         )
         .await;

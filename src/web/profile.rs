@@ -87,6 +87,7 @@ fn language_label_key(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "profile-language-en",
         Lang::PtBr => "profile-language-pt-br",
+        Lang::Pl => "profile-language-pl",
     }
 }
 
@@ -182,8 +183,7 @@ async fn profile_page(
             .language
             .as_deref()
             .and_then(Lang::from_tag)
-            .unwrap_or(current.ctx.lang)
-            .tag()
+            .map_or(profile::BROWSER_LANGUAGE, Lang::tag)
             .to_owned(),
         time_zone: stored
             .time_zone
@@ -203,13 +203,15 @@ async fn profile_page(
         person_name: details.name,
         language: details.language,
         time_zone: details.time_zone,
-        languages: Lang::ALL
-            .into_iter()
-            .map(|lang| LanguageChoice {
-                tag: lang.tag(),
-                label_key: language_label_key(lang),
-            })
-            .collect(),
+        languages: std::iter::once(LanguageChoice {
+            tag: profile::BROWSER_LANGUAGE,
+            label_key: "profile-language-browser",
+        })
+        .chain(Lang::ALL.into_iter().map(|lang| LanguageChoice {
+            tag: lang.tag(),
+            label_key: language_label_key(lang),
+        }))
+        .collect(),
         time_zones: profile::time_zones(),
         name_error: errors.name,
         language_error: errors.language,

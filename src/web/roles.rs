@@ -53,8 +53,9 @@ pub const COLUMNS: [ColumnDef; 4] = [
     },
 ];
 
-pub const DEACTIVATE_WORD: &str = "DEACTIVATE";
-pub const REMOVE_WORD: &str = "REMOVE";
+pub const DEACTIVATE_WORD: crate::web::confirm::ConfirmWord =
+    crate::web::confirm::ConfirmWord::Deactivate;
+pub const REMOVE_WORD: crate::web::confirm::ConfirmWord = crate::web::confirm::ConfirmWord::Remove;
 
 /// How many members without the role the "assign members" list offers.
 const CANDIDATE_LIMIT: i64 = 200;
@@ -743,8 +744,8 @@ async fn role_page(
         form,
         errors: kept.errors,
         confirm_errors: kept.confirm_errors,
-        deactivate_word: DEACTIVATE_WORD,
-        remove_word: REMOVE_WORD,
+        deactivate_word: DEACTIVATE_WORD.text(member.ctx.tr()),
+        remove_word: REMOVE_WORD.text(member.ctx.tr()),
         tab: tab.as_str(),
         previous: neighbours.0,
         next: neighbours.1,
@@ -865,16 +866,17 @@ async fn mistyped_word(
     member: &Guarded<Admin>,
     id: RoleId,
     fields: &FormFields,
-    word: &'static str,
+    word: crate::web::confirm::ConfirmWord,
 ) -> Result<Option<HttpResponse>, AppError> {
-    if fields.text("confirm").trim() == word {
+    let t = member.ctx.tr();
+    if word.matches(t, fields.text("confirm")) {
         return Ok(None);
     }
     let organization_id = member.organization_id();
     state
         .db(move |conn| role::find(conn, organization_id, id))
         .await?;
-    let error = member.ctx.tr().t1("confirm-word-mismatch", "word", word);
+    let error = t.t1("confirm-word-mismatch", "word", word.text(t));
     let confirm_errors = if word == DEACTIVATE_WORD {
         ConfirmErrors {
             deactivate: error,

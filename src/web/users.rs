@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
-use crate::web::layout::{NavPage, Shell};
+use crate::web::layout::{Flash, NavPage, Shell};
 use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell, ListQuery, Listing, Pager};
 
 pub const TABLE: &str = "users";
@@ -442,6 +442,8 @@ pub struct PanelRole {
 struct RolePanelPage {
     t: Tr,
     shell: Shell,
+    /// The outcome of a change made in the drawer, shown inside it (a page has its toast).
+    notice: Option<Flash>,
     membership_id: MembershipId,
     email: String,
     name: String,
@@ -463,15 +465,28 @@ fn panel_role(t: Tr, role: &Role, active: bool) -> PanelRole {
     }
 }
 
+/// What the role panel shows beyond the stored data: the "new role" form as typed, with its
+/// error, and the outcome of a change made in the drawer.
+#[derive(Default)]
+struct PanelExtras {
+    new_role_name: String,
+    new_role_error: String,
+    notice: Option<Flash>,
+}
+
 async fn role_panel_page(
     req: &HttpRequest,
     state: &AppState,
     member: &CurrentMember,
     membership_id: MembershipId,
-    new_role_name: String,
-    new_role_error: String,
+    extras: PanelExtras,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let PanelExtras {
+        new_role_name,
+        new_role_error,
+        notice,
+    } = extras;
     let (account_id, organization_id) = (member.account.account_id, member.organization_id());
     let now = state.now();
     let (organizations, person, roles, mut assignments, tokens) = state
@@ -511,6 +526,7 @@ async fn role_panel_page(
         .collect();
     let page = RolePanelPage {
         t,
+        notice,
         membership_id,
         email: person.email,
         name: person.name,
@@ -539,8 +555,7 @@ pub async fn role_panel(
         &state,
         &member,
         membership_id.into_inner(),
-        String::new(),
-        String::new(),
+        PanelExtras::default(),
         StatusCode::OK,
     )
     .await
@@ -550,10 +565,47 @@ fn panel_url(membership_id: MembershipId) -> String {
     format!("/users/{membership_id}/roles")
 }
 
+/// Where a change made in the role panel lands. Sent from the drawer (htmx), the panel comes
+/// back in place with the outcome as its notice, so the drawer stays open over the users page;
+/// without JavaScript it is post/redirect/get to the panel's own page.
+async fn panel_outcome(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &CurrentMember,
+    membership_id: MembershipId,
+    outcome: Result<&str, &str>,
+) -> Result<HttpResponse, AppError> {
+    if htmx::wants_fragment(req) {
+        let t = member.ctx.tr();
+        let (status, notice) = match outcome {
+            Ok(key) => (StatusCode::OK, Flash::success(t.t(key))),
+            Err(key) => (StatusCode::UNPROCESSABLE_ENTITY, Flash::error(t.t(key))),
+        };
+        return role_panel_page(
+            req,
+            state,
+            member,
+            membership_id,
+            PanelExtras {
+                notice: Some(notice),
+                ..PanelExtras::default()
+            },
+            status,
+        )
+        .await;
+    }
+    let back = panel_url(membership_id);
+    Ok(match outcome {
+        Ok(key) => htmx::see_other_with_flash(req, &state.settings, &back, key),
+        Err(key) => htmx::see_other_with_error(req, &state.settings, &back, key),
+    })
+}
+
 /// Runs a command from the role panel and goes back to it, with the rule's message if refused.
 async fn panel_change<T: Send + 'static>(
     req: &HttpRequest,
     state: &AppState,
+    member: &CurrentMember,
     membership_id: MembershipId,
     success_flash: &str,
     command: impl FnOnce(&mut crate::db::DbConnection) -> DomainResult<T> + Send + 'static,
@@ -561,14 +613,20 @@ async fn panel_change<T: Send + 'static>(
     let outcome = state
         .db(move |conn| Ok::<_, AppError>(command(conn)))
         .await?;
-    let back = panel_url(membership_id);
     match outcome {
         Ok(value) => Ok((
-            htmx::see_other_with_flash(req, &state.settings, &back, success_flash),
+            panel_outcome(req, state, member, membership_id, Ok(success_flash)).await?,
             Some(value),
         )),
         Err(DomainError::Rule(violation)) => Ok((
-            htmx::see_other_with_error(req, &state.settings, &back, violation.message_key()),
+            panel_outcome(
+                req,
+                state,
+                member,
+                membership_id,
+                Err(violation.message_key()),
+            )
+            .await?,
             None,
         )),
         Err(other) => Err(other.into()),
@@ -588,6 +646,7 @@ pub async fn assign_roles(
     let (response, _) = panel_change(
         &req,
         &state,
+        &member,
         membership_id,
         "flash-roles-assigned",
         move |conn| members::assign_roles(&by, membership_id, &role_ids, conn),
@@ -609,6 +668,7 @@ pub async fn set_assignment(
     let (response, _) = panel_change(
         &req,
         &state,
+        &member,
         membership_id,
         "flash-assignment-changed",
         move |conn| members::set_assignment_active(&by, membership_id, role_id, active, conn),
@@ -625,23 +685,26 @@ pub async fn unassign_role(
 ) -> Result<HttpResponse, AppError> {
     let (membership_id, role_id) = path.into_inner();
     let by = member.acting(state.now());
-    let (response, outcome) = panel_change(
-        &req,
-        &state,
-        membership_id,
-        "flash-role-unassigned",
-        move |conn| members::unassign_role(&by, membership_id, role_id, conn),
-    )
-    .await?;
-    if outcome == Some(Unassigned::MemberRemoved) {
-        return Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            "/users",
-            "flash-member-removed",
-        ));
-    }
-    Ok(response)
+    let outcome = state
+        .db(move |conn| {
+            Ok::<_, AppError>(members::unassign_role(&by, membership_id, role_id, conn))
+        })
+        .await?;
+    let result = match outcome {
+        // The member left with their last role: the panel has nobody to show.
+        Ok(Unassigned::MemberRemoved) => {
+            return Ok(htmx::see_other_with_flash(
+                &req,
+                &state.settings,
+                "/users",
+                "flash-member-removed",
+            ));
+        }
+        Ok(_) => Ok("flash-role-unassigned"),
+        Err(DomainError::Rule(violation)) => Err(violation.message_key()),
+        Err(other) => return Err(other.into()),
+    };
+    panel_outcome(&req, &state, &member, membership_id, result).await
 }
 
 pub async fn create_and_assign_role(
@@ -666,8 +729,11 @@ pub async fn create_and_assign_role(
                 &state,
                 &member,
                 membership_id,
-                typed,
-                t.t(key),
+                PanelExtras {
+                    new_role_name: typed,
+                    new_role_error: t.t(key),
+                    notice: None,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
@@ -686,20 +752,27 @@ pub async fn create_and_assign_role(
         })
         .await?;
     match outcome {
-        Ok(_) => Ok(htmx::see_other_with_flash(
-            &req,
-            &state.settings,
-            &panel_url(membership_id),
-            "flash-role-created-assigned",
-        )),
+        Ok(_) => {
+            panel_outcome(
+                &req,
+                &state,
+                &member,
+                membership_id,
+                Ok("flash-role-created-assigned"),
+            )
+            .await
+        }
         Err(DomainError::Rule(violation)) => {
             role_panel_page(
                 &req,
                 &state,
                 &member,
                 membership_id,
-                typed,
-                t.t(violation.message_key()),
+                PanelExtras {
+                    new_role_name: typed,
+                    new_role_error: t.t(violation.message_key()),
+                    notice: None,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -711,7 +784,7 @@ pub async fn create_and_assign_role(
 // ---------------------------------------------------------------------------------------------
 // Removal, with a typed confirmation.
 
-pub const REMOVE_WORD: &str = "REMOVE";
+pub const REMOVE_WORD: crate::web::confirm::ConfirmWord = crate::web::confirm::ConfirmWord::Remove;
 
 #[derive(Template)]
 #[template(path = "users/remove.html", blocks = ["content"])]
@@ -747,7 +820,7 @@ async fn remove_page(
         membership_id,
         email: person.email,
         name: person.name,
-        word: REMOVE_WORD,
+        word: REMOVE_WORD.text(member.ctx.tr()),
         error,
         shell: Shell::new(member, organizations, NavPage::Users),
     };
@@ -780,8 +853,8 @@ pub async fn remove(
 ) -> Result<HttpResponse, AppError> {
     let membership_id = membership_id.into_inner();
     let t = member.ctx.tr();
-    if form.text("confirm").trim() != REMOVE_WORD {
-        let error = t.t1("confirm-word-mismatch", "word", REMOVE_WORD);
+    if !REMOVE_WORD.matches(t, form.text("confirm")) {
+        let error = t.t1("confirm-word-mismatch", "word", REMOVE_WORD.text(t));
         return remove_page(
             &req,
             &state,

@@ -33,7 +33,7 @@ use crate::web::roles::shell;
 /// Blank header rows offered beneath the stored ones.
 const BLANK_HEADER_ROWS: usize = 2;
 const DELIVERIES_PAGE: i64 = 50;
-const DELETE_WORD: &str = "DELETE";
+const DELETE_WORD: crate::web::confirm::ConfirmWord = crate::web::confirm::ConfirmWord::Delete;
 
 /// A webhook as the list and its pages show it.
 pub struct WebhookView {
@@ -532,7 +532,7 @@ pub async fn delete_page(
     owner: Guarded<Owner>,
     path: web::Path<WebhookId>,
 ) -> Result<HttpResponse, AppError> {
-    let prompt = Some(Prompt::new(DELETE_WORD));
+    let prompt = Some(Prompt::new(owner.ctx.tr(), DELETE_WORD));
     confirm_page(&req, &state, &owner, path.into_inner(), "delete", prompt).await
 }
 

@@ -597,3 +597,34 @@ pub fn owner_token_named(app: &TestApp, name: &str) -> String {
     .unwrap();
     secret
 }
+
+impl TestApp {
+    pub fn outbox(&self) -> Vec<gatehouse::domain::outbox::OutboxMessage> {
+        use diesel::prelude::*;
+        let mut conn = self.pool.get().unwrap();
+        gatehouse::db::schema::outbox_messages::table
+            .order(gatehouse::db::schema::outbox_messages::id.asc())
+            .select(gatehouse::domain::outbox::OutboxMessage::as_select())
+            .load(&mut conn)
+            .unwrap()
+    }
+
+    /// Polls the outbox until `done` holds for it (the worker runs in the background).
+    pub async fn wait_for_outbox(
+        &self,
+        what: &str,
+        done: impl Fn(&[gatehouse::domain::outbox::OutboxMessage]) -> bool,
+    ) -> Vec<gatehouse::domain::outbox::OutboxMessage> {
+        for _ in 0..500 {
+            let messages = self.outbox();
+            if done(&messages) {
+                return messages;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!(
+            "timed out waiting for the outbox: {what}; it holds {:?}",
+            self.outbox()
+        );
+    }
+}

@@ -85,3 +85,35 @@ async fn redirects_after_htmx_posts_become_hx_redirect() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers().get("hx-redirect").unwrap(), "/sign-in");
 }
+
+/// A failed form is shown at the address it posted to; Reload or Back there is a GET, which must
+/// land on the form's page again, never on "Page not found".
+#[tokio::test]
+async fn every_address_a_form_posts_to_answers_a_get_with_its_page() {
+    let (_app, admin, ids) = crate::scenario::arrange().await;
+    let mut failures = Vec::new();
+    for route in crate::scenario::routes(&ids) {
+        if route.method != "POST" {
+            continue;
+        }
+        let path = route.path.split('?').next().unwrap_or_default().to_owned();
+        let response = admin.get(&path).await;
+        let status = response.status();
+        // Follow the redirects (the two-factor page sends a signed-in admin home).
+        let (mut landing, mut next) = (status, location(&response));
+        for _ in 0..3 {
+            if landing != StatusCode::SEE_OTHER {
+                break;
+            }
+            let response = admin.get(&next).await;
+            (landing, next) = (response.status(), location(&response));
+        }
+        // 409 is a page too: it explains why the row is not in a state for that action.
+        let is_page =
+            |status: StatusCode| status == StatusCode::OK || status == StatusCode::CONFLICT;
+        if !(is_page(status) || status == StatusCode::SEE_OTHER) || !is_page(landing) {
+            failures.push(format!("GET {path}: {status}, then {landing}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

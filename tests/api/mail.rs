@@ -5,44 +5,14 @@ use std::time::Duration as StdDuration;
 
 use diesel::prelude::*;
 use gatehouse::clock::Clock;
-use gatehouse::db::schema::outbox_messages;
-use gatehouse::domain::outbox::{self, OutboxMessage, OutgoingEmail};
+
+use gatehouse::domain::outbox::{self, OutgoingEmail};
 use gatehouse::mail::RenderedEmail;
 use reqwest::StatusCode;
 use time::Duration;
 
 use crate::helpers::*;
 use crate::smtp_sink::{SinkBehaviour, SmtpSink, unused_port};
-
-impl TestApp {
-    pub fn outbox(&self) -> Vec<OutboxMessage> {
-        let mut conn = self.pool.get().unwrap();
-        outbox_messages::table
-            .order(outbox_messages::id.asc())
-            .select(OutboxMessage::as_select())
-            .load(&mut conn)
-            .unwrap()
-    }
-
-    /// Polls the outbox until `done` holds for it (the worker runs in the background).
-    pub async fn wait_for_outbox(
-        &self,
-        what: &str,
-        done: impl Fn(&[OutboxMessage]) -> bool,
-    ) -> Vec<OutboxMessage> {
-        for _ in 0..500 {
-            let messages = self.outbox();
-            if done(&messages) {
-                return messages;
-            }
-            tokio::time::sleep(StdDuration::from_millis(20)).await;
-        }
-        panic!(
-            "timed out waiting for the outbox: {what}; it holds {:?}",
-            self.outbox()
-        );
-    }
-}
 
 /// Queues a plain message straight into the outbox, as domain code does inside its transaction.
 fn enqueue_plain(app: &TestApp, recipient: &str, subject: &str) {

@@ -32,6 +32,7 @@ mod portal;
 mod profile;
 mod roles;
 mod route_fuzz;
+mod scenario;
 mod sessions;
 mod setup;
 mod sign_in;

@@ -7,8 +7,8 @@
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
-use crate::authorization::{self, Route};
 use crate::helpers::*;
+use crate::scenario::{self, Route};
 
 /// Field names the console's forms and query strings use, so that every handler finds the
 /// fields it reads (and parses our values).
@@ -413,8 +413,8 @@ impl Fuzzer<'_> {
 
 #[tokio::test]
 async fn no_route_answers_a_server_error_to_hostile_input() {
-    let (app, admin, ids) = authorization::arrange().await;
-    let routes: Vec<Route> = authorization::routes(&ids);
+    let (app, admin, ids) = scenario::arrange().await;
+    let routes: Vec<Route> = scenario::routes(&ids);
     let visitor = app.client();
     visitor.page("/sign-in").await;
     admin.page("/profile").await;

@@ -8,6 +8,7 @@ nav-main = Main
 nav-overview = Overview
 organization = Organization
 switch = Switch
+confirm-wrong-case = Type the word in capital letters, exactly as shown.
 dismiss = Dismiss
 sign-in = Sign in
 sign-out = Sign out
@@ -34,6 +35,8 @@ password-confirmation = Repeat the password
 ## Sign-in
 sign-in-title = Sign in
 sign-in-lead = Use the email and password of your Gatehouse account.
+sign-in-email-missing = Enter your email address.
+sign-in-password-missing = Enter your password.
 sign-in-failed = The email or password is incorrect.
 
 ## First-run setup
@@ -423,6 +426,8 @@ profile-name = Name
 profile-language = Language
 profile-language-en = English
 profile-language-pt-br = Português (Brasil)
+profile-language-pl = Polski
+profile-language-browser = Use my browser's language
 profile-language-invalid = Choose a language from the list.
 profile-time-zone = Time zone
 profile-time-zone-invalid = Choose a time zone from the list.

@@ -7,6 +7,7 @@ nav-main = Principal
 nav-overview = Visão geral
 organization = Organização
 switch = Trocar
+confirm-wrong-case = Digite a palavra em letras maiúsculas, exatamente como mostrada.
 dismiss = Fechar
 sign-in = Entrar
 sign-out = Sair
@@ -33,6 +34,8 @@ password-confirmation = Repita a senha
 ## Entrada
 sign-in-title = Entrar
 sign-in-lead = Use o e-mail e a senha da sua conta Gatehouse.
+sign-in-email-missing = Informe seu e-mail.
+sign-in-password-missing = Informe sua senha.
 sign-in-failed = O e-mail ou a senha estão incorretos.
 
 ## Configuração inicial
@@ -422,6 +425,8 @@ profile-name = Nome
 profile-language = Idioma
 profile-language-en = English
 profile-language-pt-br = Português (Brasil)
+profile-language-pl = Polski
+profile-language-browser = Usar o idioma do meu navegador
 profile-language-invalid = Escolha um idioma da lista.
 profile-time-zone = Fuso horário
 profile-time-zone-invalid = Escolha um fuso horário da lista.

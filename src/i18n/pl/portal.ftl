@@ -1,0 +1,45 @@
+# The API portal, external users' registration and sign-in refusals.
+nav-portal = Portal API
+error-portal-only-title = Ta strona jest częścią konsoli
+error-portal-only-body = Twoje konto daje dostęp tylko do portalu API. Przejdź do portalu, aby zobaczyć przyznane Ci API.
+flash-access-ended = Twój dostęp do portalu API zakończył się, dlatego nastąpiło wylogowanie.
+flash-portal-access-accepted = Twój dostęp jest gotowy. Zaloguj się dotychczasowym hasłem, aby otworzyć portal API.
+sign-in-access-suspended = Twój dostęp do portalu API został zawieszony. Poproś organizację, która Cię zaprosiła, o jego ponowną aktywację.
+sign-in-access-expired = Twój dostęp do portalu API wygasł. Poproś organizację, która Cię zaprosiła, o jego odnowienie.
+
+portal-title = Portal API
+portal-lead = API, z których możesz korzystać, wraz ze szczegółami i operacjami.
+portal-empty-title = Brak API
+portal-empty-body = Nic nie zostało Ci jeszcze udostępnione. Gdy organizacja przyzna Ci dostęp do API, pojawi się ono tutaj.
+portal-section-empty = Nie udostępniono Ci tu jeszcze żadnych API.
+portal-group-empty = Ta grupa nie ma jeszcze żadnych API.
+portal-single-apis = Inne API
+portal-access-until = Twój dostęp kończy się { $end } (Twój czas lokalny).
+portal-access-no-end = Twój dostęp nie ma daty zakończenia.
+portal-access-member = Dzięki Twoim rolom w tej organizacji.
+portal-api-where = { $organization } · { $environment }
+portal-download-document = Pobierz dokument OpenAPI
+portal-api-details = Szczegóły
+portal-api-base-url = Bazowy URL
+portal-api-description = Opis
+portal-operations = Operacje
+portal-operations-none = Dokument OpenAPI nie zawiera żadnych operacji.
+portal-operations-no-document = To API nie ma jeszcze dokumentu OpenAPI, więc jego operacje nie są wyświetlane.
+portal-operation-method = Metoda
+portal-operation-path = Ścieżka
+portal-operation-summary = Podsumowanie
+
+portal-register-title = Dołącz do portalu API organizacji { $organization }
+portal-register-lead = Zaproszenie wysłano na adres { $email }. Aby dokończyć, podaj swoje dane.
+portal-register-access-until = Twój dostęp obowiązuje do końca dnia { $date } w Twojej strefie czasowej.
+portal-register-access-no-end = Twój dostęp nie ma daty zakończenia.
+portal-register-company = Firma
+portal-register-time-zone = Strefa czasowa
+portal-register-time-zone-hint = Twój dostęp kończy się o 23:59 ostatniego dnia w tej strefie czasowej.
+portal-register-has-password = Masz już konto Gatehouse: nadal używaj swojego hasła.
+portal-register-submit = Aktywuj dostęp
+portal-register-access-ended-title = Ten dostęp już się zakończył
+portal-register-access-ended-body = Dostęp przyznany w tym zaproszeniu zakończył się przed Twoją rejestracją. Poproś osobę, która Cię zaprosiła, o nowe zaproszenie.
+portal-company-required = Wpisz nazwę swojej firmy.
+portal-company-invalid = Użyj maksymalnie 100 znaków, bez znaków sterujących.
+portal-access-partner = Udostępnione Twojej firmie ({ $partner }) jako partnerowi.

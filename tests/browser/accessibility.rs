@@ -1,0 +1,218 @@
+//! axe-core on every page an administrator can open, and on the signed-out pages, in the states
+//! people see them in, at desktop and phone widths: no violation of WCAG 2.2 A/AA or of axe's
+//! best practices, and no page that scrolls sideways.
+
+use crate::browser::{Browser, DESKTOP, PHONE};
+use crate::helpers::*;
+use crate::scenario::{Audience, arrange, routes};
+
+/// Pages that are not HTML documents (downloads, OpenAPI documents, a partner's logo).
+fn is_document(path: &str) -> bool {
+    !(path.contains("/export")
+        || path.ends_with("/openapi")
+        || path.ends_with("/logo")
+        || path.contains('?'))
+}
+
+/// Every console and portal page an organization's owner may open, from the route list the
+/// authorization test walks (so a new page is checked here as soon as it is listed there).
+fn admin_pages(ids: &crate::scenario::Ids) -> Vec<String> {
+    let mut pages: Vec<String> = routes(ids)
+        .into_iter()
+        .filter(|route| route.method == "GET" && is_document(&route.path))
+        .filter(|route| {
+            matches!(
+                route.audience,
+                Audience::Accounts
+                    | Audience::Members
+                    | Audience::UserReaders
+                    | Audience::Admins
+                    | Audience::Owner
+            )
+        })
+        .map(|route| route.path)
+        .collect();
+    pages.dedup();
+    pages
+}
+
+async fn check(browser: &Browser, label: &str, failures: &mut Vec<String>) {
+    for violation in browser.axe_violations().await {
+        failures.push(format!("{label}: {violation}"));
+    }
+    if browser.scrolls_sideways().await {
+        failures.push(format!("{label}: the page scrolls sideways"));
+    }
+}
+
+#[tokio::test]
+async fn every_page_passes_axe_at_desktop_and_phone_widths() {
+    let (app, _admin, ids) = arrange().await;
+    let pages = admin_pages(&ids);
+    assert!(
+        pages.len() > 40,
+        "the route list yields the pages: {pages:?}"
+    );
+    let mut failures = Vec::new();
+    for (width_name, size) in [("1280", DESKTOP), ("390", PHONE)] {
+        let browser = Browser::start(&app.address, size).await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        for page in &pages {
+            browser.open(page).await;
+            check(&browser, &format!("{page} at {width_name}"), &mut failures).await;
+        }
+        browser.quit().await;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} accessibility failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// A state of a page: opened at `path`, then `script` run (a click, a submit), then `ready`
+/// waited for.
+struct PageState {
+    label: &'static str,
+    path: String,
+    script: String,
+    ready: &'static str,
+}
+
+fn state(label: &'static str, path: &str, script: &str, ready: &'static str) -> PageState {
+    PageState {
+        label,
+        path: path.to_owned(),
+        script: script.to_owned(),
+        ready,
+    }
+}
+
+async fn check_states(
+    browser: &Browser,
+    states: &[PageState],
+    width: &str,
+    failures: &mut Vec<String>,
+) {
+    for page in states {
+        browser.open(&page.path).await;
+        if !page.script.is_empty() {
+            browser.eval(&page.script).await;
+        }
+        browser.wait_until(page.ready).await;
+        browser.settle().await;
+        check(browser, &format!("{} at {width}", page.label), failures).await;
+    }
+}
+
+#[tokio::test]
+async fn pages_in_their_other_states_pass_axe() {
+    let (app, _admin, ids) = arrange().await;
+    let submit = |form: &str| format!("document.querySelector('{form}').requestSubmit()");
+    let signed_out = [
+        state("sign-in", "/sign-in", "", "true"),
+        state(
+            "sign-in with errors",
+            "/sign-in",
+            &submit("form[action=\"/sign-in\"]"),
+            "document.querySelector('.error-summary')",
+        ),
+        state("forgot-password", "/forgot-password", "", "true"),
+    ];
+    let signed_in = [
+        state(
+            "users with the roles drawer",
+            "/users",
+            &format!(
+                "document.querySelector('a[href=\"/users/{}/roles\"]').click()",
+                ids.member
+            ),
+            "document.querySelector('#drawer .drawer[role=dialog]')",
+        ),
+        state(
+            "users search without results",
+            "/users",
+            "var q = document.getElementById('users-search'); q.value = 'nobody-matches-this';
+             q.dispatchEvent(new Event('input', { bubbles: true }));",
+            "document.querySelector('#users-table .empty-title')",
+        ),
+        state(
+            "add user with errors",
+            "/users/new",
+            &submit("main form[method=post]"),
+            "document.querySelector('.error-summary')",
+        ),
+        state(
+            "policies with errors",
+            "/policies",
+            "document.getElementById('member_domains').value = 'not a domain';
+             document.querySelector('form[action=\"/policies\"]').requestSubmit()",
+            "document.querySelector('.error-summary')",
+        ),
+        state(
+            "clients with a dialog open",
+            "/clients",
+            "document.querySelector('[data-dialog-open=\"add-token\"]').click()",
+            "document.querySelector('dialog[open]')",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (width, size) in [("1280", DESKTOP), ("390", PHONE)] {
+        let browser = Browser::start(&app.address, size).await;
+        check_states(&browser, &signed_out, width, &mut failures).await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        check_states(&browser, &signed_in, width, &mut failures).await;
+        browser.quit().await;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} accessibility failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The users page fits its width at 1024, 1280 and 390 px, light and dark: the page never
+/// scrolls sideways and each row's actions are on screen. With GATEHOUSE_SCREENSHOTS set to a
+/// directory, the states are saved there as PNG files to look at.
+#[tokio::test]
+async fn the_users_page_fits_every_width_in_light_and_dark() {
+    let (app, _admin, _ids) = arrange().await;
+    let shots = std::env::var("GATEHOUSE_SCREENSHOTS").ok();
+    let mut failures = Vec::new();
+    for dark in [false, true] {
+        for width in [1024, 1280, 390] {
+            let browser =
+                crate::browser::Browser::start_with(&app.address, (width, 800), dark).await;
+            browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+            browser.open("/users").await;
+            let label = format!("{width} {}", if dark { "dark" } else { "light" });
+            if browser.scrolls_sideways().await {
+                failures.push(format!("{label}: the page scrolls sideways"));
+            }
+            let hidden_actions = browser
+                .eval(
+                    "return Array.from(document.querySelectorAll('#users-table tbody tr .actions .btn'))
+                       .filter(function (b) { var r = b.getBoundingClientRect(); return r.width === 0 || r.right > window.innerWidth || r.left < 0; })
+                       .length",
+                )
+                .await;
+            if hidden_actions != serde_json::Value::from(0) {
+                failures.push(format!(
+                    "{label}: {hidden_actions} row actions are off screen"
+                ));
+            }
+            if let Some(dir) = &shots {
+                std::fs::create_dir_all(dir).unwrap();
+                let file = std::path::Path::new(dir).join(format!(
+                    "users-{width}-{}.png",
+                    if dark { "dark" } else { "light" }
+                ));
+                browser.screenshot(&file).await;
+            }
+            browser.quit().await;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

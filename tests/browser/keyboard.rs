@@ -1,0 +1,233 @@
+//! What a person does with the keyboard only, key by key: Tab to a control, type, Enter, Space,
+//! Escape. Focus must always be somewhere sensible and failures must be said.
+
+use fantoccini::key::Key;
+
+use crate::browser::{Browser, DESKTOP};
+use crate::helpers::*;
+use crate::scenario::arrange;
+
+async fn title(browser: &Browser) -> String {
+    browser.client.title().await.unwrap()
+}
+
+#[tokio::test]
+async fn sign_in_says_what_is_missing_then_signs_in() {
+    let (app, _admin) = spawn_app_with_admin().await;
+    let browser = Browser::start(&app.address, DESKTOP).await;
+    browser.open("/sign-in").await;
+    browser.tab_to("#email").await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.activeElement.matches('.error-summary')")
+        .await;
+    let summary = browser.text_of(".error-summary").await;
+    assert!(summary.contains("Enter your email address."), "{summary}");
+    assert!(summary.contains("Enter your password."), "{summary}");
+    assert!(title(&browser).await.starts_with("Error:"));
+
+    // The summary's link takes focus to the field.
+    browser.press(Key::Tab).await;
+    assert!(browser.focus_matches(".error-summary a").await);
+    browser.press(Key::Enter).await;
+    assert!(
+        browser.focus_matches("#email").await,
+        "{}",
+        browser.focused().await
+    );
+    browser.keys(ADMIN_EMAIL).await;
+    browser.press(Key::Tab).await;
+    browser.keys(ADMIN_PASSWORD).await;
+    browser.press(Key::Enter).await;
+    browser.wait_until("location.pathname === '/'").await;
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn a_members_roles_open_switch_and_close_with_escape_back_on_the_trigger() {
+    let (app, _admin, ids) = arrange().await;
+    let browser = Browser::start(&app.address, DESKTOP).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.open("/users").await;
+    let trigger = format!("a[href=\"/users/{}/roles\"]", ids.member);
+    browser.tab_to(&trigger).await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.querySelector('#drawer .drawer[role=dialog][aria-modal=true]')")
+        .await;
+    browser.settle().await;
+    assert!(
+        browser.focus_matches("#drawer .drawer *").await,
+        "focus moves into the drawer: {}",
+        browser.focused().await
+    );
+    // Tab stays inside the drawer.
+    for _ in 0..25 {
+        browser.press(Key::Tab).await;
+        assert!(
+            browser.focus_matches("#drawer .drawer *").await,
+            "Tab left the drawer for {}",
+            browser.focused().await
+        );
+    }
+    // Switch the role off, from the keyboard; the drawer stays open and says so.
+    browser
+        .tab_to("#drawer form[action$=\"/active\"] button")
+        .await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.querySelector('#drawer .drawer-notice')")
+        .await;
+    browser.settle().await;
+    assert!(browser.focus_matches("#drawer .drawer *").await);
+    let notice = browser.text_of("#drawer .drawer-notice").await;
+    assert!(!notice.is_empty());
+    assert!(
+        browser.text_of("#drawer").await.contains("Off"),
+        "the assignment shows as off"
+    );
+    // Escape closes it, and focus is back on the control that opened it.
+    browser.press(Key::Escape).await;
+    browser
+        .wait_until("!document.querySelector('#drawer .drawer')")
+        .await;
+    assert!(
+        browser.focus_matches(&trigger).await,
+        "focus returns to the trigger, not {}",
+        browser.focused().await
+    );
+    assert_eq!(browser.path().await, "/users");
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn removing_a_member_asks_for_the_typed_word_and_says_when_its_case_is_wrong() {
+    let (app, _admin, ids) = arrange().await;
+    let browser = Browser::start(&app.address, DESKTOP).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.open(&format!("/users/{}/remove", ids.spare)).await;
+    browser.tab_to("#confirm").await;
+    browser.keys("remove").await;
+    browser
+        .wait_until("document.getElementById('confirm-case')")
+        .await;
+    assert!(
+        browser
+            .eval("return document.querySelector('main form button.btn-danger').disabled")
+            .await
+            .as_bool()
+            .unwrap()
+    );
+    for _ in 0.."remove".len() {
+        browser.press(Key::Backspace).await;
+    }
+    browser.keys("REMOVE").await;
+    browser
+        .wait_until("!document.getElementById('confirm-case')")
+        .await;
+    browser.press(Key::Enter).await;
+    browser.wait_until("location.pathname === '/users'").await;
+    browser.settle().await;
+    assert!(
+        !browser.text_of("main").await.contains("spare@example.com"),
+        "the member is gone"
+    );
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn inviting_a_user_shows_the_errors_then_invites() {
+    let (app, _admin) = spawn_app_with_admin().await;
+    let browser = Browser::start(&app.address, DESKTOP).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.open("/users/new").await;
+    browser.tab_to("main form .btn-primary").await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.activeElement && document.activeElement.matches('.error-summary')")
+        .await;
+    assert!(title(&browser).await.starts_with("Error:"));
+    browser.press(Key::Tab).await;
+    browser.press(Key::Enter).await;
+    assert!(
+        browser.focus_matches("#email").await,
+        "{}",
+        browser.focused().await
+    );
+    browser.keys("new.person@example.com").await;
+    browser.tab_to("main input[type=checkbox]").await;
+    browser.press(Key::Space).await;
+    browser.tab_to("main form .btn-primary").await;
+    browser.press(Key::Enter).await;
+    browser.wait_until("location.pathname === '/users'").await;
+    browser.settle().await;
+    assert!(
+        browser
+            .text_of("main")
+            .await
+            .contains("new.person@example.com")
+    );
+    // The outcome is read out: the announcer repeats the toast once the page is there.
+    let toast = browser.text_of("#messages .toast span").await;
+    browser
+        .wait_until(&format!(
+            "document.getElementById('announcer').textContent === {}",
+            serde_json::Value::String(toast)
+        ))
+        .await;
+    // A boosted link moves focus to the new page's heading, which a screen reader then reads.
+    browser.tab_to(".sidenav a[href=\"/roles\"]").await;
+    browser.press(Key::Enter).await;
+    browser.wait_until("location.pathname === '/roles'").await;
+    browser.settle().await;
+    assert!(
+        browser.focus_matches("main h1").await,
+        "after the boosted navigation, focus is on the new page's heading: {}",
+        browser.focused().await
+    );
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn a_policy_with_an_error_is_fixed_and_saved() {
+    let (app, _admin) = spawn_app_with_admin().await;
+    let browser = Browser::start(&app.address, DESKTOP).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.open("/policies").await;
+    browser.tab_to("#member_domains").await;
+    browser.keys("not a domain").await;
+    browser
+        .tab_to("form[action=\"/policies\"] button.btn-primary")
+        .await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.activeElement && document.activeElement.matches('.error-summary')")
+        .await;
+    assert!(title(&browser).await.starts_with("Error:"));
+    let save_disabled =
+        "document.querySelector('form[action=\"/policies\"] button.btn-primary').disabled";
+    assert_eq!(
+        browser.eval(&format!("return {save_disabled}")).await,
+        serde_json::Value::Bool(false),
+        "Save stays usable after an error"
+    );
+    browser.press(Key::Tab).await;
+    browser.press(Key::Enter).await;
+    assert!(browser.focus_matches("#member_domains").await);
+    browser.keys(&(Key::Control + "a")).await;
+    browser.keys("example.com").await;
+    browser
+        .tab_to("form[action=\"/policies\"] button.btn-primary")
+        .await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.querySelector('.toast-success')")
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('member_domains').value")
+            .await,
+        serde_json::Value::String("example.com".into())
+    );
+    browser.quit().await;
+}
