@@ -50,7 +50,7 @@ pub fn search(
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
     let (rows, more) = audit_log::search(conn, guard.organization_id(), &search, after, limit)?;
     let existing = audit_log::existing_targets(conn, guard.organization_id(), &rows)?;
-    let next = more.then(|| rows.last().map(Cursor::of)).flatten();
+    let next = more.then(|| rows.last().map(EventRow::cursor)).flatten();
     Ok(Page {
         rows,
         next,
@@ -73,7 +73,7 @@ pub fn export_batch(
     };
     let (rows, more) =
         audit_log::search(conn, guard.organization_id(), &search, after, EXPORT_BATCH)?;
-    let next = more.then(|| rows.last().map(Cursor::of)).flatten();
+    let next = more.then(|| rows.last().map(EventRow::cursor)).flatten();
     Ok((rows, next))
 }
 

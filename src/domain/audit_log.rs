@@ -12,7 +12,7 @@ use crate::db::schema::{
     apis, audit_events, environments, external_users, memberships, partnerships,
     personal_access_tokens, roles, webhooks,
 };
-use crate::domain::audit::{ActorKind, FieldChange, TargetKind, micros};
+use crate::domain::audit::{ActorKind, FieldChange, TargetKind};
 use crate::domain::audit_query::{Pattern, Query, Term};
 use crate::domain::ids::OrganizationId;
 
@@ -38,32 +38,12 @@ pub struct EventRow {
     pub details: Option<String>,
 }
 
-/// Where a page of the log starts: after the event at (`at`, `id`) in newest-first order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Cursor {
-    pub at: i64,
-    pub id: i64,
-}
+pub use crate::domain::keyset::Cursor;
 
-impl Cursor {
-    pub fn of(row: &EventRow) -> Self {
-        Cursor {
-            at: micros(row.created_at),
-            id: row.id,
-        }
-    }
-
-    /// The cursor as it travels in a URL: `<micros>.<id>`.
-    pub fn to_text(self) -> String {
-        format!("{}.{}", self.at, self.id)
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        let (at, id) = text.split_once('.')?;
-        Some(Cursor {
-            at: at.parse().ok()?,
-            id: id.parse().ok()?,
-        })
+impl EventRow {
+    /// The cursor of the page that starts after this event.
+    pub fn cursor(&self) -> Cursor {
+        Cursor::after(self.created_at, self.id)
     }
 }
 
@@ -247,11 +227,7 @@ fn filtered<'a>(organization_id: OrganizationId, search: &Search<'_>) -> Boxed<'
 
 fn after_cursor(select: Boxed<'_>, cursor: Cursor) -> Boxed<'_> {
     use audit_events::dsl as e;
-    let at = {
-        let instant = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(cursor.at) * 1000)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        PrimitiveDateTime::new(instant.date(), instant.time())
-    };
+    let at = cursor.instant();
     // The plain bound first: it is what both databases read as a range of the index; the OR
     // alone made SQLite walk the index from the newest event (250 ms a page at 1,000,000).
     select.filter(e::created_at.le(at)).filter(
@@ -459,15 +435,5 @@ mod tests {
             describe(Some("was \"Ops\"")).facts,
             vec![(String::new(), "was \"Ops\"".into())]
         );
-    }
-
-    #[test]
-    fn cursors_travel_as_text() {
-        let cursor = Cursor {
-            at: 1_764_000_000_123_456,
-            id: 42,
-        };
-        assert_eq!(Cursor::parse(&cursor.to_text()), Some(cursor));
-        assert_eq!(Cursor::parse("x.1"), None);
     }
 }

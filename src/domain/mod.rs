@@ -11,6 +11,7 @@ pub mod external_registration;
 pub mod external_user;
 pub mod ids;
 pub mod invitation;
+pub mod keyset;
 pub mod kinds;
 pub mod lists;
 pub mod membership;

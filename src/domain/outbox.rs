@@ -8,6 +8,7 @@ use crate::crypto::token::random_token;
 use crate::db::schema::outbox_messages;
 use crate::db::{self, DbConnection};
 use crate::domain::ids::OrganizationId;
+use crate::domain::keyset::Cursor;
 use crate::domain::stored::stored_enum;
 use crate::mail::RenderedEmail;
 
@@ -176,21 +177,66 @@ fn truncate(error: &str) -> String {
     error.chars().take(500).collect()
 }
 
-/// The newest messages of an organization, newest first.
-pub fn list_for_organization(
+/// Which of an organization's messages the deliveries page lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryFilter {
+    pub status: Option<DeliveryStatus>,
+    /// Part of the recipient's address, as typed (matched without regard to case).
+    pub recipient: String,
+}
+
+/// One page of an organization's messages that pass `filter`, newest first, after `after`
+/// (keyset paging over the `(organization_id, status, created_at)` and
+/// `(organization_id, created_at)` indexes), and whether more follow.
+pub fn page_for_organization(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
+    filter: &DeliveryFilter,
+    after: Option<Cursor>,
     limit: i64,
-) -> QueryResult<Vec<OutboxMessage>> {
-    outbox_messages::table
+) -> QueryResult<(Vec<OutboxMessage>, bool)> {
+    let mut query = outbox_messages::table
         .filter(outbox_messages::organization_id.eq(organization_id))
+        .into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(outbox_messages::status.eq(status));
+    }
+    // Addresses are stored lowercased (`EmailAddress::parse`), so a lowercased needle matches
+    // whatever case was typed.
+    let needle = filter.recipient.trim().to_lowercase();
+    if !needle.is_empty() {
+        let escaped = needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(
+            outbox_messages::recipient
+                .like(format!("%{escaped}%"))
+                .escape('\\'),
+        );
+    }
+    if let Some(cursor) = after {
+        let at = cursor.instant();
+        // The plain bound first, which both databases read as a range of the index.
+        query = query.filter(outbox_messages::created_at.le(at)).filter(
+            outbox_messages::created_at
+                .lt(at)
+                .or(outbox_messages::created_at
+                    .eq(at)
+                    .and(outbox_messages::id.lt(cursor.id))),
+        );
+    }
+    let mut messages: Vec<OutboxMessage> = query
         .order((
             outbox_messages::created_at.desc(),
             outbox_messages::id.desc(),
         ))
-        .limit(limit)
+        .limit(limit + 1)
         .select(OutboxMessage::as_select())
-        .load(conn)
+        .load(conn)?;
+    let more = messages.len() as i64 > limit;
+    messages.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((messages, more))
 }
 
 /// Puts a failed message of the organization back in the queue, due now, with a fresh day to

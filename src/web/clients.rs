@@ -65,6 +65,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 OnRefusal::GoBack,
             )),
         )
+        .route("/clients/{id}/activate", web::get().to(confirm_activate))
         .route(
             "/clients/{id}/activate",
             web::post().to(one_click(
@@ -614,12 +615,39 @@ impl TokenFacts {
     }
 }
 
+/// The page that confirms deactivating or activating a token (the dialog's fallback).
 #[derive(Template)]
-#[template(path = "clients/deactivate.html", blocks = ["content"])]
-struct DeactivatePage {
+#[template(path = "clients/switch.html", blocks = ["content"])]
+struct SwitchPage {
     t: Tr,
     shell: Shell,
     token: TokenFacts,
+    /// `deactivate` or `activate`: the address's last segment, and the catalog keys' middle.
+    action: &'static str,
+}
+
+impl SwitchPage {
+    /// `clients-deactivate-title`, `clients-activate-body`, ...
+    fn key(&self, part: &str) -> String {
+        format!("clients-{}-{part}", self.action)
+    }
+}
+
+async fn switch_page(
+    req: &HttpRequest,
+    state: &AppState,
+    member: &Guarded<PartnerAdmin>,
+    id: i64,
+    action: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let details = load_details(state, member, id).await?;
+    let page = SwitchPage {
+        t: member.ctx.tr(),
+        token: TokenFacts::of(details),
+        shell: shell(state, member, NavPage::Clients).await?,
+        action,
+    };
+    htmx::render(req, &page, |page| page.as_content())
 }
 
 pub async fn confirm_deactivate(
@@ -628,13 +656,17 @@ pub async fn confirm_deactivate(
     member: Guarded<PartnerAdmin>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let details = load_details(&state, &member, id.into_inner()).await?;
-    let page = DeactivatePage {
-        t: member.ctx.tr(),
-        token: TokenFacts::of(details),
-        shell: shell(&state, &member, NavPage::Clients).await?,
-    };
-    htmx::render(&req, &page, |page| page.as_content())
+    switch_page(&req, &state, &member, id.into_inner(), "deactivate").await
+}
+
+/// Activating gives the partner's users their access back: confirmed like deactivating.
+pub async fn confirm_activate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    member: Guarded<PartnerAdmin>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    switch_page(&req, &state, &member, id.into_inner(), "activate").await
 }
 
 #[derive(Template)]

@@ -251,7 +251,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// again instead of "Page not found". Ids in the page come from the same names in the address.
 const FORM_PAGES: &[(&str, &str)] = &[
     ("/apis/groups", "/apis/groups/new"),
-    ("/clients/{id}/activate", "/clients/{id}"),
     ("/clients/{id}/users", "/clients/{id}"),
     ("/deliveries/test", "/deliveries"),
     ("/deliveries/{id}/send-again", "/deliveries"),

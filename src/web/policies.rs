@@ -38,6 +38,8 @@ struct PoliciesPage {
     inactivity_days: String,
     ip_allow_list: String,
     numbers_error: String,
+    /// Which of the numbers the error is about: expiry, history, inactivity.
+    numbers_invalid: [bool; 3],
     ip_error: String,
     lockout_warning: bool,
     client_ip: String,
@@ -67,6 +69,7 @@ struct FormState {
     inactivity_text: String,
     ip_text: String,
     numbers_error: String,
+    numbers_invalid: [bool; 3],
     ip_error: String,
     lockout_warning: bool,
     domains_text: String,
@@ -88,6 +91,7 @@ impl FormState {
             inactivity_text: policy.inactivity_days.to_string(),
             ip_text: policy.ip_allow_list.join(", "),
             numbers_error: String::new(),
+            numbers_invalid: [false; 3],
             ip_error: String::new(),
             lockout_warning: false,
             domains_text: policy.member_domains.join(", "),
@@ -155,6 +159,7 @@ async fn render(
         inactivity_days: form.inactivity_text,
         ip_allow_list: form.ip_text,
         numbers_error: form.numbers_error,
+        numbers_invalid: form.numbers_invalid,
         ip_error: form.ip_error,
         lockout_warning: form.lockout_warning,
         client_ip: member.ctx.client_ip.clone().unwrap_or_default(),
@@ -299,6 +304,7 @@ pub async fn save(
         } else {
             String::new()
         },
+        numbers_invalid: [expiry.is_none(), history.is_none(), inactivity.is_none()],
         ip_error: ip_list
             .as_ref()
             .err()

@@ -222,10 +222,25 @@ fn status_key(active: bool) -> &'static str {
     }
 }
 
-/// Whether a role matches every word of the search: in its name or a permission's name
-/// (anywhere), or its status (from the start, so "active" does not find inactive roles).
+/// A role's name as the viewer reads it: the built-in roles (Administrator, User) in the
+/// viewer's language, the organization's own roles as their admins named them.
+pub fn role_label(t: Tr, name: &str, builtin: bool) -> String {
+    match (builtin, name) {
+        (true, "Administrator") => t.t("role-builtin-administrator"),
+        (true, "User") => t.t("role-builtin-user"),
+        _ => name.to_owned(),
+    }
+}
+
+/// Whether a role matches every word of the search: in its name (as stored or as shown) or a
+/// permission's name (anywhere), or its status (from the start, so "active" does not find
+/// inactive roles).
 fn matches(t: Tr, role: &Role, words: &[String]) -> bool {
-    let name = role.name.to_lowercase();
+    let name = format!(
+        "{} {}",
+        role.name.to_lowercase(),
+        role_label(t, &role.name, role.is_builtin()).to_lowercase()
+    );
     let permissions: Vec<String> = role
         .permission_set()
         .iter()
@@ -278,7 +293,7 @@ pub async fn list(
         .filter(|role| matches(t, role, &words))
         .map(|role| RoleRow {
             id: role.id,
-            name: role.name.clone(),
+            name: role_label(t, &role.name, role.is_builtin()),
             builtin: role.is_builtin(),
             active: role.active,
             permissions: badges(role.permission_set()),
@@ -759,7 +774,7 @@ async fn role_page(
             active: role.active,
             permissions: badges(role.permission_set()),
             members,
-            name: role.name,
+            name: role_label(member.ctx.tr(), &role.name, role.is_builtin()),
         },
         shell: Shell::new(member, organizations, NavPage::Roles),
     };

@@ -24,6 +24,7 @@ use crate::web::context::{CurrentMember, Guarded};
 use crate::web::form::FormFields;
 use crate::web::htmx;
 use crate::web::layout::{Flash, NavPage, Shell};
+use crate::web::roles::role_label;
 use crate::web::table::{self, ColumnDef, ColumnSetting, HeaderCell, ListQuery, Listing, Pager};
 
 pub const TABLE: &str = "users";
@@ -166,7 +167,7 @@ pub async fn list(
                     .into_iter()
                     .map(|role| RoleBadge {
                         effective: role.active && role.role_active,
-                        name: role.name,
+                        name: role_label(member.ctx.tr(), &role.name, role.builtin),
                     })
                     .collect(),
                 status_key,
@@ -269,7 +270,7 @@ async fn new_user_page(
                 checked: checked.contains(&role.id),
                 permissions: permission_names(t, role.permission_set()),
                 id: role.id,
-                name: role.name,
+                name: role_label(t, &role.name, role.is_builtin()),
             })
             .collect(),
         shell: Shell::new(member, organizations, NavPage::Users),
@@ -458,7 +459,7 @@ struct RolePanelPage {
 fn panel_role(t: Tr, role: &Role, active: bool) -> PanelRole {
     PanelRole {
         role_id: role.id,
-        name: role.name.clone(),
+        name: role_label(t, &role.name, role.is_builtin()),
         permissions: permission_names(t, role.permission_set()),
         active,
         role_active: role.active,

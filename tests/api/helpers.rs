@@ -195,6 +195,9 @@ impl TestClient {
             reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
+                // Below the server's keep-alive (5 s): a connection the server is closing is
+                // never reused (it answered "incomplete message" after a slow step on PostgreSQL).
+                .pool_idle_timeout(std::time::Duration::from_secs(3))
                 .build()
                 .unwrap(),
         )

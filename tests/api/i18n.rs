@@ -65,3 +65,58 @@ async fn the_account_language_wins_over_the_browser() {
     let overview = client.get_with("/", accept("en-US")).await;
     assert!(overview.text().await.unwrap().contains("Visão geral"));
 }
+
+/// Polish end to end: chosen on the profile, the pages speak it (plurals, dates, the built-in
+/// roles' names, the typed word); "use my browser's language" hands the choice back to the
+/// browser.
+#[tokio::test]
+async fn polish_is_chosen_on_the_profile_and_the_browser_can_choose_again() {
+    let (_app, admin) = spawn_app_with_admin().await;
+    let (_, profile) = admin.page("/profile").await;
+    assert!(profile.contains("<option value=\"pl\" lang=\"pl\">Polski</option>"));
+    assert!(profile.contains("value=\"browser\""));
+    let saved = admin
+        .post_form(
+            "/profile",
+            &[
+                ("name", ADMIN_NAME),
+                ("language", "pl"),
+                ("time_zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, users) = admin.page("/users").await;
+    assert!(users.contains("<html lang=\"pl\">"));
+    assert!(users.contains("Administrator"));
+    let (_, roles) = admin.page("/roles").await;
+    assert!(
+        roles.contains("Użytkownik"),
+        "the built-in User role in Polish"
+    );
+    assert!(
+        roles.contains("2 role"),
+        "Polish plural (few) for two roles"
+    );
+    let (_, member) = admin.page("/users/1/remove").await;
+    assert!(member.contains("data-confirm-word=\"USUŃ\""));
+
+    let saved = admin
+        .post_form(
+            "/profile",
+            &[
+                ("name", ADMIN_NAME),
+                ("language", "browser"),
+                ("time_zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let portuguese = admin.get_with("/roles", accept("pt-BR")).await;
+    let portuguese = portuguese.text().await.unwrap();
+    assert!(portuguese.contains("<html lang=\"pt-BR\">"));
+    assert!(
+        portuguese.contains("Usuário"),
+        "the built-in User role in Portuguese"
+    );
+}

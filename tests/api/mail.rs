@@ -458,3 +458,90 @@ async fn two_instances_on_one_database_never_send_a_message_twice() {
     assert_eq!(ids.len(), 40);
     assert_eq!(delivered.len(), 40);
 }
+
+/// The deliveries page pages through every message (50 at a time, newest first, each exactly
+/// once) and filters by status and by part of the recipient's address.
+#[tokio::test]
+async fn the_deliveries_page_pages_and_filters() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let org = first_organization_id(&app);
+    {
+        let mut conn = app.pool.get().unwrap();
+        let now = app.clock.now();
+        for n in 0..120 {
+            let recipient = format!(
+                "person{n:03}@{}.test",
+                if n % 3 == 0 { "acme" } else { "globex" }
+            );
+            outbox::enqueue(
+                &mut conn,
+                &OutgoingEmail {
+                    organization_id: Some(org),
+                    kind: "test",
+                    recipient: &recipient,
+                    content: RenderedEmail {
+                        subject: format!("Message {n:03}"),
+                        text: "body".to_owned(),
+                        html: "<p>body</p>".to_owned(),
+                    },
+                    deadline: now + Duration::hours(3),
+                },
+                "gatehouse.test",
+                // Queued in the future, so the worker leaves them alone while the test sets
+                // their statuses.
+                now + Duration::hours(1) + Duration::seconds(n),
+            )
+            .unwrap();
+        }
+    }
+    {
+        use gatehouse::db::schema::outbox_messages;
+        let mut conn = app.pool.get().unwrap();
+        diesel::update(outbox_messages::table)
+            .set(outbox_messages::status.eq("sent"))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::update(outbox_messages::table.filter(outbox_messages::recipient.like("%acme%")))
+            .set(outbox_messages::status.eq("failed"))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let subjects = |body: &str| -> Vec<String> {
+        body.match_indices("Message ")
+            .map(|(at, _)| body[at..at + 11].to_owned())
+            .collect()
+    };
+    let older = |body: &str| -> Option<String> {
+        let at = body.find("rel=\"next\" href=\"")? + "rel=\"next\" href=\"".len();
+        Some(body[at..].split('"').next()?.replace("&amp;", "&"))
+    };
+
+    let mut seen = Vec::new();
+    let mut next = Some("/deliveries".to_owned());
+    while let Some(path) = next {
+        let (status, body) = admin.page(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let page = subjects(&body);
+        assert!(page.len() <= 50, "{} on {path}", page.len());
+        seen.extend(page);
+        next = older(&body);
+    }
+    let expected: Vec<String> = (0..120).rev().map(|n| format!("Message {n:03}")).collect();
+    assert_eq!(seen, expected, "every message once, newest first");
+
+    let (_, acme) = admin.page("/deliveries?to=ACME.test&status=failed").await;
+    let acme = subjects(&acme);
+    assert_eq!(acme.len(), 40);
+    assert!(acme.iter().all(|s| s[8..].parse::<u32>().unwrap() % 3 == 0));
+    let (_, sent) = admin.page("/deliveries?status=sent&to=acme").await;
+    assert!(sent.contains("No email matches this filter."));
+    let (_, globex) = admin.page("/deliveries?status=sent").await;
+    assert_eq!(
+        subjects(&globex).len(),
+        50,
+        "a full first page of the 80 sent"
+    );
+    // A wildcard is a literal character, not a pattern.
+    let (_, wildcard) = admin.page("/deliveries?to=%25").await;
+    assert!(wildcard.contains("No email matches this filter."));
+}

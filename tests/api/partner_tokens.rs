@@ -370,6 +370,10 @@ async fn a_token_goes_from_the_partner_to_the_client_and_gives_exactly_the_grant
         partnership_status(&w.app, id).as_deref(),
         Some("deactivated")
     );
+    // Activating is confirmed as deactivating is (a dialog, and this page without JavaScript).
+    let (status, confirm) = w.partner.page(&format!("/clients/{id}/activate")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirm.contains("Your users get back the same access to this client"));
     let activated = w
         .partner
         .post_form(&format!("/clients/{id}/activate"), &[])

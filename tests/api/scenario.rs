@@ -269,6 +269,12 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
             true,
         ),
         route(
+            "GET",
+            format!("/clients/{client_token}/activate"),
+            Admins,
+            true,
+        ),
+        route(
             "POST",
             format!("/clients/{client_token}/activate"),
             Admins,

@@ -45,6 +45,17 @@ async fn check(browser: &Browser, label: &str, failures: &mut Vec<String>) {
     }
 }
 
+/// Sets the language of an account's pages, as the profile does.
+fn set_language(app: &TestApp, email: &str, language: &str) {
+    use diesel::prelude::*;
+    use gatehouse::db::schema::accounts;
+    let mut conn = app.pool.get().unwrap();
+    diesel::update(accounts::table.filter(accounts::email.eq(email)))
+        .set(accounts::language.eq(Some(language)))
+        .execute(&mut conn)
+        .unwrap();
+}
+
 #[tokio::test]
 async fn every_page_passes_axe_at_desktop_and_phone_widths() {
     let (app, _admin, ids) = arrange().await;
@@ -53,13 +64,36 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
         pages.len() > 40,
         "the route list yields the pages: {pages:?}"
     );
+    let shots = std::env::var("GATEHOUSE_SCREENSHOTS").ok();
     let mut failures = Vec::new();
-    for (width_name, size) in [("1280", DESKTOP), ("390", PHONE)] {
+    // English at both widths; Portuguese and Polish, whose words run longer, where they are
+    // most likely to break a layout (Polish on a phone).
+    for (language, width_name, size) in [
+        ("en", "1280", DESKTOP),
+        ("en", "390", PHONE),
+        ("pt-BR", "1280", DESKTOP),
+        ("pl", "390", PHONE),
+    ] {
+        set_language(&app, ADMIN_EMAIL, language);
         let browser = Browser::start(&app.address, size).await;
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         for page in &pages {
             browser.open(page).await;
-            check(&browser, &format!("{page} at {width_name}"), &mut failures).await;
+            let label = format!("{page} at {width_name} in {language}");
+            check(&browser, &label, &mut failures).await;
+            if let Some(dir) = &shots {
+                let name: String = page
+                    .trim_matches('/')
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
+                let file = std::path::Path::new(dir).join(format!(
+                    "{language}-{width_name}-{}.png",
+                    if name.is_empty() { "home" } else { &name }
+                ));
+                std::fs::create_dir_all(dir).unwrap();
+                browser.screenshot(&file).await;
+            }
         }
         browser.quit().await;
     }

@@ -138,6 +138,13 @@ deliveries-attempts = Attempts
 deliveries-last-error = Last error
 deliveries-created = Queued
 deliveries-actions = Actions
+deliveries-filter = Filter the deliveries
+deliveries-status-all = All
+deliveries-filter-apply = Filter
+deliveries-filter-clear = Clear filter
+deliveries-no-match = No email matches this filter.
+deliveries-newest = Newest
+deliveries-older = Older
 deliveries-send-again = Send again
 delivery-status-pending = Pending
 delivery-status-sent = Sent
@@ -288,6 +295,8 @@ roles-builtin = Built-in
 roles-open = Open
 roles-status-active = Active
 roles-status-inactive = Inactive
+role-builtin-administrator = Administrator
+role-builtin-user = User
 roles-count = { $count ->
     [one] One role
    *[other] { $count } roles

@@ -138,6 +138,13 @@ deliveries-attempts = Próby
 deliveries-last-error = Ostatni błąd
 deliveries-created = Dodano do kolejki
 deliveries-actions = Akcje
+deliveries-filter = Filtruj wysyłki
+deliveries-status-all = Wszystkie
+deliveries-filter-apply = Filtruj
+deliveries-filter-clear = Wyczyść filtr
+deliveries-no-match = Żaden e-mail nie pasuje do tego filtru.
+deliveries-newest = Najnowsze
+deliveries-older = Starsze
 deliveries-send-again = Wyślij ponownie
 delivery-status-pending = Oczekująca
 delivery-status-sent = Wysłana
@@ -293,6 +300,8 @@ roles-builtin = Wbudowana
 roles-open = Otwórz
 roles-status-active = Aktywna
 roles-status-inactive = Nieaktywna
+role-builtin-administrator = Administrator
+role-builtin-user = Użytkownik
 roles-count = { $count ->
     [one] Jedna rola
     [few] { $count } role

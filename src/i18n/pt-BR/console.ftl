@@ -137,6 +137,13 @@ deliveries-attempts = Tentativas
 deliveries-last-error = Último erro
 deliveries-created = Na fila desde
 deliveries-actions = Ações
+deliveries-filter = Filtrar os envios
+deliveries-status-all = Todos
+deliveries-filter-apply = Filtrar
+deliveries-filter-clear = Limpar filtro
+deliveries-no-match = Nenhum e-mail corresponde a este filtro.
+deliveries-newest = Mais recentes
+deliveries-older = Mais antigos
 deliveries-send-again = Enviar de novo
 delivery-status-pending = Pendente
 delivery-status-sent = Enviado
@@ -287,6 +294,8 @@ roles-builtin = Nativo
 roles-open = Abrir
 roles-status-active = Ativo
 roles-status-inactive = Inativo
+role-builtin-administrator = Administrador
+role-builtin-user = Usuário
 roles-count = { $count ->
     [one] Um papel
    *[other] { $count } papéis
