@@ -282,6 +282,22 @@ impl TestClient {
             .await
     }
 
+    /// Saves the profile's language (`en`, `pt-BR`, `pl` or `browser`) as the admin would.
+    pub async fn choose_language(&self, language: &str) {
+        self.page("/profile").await;
+        let saved = self
+            .post_form(
+                "/profile",
+                &[
+                    ("name", ADMIN_NAME),
+                    ("language", language),
+                    ("time_zone", "UTC"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "language saved");
+    }
+
     pub async fn sign_out(&self) -> Response {
         self.page("/").await;
         self.post_form("/sign-out", &[]).await

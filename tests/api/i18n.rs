@@ -75,17 +75,7 @@ async fn polish_is_chosen_on_the_profile_and_the_browser_can_choose_again() {
     let (_, profile) = admin.page("/profile").await;
     assert!(profile.contains("<option value=\"pl\" lang=\"pl\">Polski</option>"));
     assert!(profile.contains("value=\"browser\""));
-    let saved = admin
-        .post_form(
-            "/profile",
-            &[
-                ("name", ADMIN_NAME),
-                ("language", "pl"),
-                ("time_zone", "UTC"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    admin.choose_language("pl").await;
     let (_, users) = admin.page("/users").await;
     assert!(users.contains("<html lang=\"pl\">"));
     assert!(users.contains("Administrator"));
@@ -101,17 +91,7 @@ async fn polish_is_chosen_on_the_profile_and_the_browser_can_choose_again() {
     let (_, member) = admin.page("/users/1/remove").await;
     assert!(member.contains("data-confirm-word=\"USUŃ\""));
 
-    let saved = admin
-        .post_form(
-            "/profile",
-            &[
-                ("name", ADMIN_NAME),
-                ("language", "browser"),
-                ("time_zone", "UTC"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    admin.choose_language("browser").await;
     let portuguese = admin.get_with("/roles", accept("pt-BR")).await;
     let portuguese = portuguese.text().await.unwrap();
     assert!(portuguese.contains("<html lang=\"pt-BR\">"));

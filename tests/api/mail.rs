@@ -545,3 +545,29 @@ async fn the_deliveries_page_pages_and_filters() {
     let (_, wildcard) = admin.page("/deliveries?to=%25").await;
     assert!(wildcard.contains("No email matches this filter."));
 }
+
+/// An invitation from an admin who reads Polish goes out in Polish (the invitee has no
+/// language yet), over SMTP.
+#[tokio::test]
+async fn an_invitation_from_a_polish_admin_is_written_in_polish() {
+    let (app, admin, sink) = spawn_app_with_sink().await;
+    let org = first_organization_id(&app);
+    admin.choose_language("pl").await;
+    admin.page("/users/new").await;
+    let user_role = role_id(&app, org, "User").to_string();
+    let invited = admin
+        .post_form(
+            "/users",
+            &[("email", "nowa@example.com"), ("role_id", &user_role)],
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::SEE_OTHER);
+    let message = sink.wait_for_messages(1).await.remove(0);
+    assert_eq!(message.recipients, vec!["nowa@example.com".to_owned()]);
+    assert_eq!(
+        message.subject,
+        format!("Zaproszenie do organizacji {ORGANIZATION} w Gatehouse")
+    );
+    let text = message.text.expect("a text part");
+    assert!(!text.contains("You are invited"), "{text}");
+}

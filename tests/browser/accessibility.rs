@@ -4,7 +4,7 @@
 
 use crate::browser::{Browser, DESKTOP, PHONE};
 use crate::helpers::*;
-use crate::scenario::{Audience, arrange, routes};
+use crate::scenario::{Audience, EXTERNAL_EMAIL, arrange, routes};
 
 /// Pages that are not HTML documents (downloads, OpenAPI documents, a partner's logo).
 fn is_document(path: &str) -> bool {
@@ -142,7 +142,7 @@ async fn check_states(
 
 #[tokio::test]
 async fn pages_in_their_other_states_pass_axe() {
-    let (app, _admin, ids) = arrange().await;
+    let (app, admin, ids) = arrange().await;
     let submit = |form: &str| format!("document.querySelector('{form}').requestSubmit()");
     let signed_out = [
         state("sign-in", "/sign-in", "", "true"),
@@ -190,13 +190,89 @@ async fn pages_in_their_other_states_pass_axe() {
             "document.querySelector('[data-dialog-open=\"add-token\"]').click()",
             "document.querySelector('dialog[open]')",
         ),
+        state(
+            "APIs with the delete dialog open",
+            "/apis",
+            "document.querySelector('[data-dialog-open^=\"delete-\"]').click()",
+            "document.querySelector('dialog[open]')",
+        ),
+        state(
+            "a partner with the end dialog open",
+            &format!("/my-partner/{}", ids.accepted_partner),
+            "document.querySelector('[data-dialog-open=\"end-partnership\"]').click()",
+            "document.querySelector('dialog[open]')",
+        ),
+    ];
+    // The pages behind emailed links: a password reset and an invitation, from the outbox.
+    let visitor = app.client();
+    visitor.page("/forgot-password").await;
+    visitor
+        .post_form("/forgot-password", &[("email", "plain@example.com")])
+        .await;
+    admin.page("/users/new").await;
+    let user_role = crate::helpers::role_id(&app, ids.organization, "User").to_string();
+    admin
+        .post_form(
+            "/users",
+            &[("email", "invitee@example.com"), ("role_id", &user_role)],
+        )
+        .await;
+    let link_in = |marker: &str| {
+        let marker = marker.to_owned();
+        move |messages: &[gatehouse::domain::outbox::OutboxMessage]| {
+            messages.iter().any(|m| m.text_body.contains(&marker))
+        }
+    };
+    let outbox = app
+        .wait_for_outbox("a reset and an invitation", |m| {
+            link_in("/reset-password/")(m) && link_in("/invitations/")(m)
+        })
+        .await;
+    let path_of = |marker: &str| -> String {
+        let body = &outbox
+            .iter()
+            .find(|m| m.text_body.contains(marker))
+            .unwrap()
+            .text_body;
+        let at = body.find(marker).unwrap();
+        body[at..]
+            .split(|c: char| c.is_whitespace())
+            .next()
+            .unwrap()
+            .trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .to_owned()
+    };
+    let emailed = [
+        state("reset password", &path_of("/reset-password/"), "", "true"),
+        state(
+            "accept an invitation",
+            &path_of("/invitations/"),
+            "",
+            "true",
+        ),
+    ];
+    // The API portal as an external user sees it.
+    let portal = [
+        state("the portal", "/portal", "", "true"),
+        state(
+            "a granted API",
+            &format!("/portal/apis/{}", ids.api),
+            "",
+            "true",
+        ),
+        state("an external user's profile", "/profile", "", "true"),
     ];
     let mut failures = Vec::new();
     for (width, size) in [("1280", DESKTOP), ("390", PHONE)] {
         let browser = Browser::start(&app.address, size).await;
         check_states(&browser, &signed_out, width, &mut failures).await;
+        check_states(&browser, &emailed, width, &mut failures).await;
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         check_states(&browser, &signed_in, width, &mut failures).await;
+        browser.quit().await;
+        let browser = Browser::start(&app.address, size).await;
+        browser.sign_in(EXTERNAL_EMAIL, ADMIN_PASSWORD).await;
+        check_states(&browser, &portal, width, &mut failures).await;
         browser.quit().await;
     }
     assert!(
