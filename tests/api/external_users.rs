@@ -156,7 +156,7 @@ fn open_session(app: &TestApp, account_id: i64) {
 /// The status badge of the row that shows `email`.
 fn status_in(page: &str, email: &str) -> String {
     let start = page
-        .find(&format!("<td>{email}</td>"))
+        .find(&format!(">{email}<span class=\"cell-sub\">"))
         .unwrap_or_else(|| panic!("no row for {email}"));
     let rest = &page[start..];
     let rest = &rest[rest.find("class=\"badge badge-").unwrap()..];
@@ -168,7 +168,7 @@ fn status_in(page: &str, email: &str) -> String {
 /// The `<tr>…</tr>` of the row that shows `email`.
 fn row_of(page: &str, email: &str) -> String {
     let at = page
-        .find(&format!("<td>{email}</td>"))
+        .find(&format!(">{email}<span class=\"cell-sub\">"))
         .unwrap_or_else(|| panic!("no row for {email}"));
     let start = page[..at].rfind("<tr>").unwrap();
     let end = page[at..].find("</tr>").unwrap() + at;

@@ -283,9 +283,9 @@ async fn pages_in_their_other_states_pass_axe() {
     );
 }
 
-/// The users page fits its width at 1024, 1280 and 390 px, light and dark: the page never
-/// scrolls sideways and each row's actions are on screen. With GATEHOUSE_SCREENSHOTS set to a
-/// directory, the states are saved there as PNG files to look at.
+/// The members and external users lists fit their width at 1024, 1280 and 390 px, light and
+/// dark: the page never scrolls sideways and each row's actions are on screen. With
+/// GATEHOUSE_SCREENSHOTS set to a directory, the states are saved there as PNG files to look at.
 #[tokio::test]
 async fn the_users_page_fits_every_width_in_light_and_dark() {
     let (app, _admin, _ids) = arrange().await;
@@ -296,30 +296,31 @@ async fn the_users_page_fits_every_width_in_light_and_dark() {
             let browser =
                 crate::browser::Browser::start_with(&app.address, (width, 800), dark).await;
             browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-            browser.open("/users").await;
-            let label = format!("{width} {}", if dark { "dark" } else { "light" });
-            if browser.scrolls_sideways().await {
-                failures.push(format!("{label}: the page scrolls sideways"));
-            }
-            let hidden_actions = browser
-                .eval(
-                    "return Array.from(document.querySelectorAll('#users-table tbody tr .actions .btn'))
-                       .filter(function (b) { var r = b.getBoundingClientRect(); return r.width === 0 || r.right > window.innerWidth || r.left < 0; })
-                       .length",
-                )
-                .await;
-            if hidden_actions != serde_json::Value::from(0) {
-                failures.push(format!(
-                    "{label}: {hidden_actions} row actions are off screen"
-                ));
-            }
-            if let Some(dir) = &shots {
-                std::fs::create_dir_all(dir).unwrap();
-                let file = std::path::Path::new(dir).join(format!(
-                    "users-{width}-{}.png",
-                    if dark { "dark" } else { "light" }
-                ));
-                browser.screenshot(&file).await;
+            for (name, page) in [("users", "/users"), ("external-users", "/users/external")] {
+                browser.open(page).await;
+                let scheme = if dark { "dark" } else { "light" };
+                let label = format!("{page} at {width} {scheme}");
+                if browser.scrolls_sideways().await {
+                    failures.push(format!("{label}: the page scrolls sideways"));
+                }
+                let hidden_actions = browser
+                    .eval(
+                        "return Array.from(document.querySelectorAll('main tbody tr .actions .btn'))
+                           .filter(function (b) { var r = b.getBoundingClientRect(); return r.width === 0 || r.right > window.innerWidth || r.left < 0; })
+                           .length",
+                    )
+                    .await;
+                if hidden_actions != serde_json::Value::from(0) {
+                    failures.push(format!(
+                        "{label}: {hidden_actions} row actions are off screen"
+                    ));
+                }
+                if let Some(dir) = &shots {
+                    std::fs::create_dir_all(dir).unwrap();
+                    let file =
+                        std::path::Path::new(dir).join(format!("{name}-{width}-{scheme}.png"));
+                    browser.screenshot(&file).await;
+                }
             }
             browser.quit().await;
         }
