@@ -216,6 +216,8 @@ async fn create_admin(
                     password_hash: &password_hash,
                     language: None,
                 },
+                // From the command line: no address, browser or request.
+                &crate::domain::audit::Origin::default(),
                 now,
             )
         })

@@ -435,17 +435,22 @@ impl Me {
 /// when. It grants nothing; the commands it is for check their link or token themselves.
 #[derive(Debug, Clone)]
 pub struct Visitor {
-    ip: Option<String>,
+    origin: crate::domain::audit::Origin,
     at: PrimitiveDateTime,
 }
 
 impl Visitor {
-    pub fn new(ip: Option<String>, at: PrimitiveDateTime) -> Self {
-        Self { ip, at }
+    pub fn new(origin: crate::domain::audit::Origin, at: PrimitiveDateTime) -> Self {
+        Self { origin, at }
     }
 
     pub fn ip(&self) -> Option<String> {
-        self.ip.clone()
+        self.origin.ip.clone()
+    }
+
+    /// The address, browser and request id, for the audit events of what the visitor does.
+    pub fn origin(&self) -> &crate::domain::audit::Origin {
+        &self.origin
     }
 
     pub fn at(&self) -> PrimitiveDateTime {

@@ -21,7 +21,7 @@ pub fn complete_setup(
     admin: &FirstAdmin<'_>,
     conn: &mut DbConnection,
 ) -> Result<(Account, Organization), SetupError> {
-    setup::complete(conn, token, admin, by.at())
+    setup::complete(conn, token, admin, by.origin(), by.at())
 }
 
 /// Emails a reset link when an account with a password has the address and the request limits
@@ -32,7 +32,7 @@ pub fn request_password_reset(
     settings: &Settings,
     conn: &mut DbConnection,
 ) -> Result<bool, ResetError> {
-    password_reset::request(conn, email, settings, by.ip(), by.at())
+    password_reset::request(conn, email, settings, by.origin(), by.at())
 }
 
 /// Sets a new password (already hashed) with a reset link; every session of the account ends.
@@ -43,7 +43,7 @@ pub fn reset_password(
     password_hash: &str,
     conn: &mut DbConnection,
 ) -> diesel::QueryResult<Option<String>> {
-    password_reset::complete(conn, token, password_hash, by.ip(), by.at())
+    password_reset::complete(conn, token, password_hash, by.origin(), by.at())
 }
 
 /// Registers an invited external user with their link.
@@ -54,7 +54,7 @@ pub fn register_external_user(
     conn: &mut DbConnection,
 ) -> DomainResult<Result<OpenRegistration, RegistrationProblem>> {
     write_transaction(conn, |conn| {
-        external_registration::accept(conn, token, registration, by.ip(), by.at())
+        external_registration::accept(conn, token, registration, by.origin(), by.at())
     })
 }
 

@@ -3,7 +3,7 @@
 use time::PrimitiveDateTime;
 
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::audit::Actor;
+use crate::domain::audit::{Actor, Origin};
 use crate::domain::invitation::{self, LinkProblem, OpenInvitation};
 use crate::domain::partner_registry;
 use crate::domain::rules::DomainResult;
@@ -16,13 +16,13 @@ pub fn accept(
     conn: &mut DbConnection,
     token: &str,
     registration: Option<(&str, &str, &str)>,
-    actor_ip: Option<String>,
+    origin: &Origin,
     now: PrimitiveDateTime,
 ) -> DomainResult<Result<OpenInvitation, LinkProblem>> {
     write_transaction(conn, |conn| {
-        let accepted = invitation::accept(conn, token, registration, actor_ip.clone(), now)?;
+        let accepted = invitation::accept(conn, token, registration, origin, now)?;
         if let Ok(invitation) = &accepted {
-            let actor = Actor::person(invitation.account_id, actor_ip, now);
+            let actor = Actor::from_origin(invitation.account_id, origin, now);
             partner_registry::on_member_accepted(
                 conn,
                 invitation.organization_id,

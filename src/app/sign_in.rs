@@ -115,6 +115,8 @@ pub struct SessionStart {
     pub account_id: AccountId,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
+    /// The request's id, for the sign-in's audit event.
+    pub request_id: Option<String>,
     /// The session the browser presented before, ended now so its id cannot be reused.
     pub previous_session_hash: Option<String>,
     /// The trusted-device cookie, for organizations that ask for two-factor every N days.
@@ -177,7 +179,12 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                 account::record_sign_in(conn, start.account_id, now)?;
                 crate::domain::membership::record_sign_in(conn, start.account_id, now)?;
                 crate::domain::external_access::record_sign_in(conn, start.account_id, now)?;
-                let actor = Actor::person(start.account_id, start.ip.clone(), now);
+                let actor = Actor::person(start.account_id, start.ip.clone(), now).traced(
+                    crate::domain::audit::Trace::new(
+                        start.user_agent.as_deref(),
+                        start.request_id.clone(),
+                    ),
+                );
                 audit::record(
                     conn,
                     &actor.event(organization_id, "account.signed-in", None),
@@ -205,6 +212,7 @@ pub enum SignInOutcome {
 pub struct Client {
     pub user_agent: Option<String>,
     pub ip: Option<String>,
+    pub request_id: Option<String>,
     pub previous_session_hash: Option<String>,
     pub trusted_device: Option<String>,
 }
@@ -233,6 +241,7 @@ pub async fn sign_in(
             account_id,
             user_agent: client.user_agent,
             ip: client.ip,
+            request_id: client.request_id,
             previous_session_hash: client.previous_session_hash,
             trusted_device: client.trusted_device,
         },

@@ -58,6 +58,13 @@ pub struct Trace {
     pub request_id: Option<String>,
 }
 
+/// Where a request came from: its address and trace, for the events of a visitor's actions.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub trace: Trace,
+}
+
 impl Trace {
     /// A user agent longer than this is cut: it is for people to read, not a place to store.
     const MAX_USER_AGENT: usize = 300;
@@ -193,6 +200,12 @@ impl Actor {
     pub fn traced(mut self, trace: Trace) -> Self {
         self.trace = trace;
         self
+    }
+
+    /// A person acting from a request that is not signed in yet (setup, registration, a reset,
+    /// an invitation): its address, browser and request id.
+    pub fn from_origin(account_id: AccountId, origin: &Origin, at: PrimitiveDateTime) -> Self {
+        Self::person(account_id, origin.ip.clone(), at).traced(origin.trace.clone())
     }
 
     pub fn event(

@@ -7,7 +7,7 @@ use time::{Date, PrimitiveDateTime};
 use crate::crypto::token::hash_token;
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, external_invitations, external_users, organizations};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, Origin};
 use crate::domain::external_access::{
     ExternalStatus, StoredExternalStatus, effective_zone, status_at,
 };
@@ -159,7 +159,7 @@ pub fn accept(
     conn: &mut DbConnection,
     token: &str,
     registration: &Registration<'_>,
-    actor_ip: Option<String>,
+    origin: &Origin,
     now: PrimitiveDateTime,
 ) -> DomainResult<Result<OpenRegistration, RegistrationProblem>> {
     let open = match open(conn, token, now)? {
@@ -210,7 +210,7 @@ pub fn accept(
     // The name may have changed: every table that sorts by it follows.
     membership::refresh_directory(conn, DirectoryScope::Account(open.account_id))?;
     crate::domain::external_user::refresh_directory_for_account(conn, open.account_id)?;
-    let actor = Actor::person(open.account_id, actor_ip, now);
+    let actor = Actor::from_origin(open.account_id, origin, now);
     audit::record(
         conn,
         &actor.event(

@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::crypto::token::{hash_token, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{accounts, invitations, memberships, organizations};
-use crate::domain::audit::{self, Actor, TargetKind};
+use crate::domain::audit::{self, Actor, Origin, TargetKind};
 use crate::domain::ids::{AccountId, MembershipId, OrganizationId};
 use crate::domain::kinds::MembershipStatus;
 use crate::domain::membership::{self, DirectoryScope};
@@ -262,7 +262,7 @@ pub fn accept(
     conn: &mut DbConnection,
     token: &str,
     registration: Option<(&str, &str, &str)>,
-    actor_ip: Option<String>,
+    origin: &Origin,
     now: PrimitiveDateTime,
 ) -> DomainResult<Result<OpenInvitation, LinkProblem>> {
     let invitation = match open(conn, token, now)? {
@@ -298,7 +298,7 @@ pub fn accept(
     )
     .set(invitations::used_at.eq(now))
     .execute(conn)?;
-    let actor = Actor::person(invitation.account_id, actor_ip, now);
+    let actor = Actor::from_origin(invitation.account_id, origin, now);
     audit::record(
         conn,
         &actor

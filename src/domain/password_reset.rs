@@ -13,7 +13,7 @@ use crate::crypto::token::{hash_token, random_token};
 use crate::db::schema::{accounts, password_reset_tokens};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, EmailAddress};
-use crate::domain::audit::{self, Actor};
+use crate::domain::audit::{self, Actor, Origin};
 use crate::domain::ids::AccountId;
 use crate::domain::outbox::{self, OutgoingEmail};
 use crate::domain::password_history;
@@ -39,10 +39,10 @@ pub fn request(
     conn: &mut DbConnection,
     email: &EmailAddress,
     settings: &Settings,
-    actor_ip: Option<String>,
+    origin: &Origin,
     now: PrimitiveDateTime,
 ) -> Result<bool, ResetError> {
-    let keys = ThrottleKeys::reset_request(email.as_str(), actor_ip.as_deref());
+    let keys = ThrottleKeys::reset_request(email.as_str(), origin.ip.as_deref());
     if let Admission::Locked { until } = throttle::admit(conn, &keys, now)? {
         tracing::info!(%until, "password reset not sent: too many requests");
         return Ok(false);
@@ -90,7 +90,7 @@ pub fn request(
             settings.message_id_domain(),
             now,
         )?;
-        let actor = Actor::person(account.id, actor_ip, now);
+        let actor = Actor::from_origin(account.id, origin, now);
         audit::record(
             conn,
             &actor.event(
@@ -125,7 +125,7 @@ pub fn complete(
     conn: &mut DbConnection,
     token: &str,
     password_hash: &str,
-    actor_ip: Option<String>,
+    origin: &Origin,
     now: PrimitiveDateTime,
 ) -> QueryResult<Option<String>> {
     write_transaction(conn, |conn| {
@@ -151,7 +151,7 @@ pub fn complete(
             .find(account_id)
             .select(accounts::email)
             .first(conn)?;
-        let actor = Actor::person(account_id, actor_ip, now);
+        let actor = Actor::from_origin(account_id, origin, now);
         audit::record(
             conn,
             &actor.event(None, "account.password-reset", Some(email.clone())),

@@ -8,7 +8,7 @@ use crate::crypto::token::{hash_token, random_token};
 use crate::db::schema::setup_tokens;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::account::{self, Account, EmailAddress, NewAccount};
-use crate::domain::audit::Actor;
+use crate::domain::audit::{Actor, Origin};
 use crate::domain::organization::{self, Organization};
 use crate::domain::password_history;
 
@@ -66,6 +66,7 @@ pub struct FirstAdmin<'a> {
 pub fn create_organization_with_admin(
     conn: &mut DbConnection,
     admin: &FirstAdmin<'_>,
+    origin: &Origin,
     at: PrimitiveDateTime,
 ) -> Result<(Account, Organization), SetupError> {
     if account::find_by_email(conn, admin.email)?.is_some() {
@@ -83,7 +84,7 @@ pub fn create_organization_with_admin(
         },
     )?;
     password_history::record(conn, account.id, admin.password_hash, at)?;
-    let actor = Actor::person(account.id, None, at);
+    let actor = Actor::from_origin(account.id, origin, at);
     let organization =
         organization::create_with_owner(conn, admin.organization_name, account.id, &actor)?;
     diesel::delete(setup_tokens::table).execute(conn)?;
@@ -96,12 +97,13 @@ pub fn complete(
     conn: &mut DbConnection,
     token: &str,
     admin: &FirstAdmin<'_>,
+    origin: &Origin,
     at: PrimitiveDateTime,
 ) -> Result<(Account, Organization), SetupError> {
     write_transaction(conn, |conn| {
         if !token_is_valid(conn, token)? {
             return Err(SetupError::InvalidToken);
         }
-        create_organization_with_admin(conn, admin, at)
+        create_organization_with_admin(conn, admin, origin, at)
     })
 }

@@ -142,6 +142,7 @@ fn client(req: &HttpRequest, state: &AppState, ctx: &RequestContext) -> Client {
     Client {
         user_agent: user_agent(req),
         ip: ctx.client_ip.clone(),
+        request_id: ctx.trace.request_id.clone(),
         previous_session_hash: ctx.signed_in.as_ref().map(|s| s.session_hash.clone()),
         trusted_device: req
             .cookie(&CookieKind::TrustedDevice.name(&state.settings))
@@ -178,6 +179,7 @@ pub async fn signed_in_redirect(
             account_id,
             user_agent: client.user_agent,
             ip: client.ip,
+            request_id: client.request_id,
             previous_session_hash: client.previous_session_hash,
             trusted_device: client.trusted_device,
         },

@@ -36,7 +36,15 @@ impl RequestContext {
 
     /// Someone not signed in, for a command made at `at` (setup, registration, reset).
     pub fn visitor(&self, at: time::PrimitiveDateTime) -> Visitor {
-        Visitor::new(self.client_ip.clone(), at)
+        Visitor::new(self.origin(), at)
+    }
+
+    /// The request's address and trace, for the audit events of a visitor's actions.
+    pub fn origin(&self) -> crate::domain::audit::Origin {
+        crate::domain::audit::Origin {
+            ip: self.client_ip.clone(),
+            trace: self.trace.clone(),
+        }
     }
 
     /// Who reads the page: their language and time zone (their profile's, else UTC).

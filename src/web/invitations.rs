@@ -189,14 +189,14 @@ pub async fn accept(
         };
         Some((name.clone(), state.hasher.hash(password).await?))
     };
-    let (ip, now, language) = (ctx.client_ip.clone(), state.now(), ctx.lang.tag());
+    let (origin, now, language) = (ctx.origin(), state.now(), ctx.lang.tag());
     let accept_token = token.clone();
     let outcome = state
         .db(move |conn| {
             let registration = registration
                 .as_ref()
                 .map(|(name, hash)| (name.as_str(), hash.as_str(), language));
-            crate::app::invitations::accept(conn, &accept_token, registration, ip, now)
+            crate::app::invitations::accept(conn, &accept_token, registration, &origin, now)
         })
         .await?;
     let accepted = match outcome {

@@ -697,3 +697,65 @@ async fn only_administrators_read_the_log_and_only_their_own() {
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains(ADMIN_EMAIL), "{other:?}");
 }
+
+/// What a visitor does (accepting an invitation) and a sign-in carry the browser and the
+/// request id in their events, like a signed-in admin's changes do.
+#[tokio::test]
+async fn a_visitors_events_carry_their_browser_and_request_id() {
+    let (app, admin, sink) = spawn_app_with_sink().await;
+    let org = first_organization_id(&app);
+    admin.page("/users/new").await;
+    let user_role = role_id(&app, org, "User").to_string();
+    let invited = admin
+        .post_form(
+            "/users",
+            &[("email", "grace@example.com"), ("role_id", &user_role)],
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::SEE_OTHER);
+    let link = sink.wait_for_messages(1).await.remove(0).links()[0].clone();
+
+    let browser = TestClient::with_http(
+        &app.address,
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("Visitor Browser/1.0")
+            .build()
+            .unwrap(),
+    );
+    browser.page(&link).await;
+    let accepted = browser
+        .post_form(
+            &link,
+            &[
+                ("name", "Grace Hopper"),
+                ("password", ADMIN_PASSWORD),
+                ("password_confirmation", ADMIN_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    browser.sign_out().await;
+    browser.sign_in("grace@example.com", ADMIN_PASSWORD).await;
+
+    let token = admin_token(&app, "audit reader");
+    for action in ["member.invitation-accepted", "account.signed-in"] {
+        let events = search_all(
+            &app,
+            &token,
+            &format!("action:{action} actor:grace@example.com"),
+        )
+        .await;
+        let event = events
+            .first()
+            .unwrap_or_else(|| panic!("no {action} event"));
+        assert_eq!(event["user_agent"], "Visitor Browser/1.0", "{action}");
+        assert!(
+            event["request_id"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty()),
+            "{action}: {event}"
+        );
+    }
+}
