@@ -315,11 +315,13 @@ pub fn set_role_access(
             ))
             .execute(conn)?;
     }
-    let mut event = actor.event(
-        Some(organization_id),
-        "role.environment-access-changed",
-        Some(role_name),
-    );
+    let mut event = actor
+        .event(
+            Some(organization_id),
+            "role.environment-access-changed",
+            Some(role_name),
+        )
+        .on(TargetKind::Role, role_id);
     event.details = Some(format!(
         "{}: {}",
         environment.name,

@@ -759,3 +759,32 @@ async fn a_visitors_events_carry_their_browser_and_request_id() {
         );
     }
 }
+
+/// A role's access to an environment is part of the role's story in the audit log.
+#[tokio::test]
+async fn a_roles_environment_access_is_in_its_story() {
+    let (app, admin) = spawn_app_with_admin().await;
+    let org = first_organization_id(&app);
+    let role = create_role(
+        &app,
+        org,
+        "Support",
+        &[gatehouse::domain::permission::Permission::Read],
+    );
+    let environment = catalog_environment(&app, org, "Production");
+    admin.page(&format!("/roles/{role}")).await;
+    let changed = admin
+        .post_form(
+            &format!("/roles/{role}/environments/{environment}"),
+            &[("access", "write")],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let token = admin_token(&app, "audit reader");
+    let story = search_all(&app, &token, &format!("role:{role}")).await;
+    assert_eq!(
+        actions(&story),
+        ["role.environment-access-changed", "role.created"]
+    );
+    assert_eq!(story[0]["target"], "Support");
+}
