@@ -224,11 +224,15 @@ fn status_key(active: bool) -> &'static str {
 
 /// A role's name as the viewer reads it: the built-in roles (Administrator, User) in the
 /// viewer's language, the organization's own roles as their admins named them.
+/// Built-in roles cannot be renamed, so their stored name tells which one it is.
 pub fn role_label(t: Tr, name: &str, builtin: bool) -> String {
-    match (builtin, name) {
-        (true, "Administrator") => t.t("role-builtin-administrator"),
-        (true, "User") => t.t("role-builtin-user"),
-        _ => name.to_owned(),
+    use crate::domain::kinds::BuiltinRole;
+    if builtin && name == BuiltinRole::Administrator.name() {
+        t.t("role-builtin-administrator")
+    } else if builtin && name == BuiltinRole::User.name() {
+        t.t("role-builtin-user")
+    } else {
+        name.to_owned()
     }
 }
 

@@ -610,28 +610,16 @@ async fn panel_change<T: Send + 'static>(
     membership_id: MembershipId,
     success_flash: &str,
     command: impl FnOnce(&mut crate::db::DbConnection) -> DomainResult<T> + Send + 'static,
-) -> Result<(HttpResponse, Option<T>), AppError> {
+) -> Result<HttpResponse, AppError> {
     let outcome = state
         .db(move |conn| Ok::<_, AppError>(command(conn)))
         .await?;
-    match outcome {
-        Ok(value) => Ok((
-            panel_outcome(req, state, member, membership_id, Ok(success_flash)).await?,
-            Some(value),
-        )),
-        Err(DomainError::Rule(violation)) => Ok((
-            panel_outcome(
-                req,
-                state,
-                member,
-                membership_id,
-                Err(violation.message_key()),
-            )
-            .await?,
-            None,
-        )),
-        Err(other) => Err(other.into()),
-    }
+    let result = match outcome {
+        Ok(_) => Ok(success_flash),
+        Err(DomainError::Rule(violation)) => Err(violation.message_key()),
+        Err(other) => return Err(other.into()),
+    };
+    panel_outcome(req, state, member, membership_id, result).await
 }
 
 pub async fn assign_roles(
@@ -644,7 +632,7 @@ pub async fn assign_roles(
     let membership_id = membership_id.into_inner();
     let role_ids = form.ids("role_id")?;
     let by = member.acting(state.now());
-    let (response, _) = panel_change(
+    panel_change(
         &req,
         &state,
         &member,
@@ -652,8 +640,7 @@ pub async fn assign_roles(
         "flash-roles-assigned",
         move |conn| members::assign_roles(&by, membership_id, &role_ids, conn),
     )
-    .await?;
-    Ok(response)
+    .await
 }
 
 pub async fn set_assignment(
@@ -666,7 +653,7 @@ pub async fn set_assignment(
     let (membership_id, role_id) = path.into_inner();
     let active = form.get("active") == Some("true");
     let by = member.acting(state.now());
-    let (response, _) = panel_change(
+    panel_change(
         &req,
         &state,
         &member,
@@ -674,8 +661,7 @@ pub async fn set_assignment(
         "flash-assignment-changed",
         move |conn| members::set_assignment_active(&by, membership_id, role_id, active, conn),
     )
-    .await?;
-    Ok(response)
+    .await
 }
 
 pub async fn unassign_role(

@@ -36,6 +36,25 @@ fn admin_pages(ids: &crate::scenario::Ids) -> Vec<String> {
     pages
 }
 
+fn assert_none(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} accessibility failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Saves the page as `<dir>/<name>.png` when GATEHOUSE_SCREENSHOTS names a directory.
+async fn screenshot_if_asked(browser: &Browser, shots: &Option<String>, name: &str) {
+    if let Some(dir) = shots {
+        std::fs::create_dir_all(dir).unwrap();
+        browser
+            .screenshot(&std::path::Path::new(dir).join(format!("{name}.png")))
+            .await;
+    }
+}
+
 async fn check(browser: &Browser, label: &str, failures: &mut Vec<String>) {
     for violation in browser.axe_violations().await {
         failures.push(format!("{label}: {violation}"));
@@ -81,28 +100,17 @@ async fn every_page_passes_axe_at_desktop_and_phone_widths() {
             browser.open(page).await;
             let label = format!("{page} at {width_name} in {language}");
             check(&browser, &label, &mut failures).await;
-            if let Some(dir) = &shots {
-                let name: String = page
-                    .trim_matches('/')
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                    .collect();
-                let file = std::path::Path::new(dir).join(format!(
-                    "{language}-{width_name}-{}.png",
-                    if name.is_empty() { "home" } else { &name }
-                ));
-                std::fs::create_dir_all(dir).unwrap();
-                browser.screenshot(&file).await;
-            }
+            let name: String = page
+                .trim_matches('/')
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            let name = if name.is_empty() { "home" } else { &name };
+            screenshot_if_asked(&browser, &shots, &format!("{language}-{width_name}-{name}")).await;
         }
         browser.quit().await;
     }
-    assert!(
-        failures.is_empty(),
-        "{} accessibility failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none(&failures);
 }
 
 /// A state of a page: opened at `path`, then `script` run (a click, a submit), then `ready`
@@ -275,12 +283,7 @@ async fn pages_in_their_other_states_pass_axe() {
         check_states(&browser, &portal, width, &mut failures).await;
         browser.quit().await;
     }
-    assert!(
-        failures.is_empty(),
-        "{} accessibility failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none(&failures);
 }
 
 /// The members and external users lists fit their width at 1024, 1280 and 390 px, light and
@@ -315,15 +318,10 @@ async fn the_users_page_fits_every_width_in_light_and_dark() {
                         "{label}: {hidden_actions} row actions are off screen"
                     ));
                 }
-                if let Some(dir) = &shots {
-                    std::fs::create_dir_all(dir).unwrap();
-                    let file =
-                        std::path::Path::new(dir).join(format!("{name}-{width}-{scheme}.png"));
-                    browser.screenshot(&file).await;
-                }
+                screenshot_if_asked(&browser, &shots, &format!("{name}-{width}-{scheme}")).await;
             }
             browser.quit().await;
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_none(&failures);
 }
