@@ -8,6 +8,8 @@ use clap::Args;
 use time::Duration;
 use url::Url;
 
+use crate::crypto::sealed::{SecretKey, SecretKeyError};
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/gatehouse.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
@@ -117,6 +119,19 @@ pub struct SettingsArgs {
     )]
     pub max_partners: i64,
 
+    /// The key that seals secrets the server must read back (authenticator apps' secrets, identity
+    /// providers' client secrets): 32 bytes in base64, e.g. from `openssl rand -base64 32`. Every
+    /// instance on one database needs the same key. Without it, a SQLite console keeps a key it
+    /// generates in `secret.key` beside the database file; a PostgreSQL one offers no feature that
+    /// needs it.
+    #[arg(
+        long,
+        env = "GATEHOUSE_SECRET_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(
         long,
@@ -154,6 +169,8 @@ pub struct Settings {
     pub webhook_poll_interval: std::time::Duration,
     /// Whether this process delivers webhooks (tests turn it off to stage a crash).
     pub run_webhook_worker: bool,
+    /// Seals stored secrets; see [`Settings::resolve_secret_key`] for where it comes from.
+    pub secret_key: Option<SecretKey>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +187,8 @@ pub enum SettingsError {
     TrustedProxies(String),
     #[error("GATEHOUSE_WEBHOOK_ALLOWED_NETWORKS must list addresses or CIDR ranges: {0}")]
     WebhookAllowedNetworks(String),
+    #[error(transparent)]
+    SecretKey(#[from] SecretKeyError),
 }
 
 impl Settings {
@@ -194,6 +213,7 @@ impl Settings {
             webhook_allowed_networks: Vec::new(),
             webhook_poll_interval: std::time::Duration::from_secs(1),
             run_webhook_worker: true,
+            secret_key: None,
         }
     }
 
@@ -261,6 +281,11 @@ impl TryFrom<SettingsArgs> for Settings {
             mail_dir: PathBuf::from("data/mail"),
             outbox_poll_interval: std::time::Duration::from_secs(5),
             run_outbox_worker: true,
+            secret_key: args
+                .secret_key
+                .filter(|key| !key.trim().is_empty())
+                .map(|key| SecretKey::parse(&key))
+                .transpose()?,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! on its listener (port 0 in tests).
 
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +21,7 @@ use crate::assets;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::crypto::password::PasswordHasher;
+use crate::crypto::sealed::SecretKey;
 use crate::db::{self, DbPool};
 use crate::domain::session;
 use crate::domain::setup;
@@ -54,8 +56,14 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
 }
 
 impl Application {
-    pub async fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let pool = prepare_database(&settings).await?;
+        resolve_secret_key(&mut settings)?;
+        if settings.secret_key.is_none() {
+            tracing::warn!(
+                "GATEHOUSE_SECRET_KEY is not set: authenticator apps and single sign-on are unavailable"
+            );
+        }
         let cost = settings.bcrypt_cost;
         let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(cost)).await??;
         let mut state = AppState {
@@ -131,6 +139,53 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Where the sealing key comes from when none is set: on SQLite (one instance, one data
+/// directory) a key generated once and kept in `secret.key` beside the database file, with
+/// only its owner allowed to read it; on PostgreSQL none, as instances on other machines
+/// could not share a file (the features that need a key say so to the admin).
+fn resolve_secret_key(settings: &mut Settings) -> anyhow::Result<()> {
+    if settings.secret_key.is_some() {
+        return Ok(());
+    }
+    let Some(database) = db::sqlite_file(&settings.database_url) else {
+        return Ok(());
+    };
+    let path = database
+        .parent()
+        .map(|dir| dir.join("secret.key"))
+        .unwrap_or_else(|| PathBuf::from("secret.key"));
+    let key = match std::fs::read_to_string(&path) {
+        Ok(text) => SecretKey::parse(&text)
+            .with_context(|| format!("{} does not hold a valid key", path.display()))?,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretKey::generate();
+            write_private(&path, &key.to_base64())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated the secret key");
+            key
+        }
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    };
+    settings.secret_key = Some(key);
+    Ok(())
+}
+
+/// Creates a file only its owner may read (a new file: an existing one is never overwritten).
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()
 }
 
 /// The headers every answer carries, error pages and refusals of the HTTP layer included.

@@ -31,6 +31,8 @@ pub struct Policies {
     /// `off`, `periodic` or `always`.
     pub two_factor_mode: String,
     pub two_factor_days: i32,
+    /// Whether a member with an authenticator app may ask for an emailed code instead.
+    pub two_factor_email_fallback: bool,
     pub token_max_days: i32,
     pub api_requests_per_minute: i32,
 }
@@ -46,6 +48,7 @@ impl Policies {
             member_domains: policy.member_domains.clone(),
             two_factor_mode: policy.two_factor_mode.as_str().to_owned(),
             two_factor_days: policy.two_factor_days,
+            two_factor_email_fallback: policy.two_factor_email_fallback,
             token_max_days: policy.token_max_days,
             api_requests_per_minute: policy.api_requests_per_minute,
         }
@@ -69,6 +72,7 @@ pub struct PolicyChange {
     pub two_factor_mode: Option<String>,
     #[schema(minimum = 1, maximum = 365)]
     pub two_factor_days: Option<i32>,
+    pub two_factor_email_fallback: Option<bool>,
     #[schema(minimum = 1, maximum = 366)]
     pub token_max_days: Option<i32>,
     #[schema(minimum = 30, maximum = 6000)]
@@ -150,6 +154,9 @@ fn changed(
     );
     if let Some(special) = change.password_requires_special {
         policy.password_requires_special = special;
+    }
+    if let Some(fallback) = change.two_factor_email_fallback {
+        policy.two_factor_email_fallback = fallback;
     }
     if let Some(mode) = &change.two_factor_mode {
         match mode.parse::<TwoFactorMode>() {

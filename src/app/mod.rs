@@ -31,6 +31,7 @@ pub mod access;
 pub mod accounts;
 pub mod apis;
 pub mod audit_log;
+pub mod authenticator;
 pub mod client_tokens;
 pub mod environments;
 pub mod external_users;

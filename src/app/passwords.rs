@@ -40,51 +40,18 @@ pub struct ChangeProblems {
 
 /// Checks and makes a password change of the signed-in account (see `accounts::set_password`).
 ///
-/// The current password is a proof of identity like a sign-in: the attempt counts toward the
-/// account's (and the address's) sign-in lock before it is checked, and while either is locked it
-/// is not checked at all, so holding someone's session does not let one guess their password. It
-/// is checked even when the new password is refused, so a typo in both is reported at once.
+/// The current password is checked as [`check_current_password`] does, even when the new
+/// password is refused, so a typo in both is reported at once.
 pub async fn change(
     state: &AppState,
     me: &Me,
     input: &PasswordChange,
 ) -> Result<Result<(), ChangeProblems>, AppError> {
     let account_id = me.account_id();
-    let keys = ThrottleKeys::identity(ThrottleKey::account(account_id), me.ip());
-    let typed = !input.current_password.is_empty();
-    let (admission_keys, now) = (keys.clone(), me.at());
-    let (stored_hash, rules, admission) = state
-        .db(move |conn| {
-            let admission = if typed {
-                Some(throttle::admit(conn, &admission_keys, now)?)
-            } else {
-                None
-            };
-            Ok::<_, diesel::result::Error>((
-                account::password_hash(conn, account_id)?,
-                policy::password_rules_for_account(conn, account_id)?,
-                admission,
-            ))
-        })
+    let current_problem = check_current_password(state, me, &input.current_password).await?;
+    let rules = state
+        .db(move |conn| policy::password_rules_for_account(conn, account_id))
         .await?;
-    let current_problem = match admission {
-        None => Some("profile-current-password-required"),
-        Some(Admission::Locked { .. }) => Some("profile-current-password-locked"),
-        Some(Admission::Admitted) => {
-            let matches = state
-                .hasher
-                .verify(&input.current_password, stored_hash.as_deref())
-                .await;
-            if matches {
-                state
-                    .write(move |conn| throttle::release(conn, &keys))
-                    .await?;
-                None
-            } else {
-                Some("profile-current-password-wrong")
-            }
-        }
-    };
     let password = NewPassword::parse_with(&input.password, rules);
     let mismatch = password.is_ok() && input.password != input.confirmation;
     let password = match password {
@@ -111,6 +78,41 @@ pub async fn change(
         .db(move |conn| accounts::set_password(&me, &new_hash, conn))
         .await?;
     Ok(Ok(()))
+}
+
+/// Checks the signed-in account's current password, typed to prove it is them (a password
+/// change, turning off an authenticator app): the message key of the problem, if any.
+///
+/// It is a proof of identity like a sign-in: the attempt counts toward the account's (and the
+/// address's) sign-in lock before it is checked, and while either is locked it is not checked at
+/// all, so holding someone's session does not let one guess their password.
+pub async fn check_current_password(
+    state: &AppState,
+    me: &Me,
+    typed: &str,
+) -> Result<Option<&'static str>, AppError> {
+    if typed.is_empty() {
+        return Ok(Some("profile-current-password-required"));
+    }
+    let account_id = me.account_id();
+    let keys = ThrottleKeys::identity(ThrottleKey::account(account_id), me.ip());
+    let (admission_keys, now) = (keys.clone(), me.at());
+    let (stored_hash, admission) = state
+        .db(move |conn| {
+            let admission = throttle::admit(conn, &admission_keys, now)?;
+            Ok::<_, diesel::result::Error>((account::password_hash(conn, account_id)?, admission))
+        })
+        .await?;
+    if let Admission::Locked { .. } = admission {
+        return Ok(Some("profile-current-password-locked"));
+    }
+    if !state.hasher.verify(typed, stored_hash.as_deref()).await {
+        return Ok(Some("profile-current-password-wrong"));
+    }
+    state
+        .write(move |conn| throttle::release(conn, &keys))
+        .await?;
+    Ok(None)
 }
 
 /// When the password is one of the account's last `history` ones: `Some(history)`.

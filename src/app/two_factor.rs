@@ -9,7 +9,9 @@ use diesel::QueryResult;
 
 use crate::app::access::Me;
 use crate::config::Settings;
+use crate::crypto::sealed::SecretKey;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::authenticator::{self, SignInCode};
 use crate::domain::ids::OrganizationId;
 use crate::domain::policy::{self, TwoFactorMode};
 use crate::domain::session;
@@ -26,8 +28,47 @@ fn end_pending_sign_in(conn: &mut DbConnection, me: &Me) -> QueryResult<()> {
     session::delete(conn, me.session_hash())
 }
 
-/// Asks for a code for the organization the session waits on (the lock, the cap and the
-/// cooldown decide). `Exhausted` means the pending sign-in was ended.
+/// How the code page asks for the second step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prompt {
+    /// The member has an authenticator app: its code (or a recovery code) is asked for.
+    pub app: bool,
+    /// A member with an app may ask for an emailed code instead.
+    pub email_fallback: bool,
+    /// A code was emailed for this pending sign-in.
+    pub email_sent: bool,
+}
+
+impl Prompt {
+    fn of(
+        conn: &mut DbConnection,
+        me: &Me,
+        organization_id: OrganizationId,
+        key: Option<&SecretKey>,
+    ) -> QueryResult<Self> {
+        // Without the key an app's secret cannot be read: its members get emailed codes.
+        let app = key.is_some() && authenticator::is_confirmed(conn, me.account_id())?;
+        Ok(Self {
+            app,
+            email_fallback: !app || policy::load(conn, organization_id)?.two_factor_email_fallback,
+            email_sent: two_factor::was_sent_code(conn, me.session_hash(), organization_id)?,
+        })
+    }
+}
+
+/// How the code page asks for the second step now.
+pub fn prompt(
+    me: &Me,
+    organization_id: OrganizationId,
+    key: Option<&SecretKey>,
+    conn: &mut DbConnection,
+) -> QueryResult<Prompt> {
+    Prompt::of(conn, me, organization_id, key)
+}
+
+/// Asks for an emailed code for the organization the session waits on (the lock, the cap and
+/// the cooldown decide; a member with an app is emailed one only on request, and only when the
+/// organization allows it). `Exhausted` means the pending sign-in was ended.
 pub fn request_code(
     me: &Me,
     organization_id: OrganizationId,
@@ -35,10 +76,13 @@ pub fn request_code(
     occasion: Occasion,
     settings: &Settings,
     conn: &mut DbConnection,
-) -> QueryResult<CodeRequest> {
+) -> QueryResult<(CodeRequest, Prompt)> {
     write_transaction(conn, |conn| {
+        let prompt = Prompt::of(conn, me, organization_id, settings.secret_key.as_ref())?;
         let outcome = if throttle::is_locked(conn, &keys(me), me.at())? {
             CodeRequest::Exhausted
+        } else if prompt.app && (occasion == Occasion::PageOpened || !prompt.email_fallback) {
+            CodeRequest::NotOffered
         } else {
             two_factor::request_code(
                 conn,
@@ -53,7 +97,14 @@ pub fn request_code(
         if outcome == CodeRequest::Exhausted {
             end_pending_sign_in(conn, me)?;
         }
-        Ok(outcome)
+        let email_sent = prompt.email_sent || outcome == CodeRequest::Sent;
+        Ok((
+            outcome,
+            Prompt {
+                email_sent,
+                ..prompt
+            },
+        ))
     })
 }
 
@@ -63,6 +114,8 @@ pub fn request_code(
 pub struct Renewed {
     pub session_cookie: String,
     pub trusted_device: Option<(String, i32)>,
+    /// Signed in with a recovery code: how many are left.
+    pub recovery_codes_left: Option<i64>,
 }
 
 /// What entering a code did.
@@ -76,14 +129,17 @@ pub enum Entered {
     StartOver,
 }
 
-/// Checks a code for the organization the session waits on. The attempt counts toward the
-/// account's lock before the code is compared (as a sign-in password does), so parallel guesses
-/// cannot pass the limit; an attempt that compared nothing is given back.
+/// Checks a code for the organization the session waits on: for a member with an authenticator
+/// app, the app's code or a recovery code, then (when the organization allows it) an emailed
+/// one. The attempt counts toward the account's lock before the code is compared (as a sign-in
+/// password does), so parallel guesses cannot pass the limit; an attempt that compared nothing
+/// is given back.
 pub fn enter_code(
     me: &Me,
     organization_id: OrganizationId,
     code: &str,
     trusted_cookie: Option<&str>,
+    key: Option<&SecretKey>,
     conn: &mut DbConnection,
 ) -> QueryResult<Entered> {
     let keys = keys(me);
@@ -92,7 +148,32 @@ pub fn enter_code(
         return Ok(Entered::StartOver);
     }
     write_transaction(conn, |conn| {
-        let outcome = two_factor::verify(conn, me.session_hash(), organization_id, code, me.at())?;
+        let app = match key {
+            Some(key) => {
+                authenticator::check_sign_in_code(conn, key, me.account_id(), code, &me.actor())?
+            }
+            None => SignInCode::NoApp,
+        };
+        let email = |conn: &mut DbConnection| {
+            two_factor::verify(conn, me.session_hash(), organization_id, code, me.at())
+        };
+        let (outcome, recovery_codes_left) = match app {
+            SignInCode::AppCode => (Verification::Verified, None),
+            SignInCode::RecoveryCode { left } => (Verification::Verified, Some(left)),
+            SignInCode::NoApp => (email(conn)?, None),
+            SignInCode::Refused => {
+                let emailed = if policy::load(conn, organization_id)?.two_factor_email_fallback {
+                    email(conn)?
+                } else {
+                    Verification::NoCode
+                };
+                let outcome = match emailed {
+                    Verification::NoCode | Verification::Expired => Verification::WrongAppCode,
+                    other => other,
+                };
+                (outcome, None)
+            }
+        };
         Ok(match outcome {
             Verification::Verified => {
                 let session_cookie =
@@ -118,6 +199,7 @@ pub fn enter_code(
                 Entered::Verified(Renewed {
                     session_cookie,
                     trusted_device,
+                    recovery_codes_left,
                 })
             }
             Verification::Voided { exhausted: true } => {

@@ -119,6 +119,17 @@ pub fn backend_of(database_url: &str) -> Backend {
     }
 }
 
+/// The SQLite database file a URL names (none for PostgreSQL or an in-memory database).
+pub fn sqlite_file(database_url: &str) -> Option<std::path::PathBuf> {
+    match backend_of(database_url) {
+        Backend::Postgres => None,
+        Backend::Sqlite => {
+            let path = connection_string(database_url);
+            (path != ":memory:" && !path.is_empty()).then(|| std::path::PathBuf::from(path))
+        }
+    }
+}
+
 /// The URL diesel expects: PostgreSQL URLs as they are, SQLite as a bare file path.
 fn connection_string(database_url: &str) -> String {
     match backend_of(database_url) {

@@ -239,6 +239,26 @@ diesel::table! {
         two_factor_days -> Integer,
         token_max_days -> Integer,
         api_requests_per_minute -> Integer,
+        two_factor_email_fallback -> Bool,
+    }
+}
+
+diesel::table! {
+    authenticator_apps (account_id) {
+        account_id -> BigInt,
+        secret_sealed -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        last_used_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -600,6 +620,8 @@ diesel::joinable!(session_two_factor_verifications -> sessions (session_hash));
 diesel::joinable!(policy_allowed_addresses -> organization_policies (organization_id));
 diesel::joinable!(policy_member_domains -> organization_policies (organization_id));
 diesel::joinable!(password_history -> accounts (account_id));
+diesel::joinable!(authenticator_apps -> accounts (account_id));
+diesel::joinable!(recovery_codes -> accounts (account_id));
 
 diesel::joinable!(apis -> environments (environment_id));
 diesel::joinable!(api_operations -> apis (api_id));
@@ -627,6 +649,8 @@ diesel::joinable!(partner_domains -> partner_profiles (partnership_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    authenticator_apps,
+    recovery_codes,
     personal_access_tokens,
     api_rate_limits,
     api_idempotency_keys,

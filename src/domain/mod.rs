@@ -5,6 +5,7 @@ pub mod api_catalog;
 pub mod audit;
 pub mod audit_log;
 pub mod audit_query;
+pub mod authenticator;
 pub mod environment;
 pub mod external_access;
 pub mod external_registration;

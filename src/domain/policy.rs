@@ -38,6 +38,8 @@ pub struct Policy {
     pub two_factor_mode: TwoFactorMode,
     /// For `Periodic`: how long a verified device is trusted.
     pub two_factor_days: i32,
+    /// Whether a member with an authenticator app may ask for an emailed code instead.
+    pub two_factor_email_fallback: bool,
     /// The longest a personal access token may live, in days (1 to 366).
     pub token_max_days: i32,
     /// Requests a minute each personal access token may make (30 to 6,000).
@@ -84,6 +86,7 @@ impl Default for Policy {
             disable_connector_updates: false,
             two_factor_mode: TwoFactorMode::Off,
             two_factor_days: 30,
+            two_factor_email_fallback: true,
             token_max_days: TOKEN_MAX_DAYS_LIMIT,
             api_requests_per_minute: API_REQUESTS_PER_MINUTE_MIN,
         }
@@ -104,6 +107,7 @@ struct PolicyRow {
     two_factor_days: i32,
     token_max_days: i32,
     api_requests_per_minute: i32,
+    two_factor_email_fallback: bool,
 }
 
 /// What every request of a member needs from the policy (two-factor and the IP allow-list), in
@@ -153,6 +157,7 @@ pub fn load(conn: &mut DbConnection, organization_id: OrganizationId) -> QueryRe
             disable_connector_updates: row.disable_connector_updates,
             two_factor_mode: row.two_factor_mode,
             two_factor_days: row.two_factor_days,
+            two_factor_email_fallback: row.two_factor_email_fallback,
             token_max_days: row.token_max_days,
             api_requests_per_minute: row.api_requests_per_minute,
         },
@@ -312,6 +317,11 @@ pub fn diff(before: &Policy, after: &Policy) -> Vec<Change> {
         after.two_factor_days.to_string(),
     );
     note(
+        "two-factor-email-fallback",
+        yes_no(before.two_factor_email_fallback),
+        yes_no(after.two_factor_email_fallback),
+    );
+    note(
         "token-max-days",
         before.token_max_days.to_string(),
         after.token_max_days.to_string(),
@@ -366,6 +376,7 @@ pub fn save(
             organization_policies::updated_at.eq(actor.at),
             organization_policies::two_factor_mode.eq(policy.two_factor_mode),
             organization_policies::two_factor_days.eq(policy.two_factor_days),
+            organization_policies::two_factor_email_fallback.eq(policy.two_factor_email_fallback),
             organization_policies::token_max_days.eq(policy.token_max_days),
             organization_policies::api_requests_per_minute.eq(policy.api_requests_per_minute),
         ))

@@ -155,6 +155,9 @@ pub enum CodeRequest {
     /// The pending sign-in was sent every code it may have, or too many were voided: it must
     /// start over with the password.
     Exhausted,
+    /// Not sent: a member with an authenticator app is asked for the app's code first, and is
+    /// never emailed one when the organization turned that fallback off.
+    NotOffered,
 }
 
 /// Issues a new code when the limits allow (voiding the session's earlier unused ones for the
@@ -232,6 +235,21 @@ pub fn request_code(
     Ok(CodeRequest::Sent)
 }
 
+/// Whether the pending sign-in was sent a code by email (a member with an authenticator app
+/// asked for one instead).
+pub fn was_sent_code(
+    conn: &mut DbConnection,
+    session_hash: &str,
+    organization_id: OrganizationId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        two_factor_codes::table
+            .filter(two_factor_codes::session_hash.eq(session_hash))
+            .filter(two_factor_codes::organization_id.eq(organization_id)),
+    ))
+    .get_result(conn)
+}
+
 /// Forgets every code of a session (its pending sign-in ended).
 pub fn forget_codes(conn: &mut DbConnection, session_hash: &str) -> QueryResult<usize> {
     diesel::delete(two_factor_codes::table.filter(two_factor_codes::session_hash.eq(session_hash)))
@@ -253,6 +271,9 @@ pub enum Verification {
     Expired,
     /// No code to compare with (none sent, used, or already void): nothing was compared.
     NoCode,
+    /// A member with an authenticator app typed a code that is neither the app's (for now, and
+    /// not used before), nor a recovery code, nor a live emailed code.
+    WrongAppCode,
 }
 
 impl Verification {

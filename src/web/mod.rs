@@ -3,6 +3,7 @@
 pub mod apis;
 pub mod audit;
 pub mod auth;
+pub mod authenticator;
 pub mod clients;
 pub mod confirm;
 pub mod context;
@@ -159,6 +160,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/profile/tokens/{id}/revoke",
             web::post().to(tokens::revoke),
         )
+        .route(authenticator::PATH, web::get().to(authenticator::show))
+        .route(
+            "/profile/two-factor/setup",
+            web::post().to(authenticator::begin_setup),
+        )
+        .route(
+            "/profile/two-factor/confirm",
+            web::post().to(authenticator::confirm_setup),
+        )
+        .route(
+            "/profile/two-factor/cancel",
+            web::post().to(authenticator::cancel_setup),
+        )
+        .route(
+            "/profile/two-factor/recovery-codes",
+            web::post().to(authenticator::renew_recovery_codes),
+        )
+        .route(
+            "/profile/two-factor/turn-off",
+            web::post().to(authenticator::turn_off),
+        )
         .route("/profile", web::get().to(profile::show))
         .route("/profile", web::post().to(profile::save_details))
         .route(
@@ -272,6 +294,11 @@ const FORM_PAGES: &[(&str, &str)] = &[
     ("/profile/password", "/profile"),
     ("/profile/sessions/sign-out-others", "/profile"),
     ("/profile/sessions/{handle}/sign-out", "/profile"),
+    ("/profile/two-factor/cancel", "/profile/two-factor"),
+    ("/profile/two-factor/confirm", "/profile/two-factor"),
+    ("/profile/two-factor/recovery-codes", "/profile/two-factor"),
+    ("/profile/two-factor/setup", "/profile/two-factor"),
+    ("/profile/two-factor/turn-off", "/profile/two-factor"),
     ("/roles/{id}/deactivate", "/roles/{id}"),
     ("/roles/{id}/environments/{environment_id}", "/roles/{id}"),
     ("/roles/{id}/members", "/roles/{id}"),

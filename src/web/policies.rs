@@ -49,6 +49,7 @@ struct PoliciesPage {
     disable_connector_updates: bool,
     two_factor_mode: &'static str,
     two_factor_days: String,
+    two_factor_email_fallback: bool,
     two_factor_error: String,
     token_max_days: String,
     api_requests_per_minute: String,
@@ -169,6 +170,7 @@ async fn render(
         disable_connector_updates: form.policy.disable_connector_updates,
         two_factor_mode: form.policy.two_factor_mode.as_str(),
         two_factor_days: form.two_factor_days_text,
+        two_factor_email_fallback: form.policy.two_factor_email_fallback,
         two_factor_error: form.two_factor_error,
         token_max_days: form.token_max_days_text,
         api_requests_per_minute: form.api_requests_text,
@@ -292,6 +294,7 @@ pub async fn save(
             disable_connector_updates: form.has("disable_connector_updates"),
             two_factor_mode: two_factor_mode.unwrap_or_default(),
             two_factor_days: two_factor_days.unwrap_or(Policy::default().two_factor_days),
+            two_factor_email_fallback: form.has("two_factor_email_fallback"),
             token_max_days: token_max_days.unwrap_or(Policy::default().token_max_days),
             api_requests_per_minute: api_requests_per_minute
                 .unwrap_or(Policy::default().api_requests_per_minute),

@@ -6,10 +6,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::{accounts, passwords, sessions};
-use crate::domain::account;
 use crate::domain::organization;
 use crate::domain::profile::{self, DEFAULT_TIME_ZONE, ProfileDetails};
 use crate::domain::session::{self, SessionSummary};
+use crate::domain::{account, authenticator};
 use crate::error::AppError;
 use crate::i18n::format;
 use crate::i18n::{Lang, Tr};
@@ -71,6 +71,8 @@ struct ProfilePage {
     confirmation_error: String,
     sessions: Vec<SessionRow>,
     other_sessions: usize,
+    /// The account has a confirmed authenticator app.
+    authenticator_on: bool,
 }
 
 impl ProfilePage {
@@ -167,12 +169,13 @@ async fn profile_page(
     let account_id = current.account.account_id;
     let session_hash = current.account.session_hash.clone();
     let now = state.now();
-    let (stored, organizations, sessions) = state
+    let (stored, organizations, sessions, authenticator_on) = state
         .db(move |conn| {
             Ok::<_, diesel::result::Error>((
                 account::find(conn, account_id)?,
                 organization::choices_for_account(conn, account_id)?,
                 session::list_for_account(conn, account_id, &session_hash, now)?,
+                authenticator::is_confirmed(conn, account_id)?,
             ))
         })
         .await?;
@@ -221,6 +224,7 @@ async fn profile_page(
         confirmation_error: errors.confirmation,
         other_sessions: sessions.iter().filter(|s| !s.current).count(),
         sessions,
+        authenticator_on,
     };
     htmx::render_with_status(req, status, &page, |page| page.as_content())
 }

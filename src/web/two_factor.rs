@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::app::two_factor::{self, Entered};
+use crate::app::two_factor::{self, Entered, Prompt};
 use crate::domain::ids::OrganizationId;
 use crate::domain::two_factor::{CodeRequest, Occasion, Recipient, Verification};
 use crate::error::AppError;
@@ -38,10 +38,12 @@ struct TwoFactorPage {
     offer_new_code: bool,
     /// Why no new code can be sent yet, when a resend came too soon.
     wait: String,
+    prompt: Prompt,
 }
 
 fn page(
     current: &CurrentAccount,
+    prompt: Prompt,
     error: String,
     offer_new_code: bool,
     status: StatusCode,
@@ -53,12 +55,14 @@ fn page(
         error,
         offer_new_code,
         wait: String::new(),
+        prompt,
     };
     htmx::render_page(&page, status)
 }
 
 fn too_soon_page(
     current: &CurrentAccount,
+    prompt: Prompt,
     wait_seconds: i64,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -70,6 +74,7 @@ fn too_soon_page(
         error: String::new(),
         offer_new_code: true,
         wait: t.t1("two-factor-wait", "count", wait_seconds),
+        prompt,
     };
     htmx::render_page(&page, status)
 }
@@ -91,7 +96,7 @@ async fn request_code(
     current: &CurrentAccount,
     organization_id: OrganizationId,
     occasion: Occasion,
-) -> Result<Option<CodeRequest>, AppError> {
+) -> Result<Option<(CodeRequest, Prompt)>, AppError> {
     let (email, name, language) = (
         current.account.email.clone(),
         current.account.name.clone(),
@@ -108,13 +113,13 @@ async fn request_code(
             two_factor::request_code(&me, organization_id, &recipient, occasion, &settings, conn)
         })
         .await?;
-    match outcome {
+    match outcome.0 {
         CodeRequest::Exhausted => Ok(None),
         CodeRequest::Sent => {
             state.outbox_wake.notify_one();
             Ok(Some(outcome))
         }
-        other => Ok(Some(other)),
+        _ => Ok(Some(outcome)),
     }
 }
 
@@ -128,10 +133,10 @@ pub async fn show(
     };
     match request_code(&state, &current, organization_id, Occasion::PageOpened).await? {
         None => start_over(&req, &state),
-        Some(CodeRequest::TooSoon { wait_seconds }) => {
-            too_soon_page(&current, wait_seconds, StatusCode::OK)
+        Some((CodeRequest::TooSoon { wait_seconds }, prompt)) => {
+            too_soon_page(&current, prompt, wait_seconds, StatusCode::OK)
         }
-        Some(_) => page(&current, String::new(), false, StatusCode::OK),
+        Some((_, prompt)) => page(&current, prompt, String::new(), false, StatusCode::OK),
     }
 }
 
@@ -145,9 +150,14 @@ pub async fn resend(
     };
     match request_code(&state, &current, organization_id, Occasion::Resend).await? {
         None => start_over(&req, &state),
-        Some(CodeRequest::TooSoon { wait_seconds }) => {
-            too_soon_page(&current, wait_seconds, StatusCode::TOO_MANY_REQUESTS)
-        }
+        Some((CodeRequest::TooSoon { wait_seconds }, prompt)) => too_soon_page(
+            &current,
+            prompt,
+            wait_seconds,
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        // The organization does not email codes to members with an app: the page as it was.
+        Some((CodeRequest::NotOffered, _)) => Ok(htmx::see_other(&req, PATH)),
         Some(_) => Ok(htmx::see_other_with_flash(
             &req,
             &state.settings,
@@ -177,15 +187,31 @@ pub async fn verify(
     let trusted_cookie = req
         .cookie(&CookieKind::TrustedDevice.name(&state.settings))
         .map(|cookie| cookie.value().to_owned());
+    let key = state.settings.secret_key.clone();
     let entered = state
         .db(move |conn| {
-            two_factor::enter_code(&me, organization_id, &code, trusted_cookie.as_deref(), conn)
+            two_factor::enter_code(
+                &me,
+                organization_id,
+                &code,
+                trusted_cookie.as_deref(),
+                key.as_ref(),
+                conn,
+            )
         })
         .await?;
     let outcome = match entered {
         Entered::StartOver => return start_over(&req, &state),
         Entered::Verified(renewed) => {
-            let mut response = htmx::see_other(&req, "/");
+            let mut response = match renewed.recovery_codes_left {
+                Some(_) => htmx::see_other_with_flash(
+                    &req,
+                    &state.settings,
+                    "/profile/two-factor",
+                    "flash-recovery-code-used",
+                ),
+                None => htmx::see_other(&req, "/"),
+            };
             response
                 .add_cookie(&CookieKind::Session.build(&state.settings, renewed.session_cookie))
                 .map_err(|err| AppError::Internal(err.to_string()))?;
@@ -202,24 +228,24 @@ pub async fn verify(
         }
         Entered::Refused(outcome) => outcome,
     };
-    match outcome {
-        Verification::Wrong { remaining } => page(
-            &current,
+    let (me, key) = (current.me(state.now()), state.settings.secret_key.clone());
+    let prompt = state
+        .db(move |conn| two_factor::prompt(&me, organization_id, key.as_ref(), conn))
+        .await?;
+    let (error, offer_new_code) = match outcome {
+        Verification::Wrong { remaining } => (
             t.t1("two-factor-wrong", "count", i64::from(remaining)),
             false,
-            StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Verification::Expired => page(
-            &current,
-            t.t("two-factor-expired"),
-            true,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        _ => page(
-            &current,
-            t.t("two-factor-voided"),
-            true,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-    }
+        Verification::Expired => (t.t("two-factor-expired"), true),
+        Verification::WrongAppCode => (t.t("two-factor-wrong-app-code"), false),
+        _ => (t.t("two-factor-voided"), true),
+    };
+    page(
+        &current,
+        prompt,
+        error,
+        offer_new_code,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }

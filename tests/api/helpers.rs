@@ -99,6 +99,16 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings.base_url = url::Url::parse("http://127.0.0.1:0").unwrap();
     settings.bcrypt_cost = 4;
     settings.db_pool_size = 4;
+    // SQLite finds its own key beside the database file (the default a fresh console uses);
+    // PostgreSQL needs one set, the same for every instance on the database, as in a deployment.
+    if database.postgres.is_some() {
+        settings.secret_key = Some(
+            gatehouse::crypto::sealed::SecretKey::parse(
+                "dGVzdCBrZXkgZm9yIHRoZSBzdWl0ZSBvbiBwb3N0Z3I=",
+            )
+            .unwrap(),
+        );
+    }
     settings
 }
 
@@ -467,6 +477,18 @@ pub async fn spawn_app_with_sink_and(
 
 pub async fn spawn_app_with_sink() -> (TestApp, TestClient, crate::smtp_sink::SmtpSink) {
     spawn_app_with_sink_and(|_| {}).await
+}
+
+/// The account's counted sign-in failures, if it has a row.
+pub fn account_failures(app: &TestApp) -> Option<i32> {
+    use diesel::prelude::*;
+    let mut conn = app.pool.get().unwrap();
+    gatehouse::db::schema::sign_in_throttles::table
+        .find(("account", admin_account_id(app).to_string()))
+        .select(gatehouse::db::schema::sign_in_throttles::failures)
+        .first(&mut conn)
+        .optional()
+        .unwrap()
 }
 
 /// The account id of the administrator `complete_setup` created.

@@ -9,6 +9,7 @@ mod apis;
 mod architecture;
 mod attempt_limits;
 mod audit_log;
+mod authenticator;
 mod authorization;
 mod cli;
 mod csrf;

@@ -402,6 +402,28 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
             Accounts,
             false,
         ),
+        // One's own authenticator app (authenticator.rs checks what each step does).
+        route("GET", "/profile/two-factor".into(), Accounts, false),
+        route("POST", "/profile/two-factor/setup".into(), Accounts, false),
+        route(
+            "POST",
+            "/profile/two-factor/confirm".into(),
+            Accounts,
+            false,
+        ),
+        route("POST", "/profile/two-factor/cancel".into(), Accounts, false),
+        route(
+            "POST",
+            "/profile/two-factor/recovery-codes".into(),
+            Accounts,
+            false,
+        ),
+        route(
+            "POST",
+            "/profile/two-factor/turn-off".into(),
+            Accounts,
+            false,
+        ),
         // The expired-password page: any signed-in account (without an expired password it just
         // leads to the console; password_policy.rs checks the page itself).
         route("GET", "/password-expired".into(), Accounts, false),

@@ -46,17 +46,6 @@ async fn code_from(sink: &SmtpSink, count: usize) -> String {
         .to_owned()
 }
 
-/// The account's counted sign-in failures, if it has a row.
-fn account_failures(app: &TestApp) -> Option<i32> {
-    let mut conn = app.pool.get().unwrap();
-    sign_in_throttles::table
-        .find(("account", admin_account_id(app).to_string()))
-        .select(sign_in_throttles::failures)
-        .first(&mut conn)
-        .optional()
-        .unwrap()
-}
-
 fn wrong_code(code: &str) -> &'static str {
     if code == "000000" { "111111" } else { "000000" }
 }

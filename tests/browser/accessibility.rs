@@ -193,6 +193,13 @@ async fn pages_in_their_other_states_pass_axe() {
             "document.querySelector('.error-summary')",
         ),
         state(
+            "setting up an authenticator app",
+            "/profile/two-factor",
+            "var start = document.querySelector('form[action=\"/profile/two-factor/setup\"] button');
+             if (start) start.click();",
+            "document.querySelector('.qr-code svg')",
+        ),
+        state(
             "clients with a dialog open",
             "/clients",
             "document.querySelector('[data-dialog-open=\"add-token\"]').click()",

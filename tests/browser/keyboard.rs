@@ -231,3 +231,96 @@ async fn a_policy_with_an_error_is_fixed_and_saved() {
     );
     browser.quit().await;
 }
+
+/// Sets up an authenticator app from the keyboard, with the code computed from the key the page
+/// shows (as a phone would), then signs in with a recovery code; axe checks each step. With
+/// GATEHOUSE_SCREENSHOTS set, each step is saved as a PNG to look at.
+#[tokio::test]
+async fn an_authenticator_app_is_set_up_and_a_recovery_code_signs_in() {
+    use gatehouse::clock::Clock;
+    use gatehouse::domain::policy::{self, Policy, TwoFactorMode};
+
+    let (app, _admin) = spawn_app_with_admin().await;
+    let shots = std::env::var("GATEHOUSE_SCREENSHOTS").ok();
+    let shot = async |browser: &Browser, name: &str| {
+        if let Some(dir) = &shots {
+            std::fs::create_dir_all(dir).unwrap();
+            browser
+                .screenshot(&std::path::Path::new(dir).join(format!("{name}.png")))
+                .await;
+        }
+    };
+    let no_violations = async |browser: &Browser, step: &str| {
+        let violations = browser.axe_violations().await;
+        assert!(violations.is_empty(), "{step}: {violations:#?}");
+        assert!(!browser.scrolls_sideways().await, "{step} scrolls sideways");
+    };
+    let browser = Browser::start(&app.address, DESKTOP).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.open("/profile/two-factor").await;
+    browser
+        .tab_to("form[action=\"/profile/two-factor/setup\"] button")
+        .await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.querySelector('.qr-code svg')")
+        .await;
+    browser.settle().await;
+    no_violations(&browser, "the setup").await;
+    shot(&browser, "authenticator-setup").await;
+
+    let key: String = browser
+        .text_of(".setup-key")
+        .await
+        .split_whitespace()
+        .collect();
+    let secret = gatehouse::crypto::totp::TotpSecret::from_bytes(
+        data_encoding::BASE32_NOPAD.decode(key.as_bytes()).unwrap(),
+    );
+    let code = secret.code_at_step(gatehouse::crypto::totp::step_of(app.clock.now()));
+    browser.tab_to("#authenticator-code").await;
+    browser.keys(&code).await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("document.querySelector('.recovery-codes')")
+        .await;
+    browser.settle().await;
+    no_violations(&browser, "the recovery codes").await;
+    shot(&browser, "authenticator-recovery-codes").await;
+    let first_code = browser.text_of(".recovery-codes li").await;
+    browser.quit().await;
+
+    {
+        let organization_id = first_organization_id(&app);
+        let mut conn = app.pool.get().unwrap();
+        let policy = Policy {
+            two_factor_mode: TwoFactorMode::Always,
+            ..policy::load(&mut conn, organization_id).unwrap()
+        };
+        policy::save(&mut conn, organization_id, &policy, &test_actor(&app)).unwrap();
+    }
+    let browser = Browser::start(&app.address, DESKTOP).await;
+    browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser
+        .wait_until("location.pathname === '/two-factor'")
+        .await;
+    no_violations(&browser, "the app's code page").await;
+    shot(&browser, "authenticator-sign-in").await;
+    assert!(
+        browser
+            .text_of("main")
+            .await
+            .contains("Open your authenticator app")
+    );
+    browser.tab_to("#two-factor-code").await;
+    browser.keys(&first_code).await;
+    browser.press(Key::Enter).await;
+    browser
+        .wait_until("location.pathname === '/profile/two-factor'")
+        .await;
+    browser.settle().await;
+    no_violations(&browser, "after a recovery code").await;
+    shot(&browser, "authenticator-after-recovery-code").await;
+    assert!(browser.text_of("main").await.contains("9 of 10"));
+    browser.quit().await;
+}

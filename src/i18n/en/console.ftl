@@ -488,7 +488,7 @@ password-expired-submit = Change password and continue
 address-not-allowed = This organization does not accept requests from your network address. Ask one of its administrators to add it to the allowed addresses.
 
 policies-two-factor = Two-factor authentication
-policy-two-factor-mode = Ask for an emailed code
+policy-two-factor-mode = Ask for a code at sign-in
 policy-two-factor-days = Trust a device for (days)
 policies-two-factor-off = Off
 policies-two-factor-periodic = Every N days on each device

@@ -509,7 +509,7 @@ password-expired-submit = Zmień hasło i kontynuuj
 address-not-allowed = Ta organizacja nie przyjmuje żądań z Twojego adresu sieciowego. Poproś jednego z jej administratorów o dodanie go do dozwolonych adresów.
 
 policies-two-factor = Uwierzytelnianie dwuskładnikowe
-policy-two-factor-mode = Wymagaj kodu wysłanego e-mailem
+policy-two-factor-mode = Wymagaj kodu przy logowaniu
 policy-two-factor-days = Zaufaj urządzeniu na (dni)
 policies-two-factor-off = Wyłączone
 policies-two-factor-periodic = Co N dni na każdym urządzeniu

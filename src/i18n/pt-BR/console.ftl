@@ -487,7 +487,7 @@ password-expired-submit = Alterar senha e continuar
 address-not-allowed = Esta organização não aceita pedidos do seu endereço de rede. Peça a um dos administradores para incluí-lo nos endereços permitidos.
 
 policies-two-factor = Autenticação em dois fatores
-policy-two-factor-mode = Pedir um código por e-mail
+policy-two-factor-mode = Pedir um código no login
 policy-two-factor-days = Confiar em um dispositivo por (dias)
 policies-two-factor-off = Desligada
 policies-two-factor-periodic = A cada N dias em cada dispositivo
