@@ -31,6 +31,12 @@ pub fn add(
 ) -> DomainResult<Added> {
     write_transaction(conn, |conn| {
         let (organization_id, actor) = (by.organization_id(), by.actor());
+        // Nobody is in an organization with single sign-on and in one without at once.
+        if let Some(key) =
+            crate::domain::sso::joining_refusal(conn, organization_id, input.email.as_str())?
+        {
+            return crate::domain::rules::refuse(key);
+        }
         let language = by.inviter().language;
         let added = membership::add(
             conn,

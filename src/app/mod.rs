@@ -44,6 +44,7 @@ pub mod passwords;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
+pub mod sso;
 pub mod tokens;
 pub mod two_factor;
 pub mod webhook_worker;

@@ -58,8 +58,16 @@ pub fn switch_organization(
 }
 
 /// Signs out: the session is deleted.
-pub fn sign_out(me: &Me, conn: &mut DbConnection) -> diesel::QueryResult<()> {
-    session::delete(conn, me.session_hash())
+/// Ends this session. For an account that signs in through its organization's provider, the
+/// provider's end-session address (with the client id), to offer signing out there too.
+pub fn sign_out(me: &Me, conn: &mut DbConnection) -> diesel::QueryResult<Option<String>> {
+    session::delete(conn, me.session_hash())?;
+    let Some(organization_id) =
+        crate::domain::sso::organization_for_account(conn, me.account_id())?
+    else {
+        return Ok(None);
+    };
+    crate::domain::sso::end_session_link(conn, organization_id)
 }
 
 /// Ends another of the account's sessions, by its public handle; false when the account has no

@@ -121,6 +121,9 @@ pub struct SessionStart {
     pub previous_session_hash: Option<String>,
     /// The trusted-device cookie, for organizations that ask for two-factor every N days.
     pub trusted_device: Option<String>,
+    /// Signed in through the organization's identity provider: no password expiry (Gatehouse's
+    /// password rules do not apply), and a pending invitation there is accepted.
+    pub through_sso: Option<crate::domain::ids::OrganizationId>,
 }
 
 /// Starts a fresh session (a new id at every sign-in) in the account's default organization and
@@ -143,8 +146,18 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                     now,
                     &system,
                 )?;
+                if let Some(sso_organization) = start.through_sso {
+                    let actor = Actor::person(start.account_id, start.ip.clone(), now);
+                    crate::domain::sso::accept_pending_invitation(
+                        conn,
+                        start.account_id,
+                        sso_organization,
+                        &actor,
+                    )?;
+                }
                 let organization_id = organization::default_for_account(conn, start.account_id)?;
-                let password_change_required = password_expired(conn, start.account_id, now)?;
+                let password_change_required =
+                    start.through_sso.is_none() && password_expired(conn, start.account_id, now)?;
                 // The chosen organization may ask for a code before anything else.
                 let two_factor_pending_org = match organization_id {
                     Some(organization_id)
@@ -244,6 +257,7 @@ pub async fn sign_in(
             request_id: client.request_id,
             previous_session_hash: client.previous_session_hash,
             trusted_device: client.trusted_device,
+            through_sso: None,
         },
     )
     .await?;

@@ -254,6 +254,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    sso_connections (organization_id) {
+        organization_id -> BigInt,
+        issuer_url -> Text,
+        client_id -> Text,
+        client_secret_sealed -> Text,
+        email_claim -> Text,
+        enabled -> Bool,
+        tested_fingerprint -> Nullable<Text>,
+        tested_at -> Nullable<Timestamp>,
+        end_session_url -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sso_bypass (organization_id, email) {
+        organization_id -> BigInt,
+        email -> Text,
+    }
+}
+
+diesel::table! {
+    sso_requests (state_hash) {
+        state_hash -> Text,
+        organization_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        test_settings -> Nullable<Text>,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     recovery_codes (id) {
         id -> BigInt,
         account_id -> BigInt,
@@ -651,6 +685,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     authenticator_apps,
     recovery_codes,
+    sso_connections,
+    sso_bypass,
+    sso_requests,
     personal_access_tokens,
     api_rate_limits,
     api_idempotency_keys,

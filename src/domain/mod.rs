@@ -38,6 +38,7 @@ pub mod role;
 pub mod rules;
 pub mod session;
 pub mod setup;
+pub mod sso;
 pub mod stored;
 pub mod throttle;
 pub mod two_factor;

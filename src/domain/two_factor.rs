@@ -54,6 +54,11 @@ pub fn required(
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
     let policy = policy::load(conn, organization_id)?;
+    if policy.two_factor_mode != TwoFactorMode::Off
+        && crate::domain::sso::exempts_from_two_factor(conn, account_id, organization_id)?
+    {
+        return Ok(false);
+    }
     match policy.two_factor_mode {
         TwoFactorMode::Off => Ok(false),
         TwoFactorMode::Always => Ok(true),

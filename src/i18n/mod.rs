@@ -96,13 +96,14 @@ macro_rules! catalog_files {
             include_str!(concat!($lang, "/webhooks.ftl")),
             include_str!(concat!($lang, "/audit.ftl")),
             include_str!(concat!($lang, "/authenticator.ftl")),
+            include_str!(concat!($lang, "/sso.ftl")),
         ]
     };
 }
 
-const ENGLISH: [&str; 10] = catalog_files!("en");
-const PORTUGUESE: [&str; 10] = catalog_files!("pt-BR");
-const POLISH: [&str; 10] = catalog_files!("pl");
+const ENGLISH: [&str; 11] = catalog_files!("en");
+const PORTUGUESE: [&str; 11] = catalog_files!("pt-BR");
+const POLISH: [&str; 11] = catalog_files!("pl");
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog {
     bundles: HashMap::from([

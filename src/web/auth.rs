@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::app::access::Me;
 use crate::app::sessions;
 use crate::app::sign_in::{self, Client, SessionStart, SignInOutcome};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, OrganizationId};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -30,6 +30,21 @@ struct SignInPage {
     /// A field left empty: said as such, not as a wrong password.
     email_error: String,
     password_error: String,
+    /// Some organization signs in through its provider: the password hint says how.
+    sso_offered: bool,
+}
+
+async fn sso_offered(state: &AppState) -> Result<bool, AppError> {
+    state.db(crate::domain::sso::offered).await
+}
+
+/// After signing out of a session that came through single sign-on.
+#[derive(Template)]
+#[template(path = "auth/signed_out.html")]
+struct SignedOutPage {
+    t: Tr,
+    shell: AuthShell,
+    provider_sign_out: String,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +54,7 @@ pub struct NextQuery {
 
 pub async fn sign_in_page(
     req: HttpRequest,
+    state: web::Data<AppState>,
     ctx: RequestContext,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -57,6 +73,7 @@ pub async fn sign_in_page(
         refusal: None,
         email_error: String::new(),
         password_error: String::new(),
+        sso_offered: sso_offered(&state).await?,
     };
     htmx::render_page(&page, StatusCode::OK)
 }
@@ -88,6 +105,21 @@ pub async fn sign_in(
         missing(&form.email, "sign-in-email-missing"),
         missing(&form.password, "sign-in-password-missing"),
     );
+    // Members of an organization that signs in through its provider go there, password or not.
+    if email_error.is_empty() {
+        match crate::app::sso::sign_in_redirect(&state, &form.email).await {
+            Ok(Some(redirect)) => return to_provider(&req, &state, redirect),
+            Ok(None) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "single sign-on could not start");
+                let page = SignInPage {
+                    refusal: Some(t.t(err.message_key())),
+                    ..sent_back(&ctx, &form, next)
+                };
+                return htmx::render_page(&page, StatusCode::BAD_GATEWAY);
+            }
+        }
+    }
     if !email_error.is_empty() || !password_error.is_empty() {
         let page = SignInPage {
             email_error,
@@ -133,6 +165,7 @@ fn sent_back(ctx: &RequestContext, form: &SignInForm, next: String) -> SignInPag
         refusal: None,
         email_error: String::new(),
         password_error: String::new(),
+        sso_offered: false,
     }
 }
 
@@ -172,6 +205,38 @@ pub async fn signed_in_redirect(
     location: &str,
     flash: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
+    start_and_redirect(req, state, ctx, account_id, None, location, flash).await
+}
+
+/// The same after a sign-in through the organization's identity provider.
+pub async fn signed_in_through_sso(
+    req: &HttpRequest,
+    state: &AppState,
+    ctx: &RequestContext,
+    account_id: AccountId,
+    organization_id: OrganizationId,
+) -> Result<HttpResponse, AppError> {
+    start_and_redirect(
+        req,
+        state,
+        ctx,
+        account_id,
+        Some(organization_id),
+        "/",
+        None,
+    )
+    .await
+}
+
+async fn start_and_redirect(
+    req: &HttpRequest,
+    state: &AppState,
+    ctx: &RequestContext,
+    account_id: AccountId,
+    through_sso: Option<OrganizationId>,
+    location: &str,
+    flash: Option<&str>,
+) -> Result<HttpResponse, AppError> {
     let client = client(req, state, ctx);
     let cookie = sign_in::start_session(
         state,
@@ -182,6 +247,7 @@ pub async fn signed_in_redirect(
             request_id: client.request_id,
             previous_session_hash: client.previous_session_hash,
             trusted_device: client.trusted_device,
+            through_sso,
         },
     )
     .await?;
@@ -197,14 +263,42 @@ pub async fn sign_out(
     state: web::Data<AppState>,
     ctx: RequestContext,
 ) -> Result<HttpResponse, AppError> {
+    let mut provider_sign_out = None;
     if let Some(signed_in) = &ctx.signed_in {
         let me = Me::of(signed_in, ctx.client_ip.clone(), state.now());
-        state.db(move |conn| sessions::sign_out(&me, conn)).await?;
+        provider_sign_out = state.db(move |conn| sessions::sign_out(&me, conn)).await?;
     }
-    let mut response =
-        htmx::see_other_with_flash(&req, &state.settings, "/sign-in", "flash-signed-out");
+    let mut response = match provider_sign_out {
+        // Signed out here; the identity provider's own session is theirs to end, when they wish.
+        Some(link) => {
+            let page = SignedOutPage {
+                t: ctx.tr(),
+                shell: AuthShell::new(&ctx),
+                provider_sign_out: link,
+            };
+            htmx::render_page(&page, StatusCode::OK)?
+        }
+        None => htmx::see_other_with_flash(&req, &state.settings, "/sign-in", "flash-signed-out"),
+    };
     response
         .add_cookie(&CookieKind::Session.removal(&state.settings))
+        .map_err(|err| AppError::Internal(err.to_string()))?;
+    Ok(response)
+}
+
+/// Sends the browser to the provider, with the state in a cookie for the way back.
+pub fn to_provider(
+    req: &HttpRequest,
+    state: &AppState,
+    redirect: crate::app::sso::Redirect,
+) -> Result<HttpResponse, AppError> {
+    let mut response = htmx::see_other(req, &redirect.url);
+    response
+        .add_cookie(&CookieKind::SsoState.build_for_minutes(
+            &state.settings,
+            redirect.state,
+            crate::domain::sso::REQUEST_LIFETIME.whole_minutes(),
+        ))
         .map_err(|err| AppError::Internal(err.to_string()))?;
     Ok(response)
 }

@@ -15,6 +15,9 @@ pub enum CookieKind {
     Flash,
     /// Tokens of the devices trusted for "every N days" two-factor (Max-Age = those days).
     TrustedDevice,
+    /// The state of a round trip to an identity provider: only the browser that started it may
+    /// finish it (against login CSRF).
+    SsoState,
 }
 
 impl CookieKind {
@@ -24,6 +27,7 @@ impl CookieKind {
             Self::AnonymousCsrf => "gh_csrf",
             Self::Flash => "gh_flash",
             Self::TrustedDevice => "gh_trusted",
+            Self::SsoState => "gh_sso",
         }
     }
 
@@ -49,6 +53,18 @@ impl CookieKind {
     pub fn build_for_days(self, settings: &Settings, value: String, days: i32) -> Cookie<'static> {
         let mut cookie = self.build(settings, value);
         cookie.set_max_age(CookieDuration::days(i64::from(days)));
+        cookie
+    }
+
+    /// A cookie that lasts `minutes`.
+    pub fn build_for_minutes(
+        self,
+        settings: &Settings,
+        value: String,
+        minutes: i64,
+    ) -> Cookie<'static> {
+        let mut cookie = self.build(settings, value);
+        cookie.set_max_age(CookieDuration::minutes(minutes));
         cookie
     }
 

@@ -32,6 +32,7 @@ pub mod preferences;
 pub mod profile;
 pub mod roles;
 pub mod setup;
+pub mod sso;
 pub mod table;
 pub mod tokens;
 pub mod two_factor;
@@ -59,6 +60,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sign-in", web::get().to(auth::sign_in_page))
         .route("/sign-in", web::post().to(auth::sign_in))
         .route("/sign-out", web::post().to(auth::sign_out))
+        .route(crate::app::sso::CALLBACK_PATH, web::get().to(sso::callback))
+        .route(sso::PATH, web::get().to(sso::show))
+        .route(sso::PATH, web::post().to(sso::save))
+        .route("/policies/sso/test", web::post().to(sso::test))
+        .route("/policies/sso/enabled", web::post().to(sso::set_enabled))
+        .route("/policies/sso/bypass", web::post().to(sso::add_bypass))
+        .route(
+            "/policies/sso/bypass/remove",
+            web::post().to(sso::remove_bypass),
+        )
         .route("/setup/{token}", web::get().to(setup::setup_page))
         .route("/setup/{token}", web::post().to(setup::complete_setup))
         .route(
@@ -290,6 +301,10 @@ const FORM_PAGES: &[(&str, &str)] = &[
     ("/partners/{id:\\d+}/apis", "/partners/{id}"),
     ("/partners/{id:\\d+}/domains", "/partners/{id}"),
     ("/partners/{id:\\d+}/info", "/partners/{id}"),
+    ("/policies/sso/bypass", "/policies/sso"),
+    ("/policies/sso/bypass/remove", "/policies/sso"),
+    ("/policies/sso/enabled", "/policies/sso"),
+    ("/policies/sso/test", "/policies/sso"),
     ("/preferences/columns/{table}", "/"),
     ("/profile/password", "/profile"),
     ("/profile/sessions/sign-out-others", "/profile"),

@@ -2,6 +2,7 @@
 //! when TEST_DATABASE_URL is set.
 
 mod helpers;
+mod oidc_provider;
 mod smtp_sink;
 mod webhook_receiver;
 
@@ -37,6 +38,7 @@ mod scenario;
 mod sessions;
 mod setup;
 mod sign_in;
+mod sso;
 mod throttle;
 mod two_factor;
 mod users;

@@ -144,8 +144,9 @@ fn lists_kept_as_text_become_rows_on_upgrade_and_text_again_on_downgrade() {
     let mut conn = db::connect(&database.url).unwrap();
     db::run_migrations(&mut conn).unwrap();
     // Back to before migration 11 (lists as rows), past 12 (tokens), 13 (sign-in order), 14
-    // (webhooks), 15 (audit log), 16 (the deliveries' status index) and 17 (authenticator apps).
-    for _ in 0..7 {
+    // (webhooks), 15 (audit log), 16 (the deliveries' status index), 17 (authenticator apps) and
+    // 18 (single sign-on).
+    for _ in 0..8 {
         step(&mut conn, false);
     }
     conn.batch_execute(
@@ -294,8 +295,8 @@ fn audit_actions_get_one_spelling_with_the_webhooks_migration_and_back() {
     let mut conn = db::connect(&database.url).unwrap();
     db::run_migrations(&mut conn).unwrap();
     // Back to before migration 14 (webhooks), past 15 (audit log), 16 (the deliveries' status
-    // index) and 17 (authenticator apps).
-    for _ in 0..4 {
+    // index), 17 (authenticator apps) and 18 (single sign-on).
+    for _ in 0..5 {
         step(&mut conn, false);
     }
     conn.batch_execute(

@@ -485,6 +485,14 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
         route("POST", format!("/users/{member}/remove"), Admins, true),
         route("GET", "/policies".into(), Admins, false),
         route("POST", "/policies".into(), Admins, false),
+        // Single sign-on settings and the bypass list (sso.rs checks what each does; the
+        // provider's way back, /sso/callback, is for anyone and checks its state itself).
+        route("GET", "/policies/sso".into(), Admins, false),
+        route("POST", "/policies/sso".into(), Admins, false),
+        route("POST", "/policies/sso/test".into(), Admins, false),
+        route("POST", "/policies/sso/enabled".into(), Admins, false),
+        route("POST", "/policies/sso/bypass".into(), Admins, false),
+        route("POST", "/policies/sso/bypass/remove".into(), Admins, false),
         route("GET", "/policies/tokens/revoke-all".into(), Admins, false),
         route("POST", "/policies/tokens/revoke-all".into(), Admins, false),
         route("GET", "/deliveries".into(), Admins, false),
