@@ -110,6 +110,47 @@ async fn open(
         .await
 }
 
+/// The invitation page of an organization that signs in through its provider: no password here,
+/// the first sign-in there accepts the invitation.
+#[derive(Template)]
+#[template(path = "invitations/sso.html")]
+struct SsoInvitationPage {
+    t: Tr,
+    shell: AuthShell,
+    organization: String,
+    email: String,
+}
+
+/// Whether the invited person joins through the organization's identity provider.
+async fn joins_through_sso(
+    state: &AppState,
+    invitation: &OpenInvitation,
+) -> Result<bool, AppError> {
+    let (organization_id, email) = (invitation.organization_id, invitation.email.clone());
+    state
+        .db(move |conn| {
+            Ok::<_, diesel::result::Error>(
+                crate::domain::sso::is_enabled(conn, organization_id)?
+                    && !crate::domain::sso::is_bypassed(conn, organization_id, &email)?,
+            )
+        })
+        .await
+}
+
+fn sso_invitation_page(
+    ctx: &RequestContext,
+    invitation: OpenInvitation,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let page = SsoInvitationPage {
+        t: ctx.tr(),
+        shell: AuthShell::new(ctx),
+        organization: invitation.organization_name,
+        email: invitation.email,
+    };
+    htmx::render_page(&page, status)
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     ctx: RequestContext,
@@ -120,6 +161,9 @@ pub async fn show(
         Ok(invitation) => invitation,
         Err(problem) => return problem_page(&ctx, problem),
     };
+    if joins_through_sso(&state, &invitation).await? {
+        return sso_invitation_page(&ctx, invitation, StatusCode::OK);
+    }
     if invitation.registered {
         let page = AcceptPage {
             t: ctx.tr(),
@@ -152,6 +196,10 @@ pub async fn accept(
         Ok(invitation) => invitation,
         Err(problem) => return problem_page(&ctx, problem),
     };
+    // No password is set for an organization that signs in through its provider.
+    if joins_through_sso(&state, &invitation).await? {
+        return sso_invitation_page(&ctx, invitation, StatusCode::CONFLICT);
+    }
     let t = ctx.tr();
     let registration = if invitation.registered {
         None

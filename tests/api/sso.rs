@@ -128,7 +128,42 @@ async fn a_tested_connection_is_turned_on_and_members_sign_in_through_the_provid
         .await;
     assert!(location(&tried).starts_with(&provider.issuer));
 
+    let outbox = app
+        .wait_for_outbox("the invitation", |messages| {
+            messages
+                .iter()
+                .any(|m| m.text_body.contains("/invitations/"))
+        })
+        .await;
+    let body = &outbox
+        .iter()
+        .find(|m| m.text_body.contains("/invitations/"))
+        .unwrap()
+        .text_body;
+    let link = body[body.find("/invitations/").unwrap()..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned();
     let newcomer = app.client();
+    let (status, page) = newcomer.page(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Continue to your identity provider"),
+        "{page}"
+    );
+    // No password is set through the link of an organization with single sign-on.
+    let registered = newcomer
+        .post_form(
+            &link,
+            &[
+                ("name", "New Hire"),
+                ("password", "a long enough password!"),
+                ("password_confirmation", "a long enough password!"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status(), StatusCode::CONFLICT);
     let started = start_sign_in(&newcomer, "new.hire@example.com").await;
     let (_, back) = sign_in_at_provider(&newcomer, started, "new.hire@example.com").await;
     assert_eq!(location(&back), "/");

@@ -64,3 +64,5 @@ sso-signed-out-title = You are signed out of Gatehouse
 sso-signed-out-lead = You may still be signed in at your identity provider, which signs you in to Gatehouse again without asking. On a shared computer, sign out there too.
 sso-signed-out-provider = Sign out of your identity provider
 sso-signed-out-again = Sign in again
+invitation-sso-lead = This organization signs in through its identity provider. Sign in there as { $email } to accept the invitation; no Gatehouse password is needed.
+invitation-sso-submit = Continue to your identity provider

@@ -64,3 +64,5 @@ sso-signed-out-title = Wylogowano z Gatehouse
 sso-signed-out-lead = Możesz nadal być zalogowany u dostawcy tożsamości, który zaloguje cię do Gatehouse ponownie bez pytania. Na wspólnym komputerze wyloguj się także tam.
 sso-signed-out-provider = Wyloguj się u dostawcy tożsamości
 sso-signed-out-again = Zaloguj się ponownie
+invitation-sso-lead = Ta organizacja loguje przez dostawcę tożsamości. Zaloguj się tam jako { $email }, aby przyjąć zaproszenie; hasło Gatehouse nie jest potrzebne.
+invitation-sso-submit = Przejdź do dostawcy tożsamości

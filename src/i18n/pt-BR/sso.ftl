@@ -64,3 +64,5 @@ sso-signed-out-title = Você saiu do Gatehouse
 sso-signed-out-lead = Talvez você continue conectado no seu provedor de identidade, que faz seu login no Gatehouse de novo sem perguntar. Em um computador compartilhado, saia de lá também.
 sso-signed-out-provider = Sair do provedor de identidade
 sso-signed-out-again = Entrar de novo
+invitation-sso-lead = Esta organização usa login pelo provedor de identidade. Entre lá como { $email } para aceitar o convite; não é preciso senha do Gatehouse.
+invitation-sso-submit = Continuar no provedor de identidade
