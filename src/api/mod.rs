@@ -18,6 +18,7 @@ pub mod partners;
 pub mod policies;
 pub mod problem;
 pub mod roles;
+pub mod sso;
 pub mod tokens;
 pub mod webhooks;
 
@@ -199,6 +200,16 @@ pub fn scope() -> actix_web::Scope<
             resource("/policies", "GET, PATCH")
                 .route(web::get().to(policies::show))
                 .route(web::patch().to(policies::update)),
+        )
+        .service(
+            resource("/sso", "GET, PATCH")
+                .route(web::get().to(sso::show))
+                .route(web::patch().to(sso::update)),
+        )
+        .service(
+            resource("/sso/bypass/{email}", "PUT, DELETE")
+                .route(web::put().to(sso::add_bypass))
+                .route(web::delete().to(sso::remove_bypass)),
         )
         .service(resource("/audit-events", "GET").route(web::get().to(audit::list)))
         .service(

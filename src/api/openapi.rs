@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     audit, catalog, client_tokens, environments, external_users, members, organization, partners,
-    policies, problem, roles, tokens, webhooks,
+    policies, problem, roles, sso, tokens, webhooks,
 };
 
 /// The answers any operation may give besides its own: a problem document for a request the
@@ -159,6 +159,10 @@ impl Modify for BearerToken {
         partners::deactivate,
         policies::show,
         policies::update,
+        sso::show,
+        sso::update,
+        sso::add_bypass,
+        sso::remove_bypass,
         tokens::list,
         tokens::revoke,
         tokens::of_member,
@@ -191,6 +195,7 @@ impl Modify for BearerToken {
         (name = "client-tokens", description = "Client access tokens: a partner's (issued, and the members acting in each client) and a client's (accepted partnerships)"),
         (name = "partners", description = "Partner companies the organization's owner registers"),
         (name = "policies", description = "The organization's policies"),
+        (name = "sso", description = "Single sign-on through the organization's OpenID Connect provider (testing the connection is done on the Policies page)"),
         (name = "tokens", description = "Personal access tokens: the caller's own, and members' for admins"),
         (name = "audit", description = "The organization's audit log (administrators)"),
         (name = "webhooks", description = "Webhooks: signed events sent to the organization's own systems (its owner only)"),

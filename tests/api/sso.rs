@@ -387,3 +387,117 @@ async fn inactivity_still_applies_to_members_who_sign_in_through_the_provider() 
     let (status, _) = idle.page("/users").await;
     assert_ne!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_api_reads_and_changes_single_sign_on_and_tokens_keep_working_under_it() {
+    use reqwest::Method;
+    let provider = OidcProvider::start();
+    let (app, admin) = spawn_app_with_admin().await;
+    let token = owner_token_named(&app, "sso script");
+    let shown: serde_json::Value = api_call(&app, &token, Method::GET, "/api/v1/sso", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["enabled"], false);
+    assert_eq!(shown["has_client_secret"], false);
+
+    let bad = api_call(
+        &app,
+        &token,
+        Method::PATCH,
+        "/api/v1/sso",
+        Some(serde_json::json!({"issuer_url": "http://id.example.com", "client_id": "x", "client_secret": "y"})),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = api_call(
+        &app,
+        &token,
+        Method::PATCH,
+        "/api/v1/sso",
+        Some(serde_json::json!({
+            "issuer_url": provider.issuer,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+        })),
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let saved: serde_json::Value = saved.json().await.unwrap();
+    assert_eq!(saved["has_client_secret"], true);
+    assert!(
+        saved.get("client_secret").is_none(),
+        "the secret is write-only"
+    );
+    assert!(saved["tested_at"].is_null());
+    // Untested settings cannot be turned on.
+    let refused = api_call(
+        &app,
+        &token,
+        Method::PATCH,
+        "/api/v1/sso",
+        Some(serde_json::json!({"enabled": true})),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Tested on the page (the secret kept as saved), then on through the API.
+    admin.page("/policies/sso").await;
+    let started = admin
+        .post_form(
+            "/policies/sso/test",
+            &[
+                ("issuer_url", provider.issuer.as_str()),
+                ("client_id", CLIENT_ID),
+                ("client_secret", ""),
+                ("email_claim", "email"),
+            ],
+        )
+        .await;
+    let (_, tested) = sign_in_at_provider(&admin, started, ADMIN_EMAIL).await;
+    assert_eq!(tested.status(), StatusCode::OK);
+    let on = api_call(
+        &app,
+        &token,
+        Method::PATCH,
+        "/api/v1/sso",
+        Some(serde_json::json!({"enabled": true})),
+    )
+    .await;
+    assert_eq!(on.status(), StatusCode::OK);
+    let on: serde_json::Value = on.json().await.unwrap();
+    assert_eq!(on["enabled"], true);
+    assert!(on["tested_at"].is_string());
+
+    let path = format!("/api/v1/sso/bypass/{ADMIN_EMAIL}");
+    let added = api_call(&app, &token, Method::PUT, &path, None).await;
+    assert_eq!(added.status(), StatusCode::NO_CONTENT);
+    let shown: serde_json::Value = api_call(&app, &token, Method::GET, "/api/v1/sso", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["bypass"], serde_json::json!([ADMIN_EMAIL]));
+    let stranger = api_call(
+        &app,
+        &token,
+        Method::PUT,
+        "/api/v1/sso/bypass/nobody@example.com",
+        None,
+    )
+    .await;
+    assert_eq!(stranger.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        api_call(&app, &token, Method::DELETE, &path, None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        api_call(&app, &token, Method::DELETE, &path, None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
