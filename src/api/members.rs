@@ -474,3 +474,29 @@ pub async fn revoke_invitation(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Resets a member's authenticator app (a lost phone): they sign in with emailed codes until
+/// they set one up again. Only for an account of this organization alone, never the owner's.
+#[utoipa::path(
+    delete, path = "/api/v1/members/{id}/authenticator", tag = "members",
+    operation_id = "members_reset_authenticator",
+    params(("id" = i64, Path, description = "The membership's id")),
+    responses(
+        (status = 204, description = "Reset"),
+        (status = 422, description = "No app, the owner, or an account of other organizations too", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = []))
+)]
+pub async fn reset_authenticator(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<MembershipId>,
+) -> Result<HttpResponse, Problem> {
+    let by = caller.acting::<Admin>(state.now())?;
+    let (lang, id) = (caller.lang, path.into_inner());
+    db(&state, lang, move |conn| {
+        commands::reset_authenticator(&by, id, conn).map_err(|err| Problem::from_domain(err, lang))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

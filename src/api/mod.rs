@@ -83,6 +83,10 @@ pub fn scope() -> actix_web::Scope<
                 .route(web::delete().to(members::revoke_invitation)),
         )
         .service(
+            resource("/members/{id}/authenticator", "DELETE")
+                .route(web::delete().to(members::reset_authenticator)),
+        )
+        .service(
             resource("/roles", "GET, POST")
                 .route(web::get().to(roles::list))
                 .route(web::post().to(roles::create)),

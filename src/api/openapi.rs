@@ -109,6 +109,7 @@ impl Modify for BearerToken {
         members::remove,
         members::resend_invitation,
         members::revoke_invitation,
+        members::reset_authenticator,
         roles::list,
         roles::show,
         roles::create,

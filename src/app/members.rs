@@ -172,4 +172,7 @@ row_commands! {
     reactivate(MembershipId) => membership::reactivate;
     /// Removes a member from the organization (never the last active Administrator).
     remove(MembershipId) => membership::remove;
+    /// Resets a member's authenticator app (an account of this organization alone, not the
+    /// owner's).
+    reset_authenticator(MembershipId) => crate::domain::authenticator::reset_for_member;
 }

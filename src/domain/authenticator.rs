@@ -16,9 +16,11 @@ use crate::crypto::sealed::SecretKey;
 use crate::crypto::token::hash_token;
 use crate::crypto::totp::TotpSecret;
 use crate::db::DbConnection;
-use crate::db::schema::{accounts, authenticator_apps, recovery_codes};
+use crate::db::schema::{accounts, authenticator_apps, memberships, organizations, recovery_codes};
 use crate::domain::audit::{self, Actor, TargetKind};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, MembershipId, OrganizationId};
+use crate::domain::membership;
+use crate::domain::rules::{DomainResult, refuse};
 
 /// Recovery codes given at setup (and each time new ones are asked for).
 pub const RECOVERY_CODES: usize = 10;
@@ -186,6 +188,61 @@ pub fn remove(conn: &mut DbConnection, account_id: AccountId, actor: &Actor) -> 
         record(conn, account_id, actor, "account.authenticator-removed")?;
     }
     Ok(was_confirmed)
+}
+
+/// Whether a member of the organization has an app, and their email (for the reset page).
+pub fn member_app(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    membership_id: MembershipId,
+) -> DomainResult<(String, bool)> {
+    let member = membership::find(conn, organization_id, membership_id)?;
+    Ok((member.email, is_confirmed(conn, member.account_id)?))
+}
+
+/// An administrator resets a member's app (a lost phone and lost recovery codes): the member
+/// signs in with emailed codes until they set one up again. The app guards the account in every
+/// organization, so only an account of this organization alone can be reset here, and never the
+/// owner's (the owner turns theirs off). Recorded `member.authenticator-reset`.
+pub fn reset_for_member(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    membership_id: MembershipId,
+    actor: &Actor,
+) -> DomainResult<()> {
+    let member = membership::find(conn, organization_id, membership_id)?;
+    let owner: Option<AccountId> = organizations::table
+        .find(organization_id)
+        .select(organizations::owner_account_id)
+        .first(conn)?;
+    if owner == Some(member.account_id) {
+        return refuse("authenticator-reset-owner");
+    }
+    let elsewhere: i64 = memberships::table
+        .filter(memberships::account_id.eq(member.account_id))
+        .filter(memberships::organization_id.ne(organization_id))
+        .count()
+        .get_result(conn)?;
+    if elsewhere > 0 {
+        return refuse("authenticator-reset-other-organizations");
+    }
+    if !is_confirmed(conn, member.account_id)? {
+        return refuse("authenticator-reset-none");
+    }
+    diesel::delete(authenticator_apps::table.find(member.account_id)).execute(conn)?;
+    diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(member.account_id)))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        &actor
+            .event(
+                Some(organization_id),
+                "member.authenticator-reset",
+                Some(member.email),
+            )
+            .on(TargetKind::Member, membership_id),
+    )?;
+    Ok(())
 }
 
 /// New recovery codes for a confirmed app (the old ones stop working); `None` without one.

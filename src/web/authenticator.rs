@@ -1,19 +1,26 @@
 //! Profile → Two-factor: set up an authenticator app (QR code drawn here as SVG, the key as
-//! text, a first code to confirm), see the recovery codes once, get new ones, turn it off.
+//! text, a first code to confirm), see the recovery codes once, get new ones, turn it off; and an
+//! administrator's reset of a member's app.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::app::access::Admin;
 use crate::app::authenticator::{self, SetupView, WithPassword};
+use crate::app::members;
 use crate::crypto::totp;
-use crate::domain::authenticator::{AppState, Confirmation, RECOVERY_CODES};
+use crate::domain::authenticator::{
+    self as domain_authenticator, AppState, Confirmation, RECOVERY_CODES,
+};
+use crate::domain::ids::MembershipId;
 use crate::domain::organization;
+use crate::domain::rules::DomainError;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState as Server;
-use crate::web::context::CurrentAccount;
+use crate::web::context::{CurrentAccount, Guarded};
 use crate::web::htmx;
 use crate::web::layout::{NavPage, Shell};
 
@@ -276,5 +283,89 @@ pub async fn turn_off(
             .await
         }
         WithPassword::NoApp => Ok(htmx::see_other(&req, PATH)),
+    }
+}
+
+/// Users → ⋯ → Reset two-factor: an administrator resets a member's app (a lost phone).
+#[derive(Template)]
+#[template(path = "users/reset_two_factor.html", blocks = ["content"])]
+struct ResetPage {
+    t: Tr,
+    shell: Shell,
+    membership_id: MembershipId,
+    email: String,
+    has_app: bool,
+    error: String,
+}
+
+async fn reset_page(
+    req: &HttpRequest,
+    state: &Server,
+    member: &Guarded<Admin>,
+    membership_id: MembershipId,
+    error: String,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (account_id, organization_id) = (member.account.account_id, member.organization_id());
+    let (organizations, (email, has_app)) = state
+        .db(move |conn| {
+            Ok::<_, DomainError>((
+                organization::choices_for_account(conn, account_id)?,
+                domain_authenticator::member_app(conn, organization_id, membership_id)?,
+            ))
+        })
+        .await?;
+    let page = ResetPage {
+        t: member.ctx.tr(),
+        shell: Shell::new(member, organizations, NavPage::Users),
+        membership_id,
+        email,
+        has_app,
+        error,
+    };
+    htmx::render_with_status(req, status, &page, |page| page.as_content())
+}
+
+pub async fn confirm_reset(
+    req: HttpRequest,
+    state: web::Data<Server>,
+    member: Guarded<Admin>,
+    membership_id: web::Path<MembershipId>,
+) -> Result<HttpResponse, AppError> {
+    let membership_id = membership_id.into_inner();
+    reset_page(
+        &req,
+        &state,
+        &member,
+        membership_id,
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn reset(
+    req: HttpRequest,
+    state: web::Data<Server>,
+    member: Guarded<Admin>,
+    membership_id: web::Path<MembershipId>,
+) -> Result<HttpResponse, AppError> {
+    let (by, membership_id) = (member.acting(state.now()), membership_id.into_inner());
+    let outcome = state
+        .db(move |conn| Ok::<_, AppError>(members::reset_authenticator(&by, membership_id, conn)))
+        .await?;
+    match outcome {
+        Ok(()) => Ok(htmx::see_other_with_flash(
+            &req,
+            &state.settings,
+            "/users",
+            "flash-authenticator-reset",
+        )),
+        Err(DomainError::Rule(violation)) => {
+            let error = member.ctx.tr().t(violation.message_key());
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            reset_page(&req, &state, &member, membership_id, error, status).await
+        }
+        Err(other) => Err(other.into()),
     }
 }

@@ -142,6 +142,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/policies/tokens/revoke-all",
             web::post().to(tokens::revoke_all),
         )
+        .route(
+            "/users/{id}/two-factor",
+            web::get().to(authenticator::confirm_reset),
+        )
+        .route(
+            "/users/{id}/two-factor",
+            web::post().to(authenticator::reset),
+        )
         .route("/users/{id}/remove", web::get().to(users::confirm_remove))
         .route("/users/{id}/remove", web::post().to(users::remove))
         .route("/invitations/{token}", web::get().to(invitations::show))

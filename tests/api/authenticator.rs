@@ -387,3 +387,89 @@ async fn another_instance_on_the_database_reads_the_sealed_secret() {
     app.clock.advance(Duration::seconds(30));
     accepted(&client, &app_code(&app, &secret, 0)).await;
 }
+
+#[tokio::test]
+async fn an_admin_resets_the_app_of_a_member_of_this_organization_alone() {
+    let (app, admin, _sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    let member = add_member(&app, organization_id, "lost.phone@example.com", &["User"]);
+    let phone_owner = app
+        .signed_in_client("lost.phone@example.com", ADMIN_PASSWORD)
+        .await;
+    set_up_app(&app, &phone_owner).await;
+
+    let path = format!("/users/{member}/two-factor");
+    let (status, page) = admin.page(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("lost.phone@example.com will no longer be asked"),
+        "{page}"
+    );
+    let reset = admin.post_form(&path, &[]).await;
+    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    let (_, page) = admin.page(&path).await;
+    assert!(page.contains("has no authenticator app"), "{page}");
+    let (_, page) = phone_owner.page("/profile/two-factor").await;
+    assert!(page.contains("Set up an authenticator app"));
+    let mut conn = app.pool.get().unwrap();
+    let events: Vec<String> = audit_events::table
+        .filter(audit_events::action.eq("member.authenticator-reset"))
+        .select(audit_events::target.assume_not_null())
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(events, ["lost.phone@example.com"]);
+    drop(conn);
+
+    // Not the owner's (they turn it off themselves), nor through the API for a member with none.
+    set_up_app(&app, &admin).await;
+    let owner_member = {
+        use gatehouse::db::schema::memberships;
+        let mut conn = app.pool.get().unwrap();
+        memberships::table
+            .filter(memberships::account_id.eq(admin_account_id(&app)))
+            .select(memberships::id)
+            .first::<gatehouse::domain::ids::MembershipId>(&mut conn)
+            .unwrap()
+    };
+    let token = owner_token_named(&app, "reset script");
+    let refused = api_call(
+        &app,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/members/{owner_member}/authenticator"),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let none = api_call(
+        &app,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/members/{member}/authenticator"),
+        None,
+    )
+    .await;
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Nor for someone another organization has too: the app guards them there as well.
+    set_up_app(&app, &phone_owner).await;
+    {
+        use gatehouse::domain::organization;
+        let mut conn = app.pool.get().unwrap();
+        let owner = admin_account_id(&app);
+        let actor = gatehouse::domain::audit::Actor::person(owner, None, app.clock.now());
+        let other = organization::create_with_owner(&mut conn, "Other Co", owner, &actor).unwrap();
+        drop(conn);
+        add_member(&app, other.id, "lost.phone@example.com", &["User"]);
+    }
+    admin.page(&path).await;
+    let refused = admin.post_form(&path, &[]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("also belongs to other organizations")
+    );
+}

@@ -481,6 +481,8 @@ pub(crate) fn routes(ids: &Ids) -> Vec<Route> {
             true,
         ),
         route("POST", format!("/users/{member}/reactivate"), Admins, true),
+        route("GET", format!("/users/{member}/two-factor"), Admins, true),
+        route("POST", format!("/users/{member}/two-factor"), Admins, true),
         route("GET", format!("/users/{member}/remove"), Admins, true),
         route("POST", format!("/users/{member}/remove"), Admins, true),
         route("GET", "/policies".into(), Admins, false),
