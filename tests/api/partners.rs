@@ -1159,3 +1159,64 @@ async fn only_the_owner_reaches_the_partners_pages_and_only_for_their_partners()
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(status_of(&app, id), "pending");
 }
+
+/// A partner's first admin is a new member of the partner organization: someone who signs in
+/// through an organization's single sign-on (and is not on its bypass list) cannot be one.
+#[tokio::test]
+async fn a_partner_admin_who_signs_in_through_sso_elsewhere_is_refused() {
+    use gatehouse::db::schema::sso_connections;
+    let (app, owner, _sink) = spawn_app_with_sink().await;
+    let organization_id = first_organization_id(&app);
+    add_member(&app, organization_id, "sso.member@example.com", &["User"]);
+    {
+        let mut conn = app.pool.get().unwrap();
+        diesel::insert_into(sso_connections::table)
+            .values((
+                sso_connections::organization_id.eq(organization_id),
+                sso_connections::issuer_url.eq("https://id.example.com"),
+                sso_connections::client_id.eq("gatehouse"),
+                sso_connections::client_secret_sealed.eq("v1.unused"),
+                sso_connections::email_claim.eq("email"),
+                sso_connections::enabled.eq(true),
+                sso_connections::updated_at.eq(app.clock.now()),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let response = post_info(&app, &owner, "Acme", Some(("logo.png", "image/png", PNG))).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    submit(
+        &owner,
+        "/partners/new/domains",
+        "/partners/new/domains",
+        &[("domains", "example.com")],
+    )
+    .await;
+    submit(
+        &owner,
+        "/partners/new/admin",
+        "/partners/new/admin",
+        &[
+            ("first_name", "Sso"),
+            ("last_name", "Member"),
+            ("email", "sso.member@example.com"),
+        ],
+    )
+    .await;
+    let (_, _) = owner.page("/partners/new/review").await;
+    // As for anything else that no longer holds, the wizard goes back to its first step, which
+    // says why, and nobody was invited.
+    let refused = owner.post_form("/partners", &[]).await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&refused), "/partners/new");
+    let (_, page) = owner.page("/partners/new").await;
+    assert!(
+        page.contains("signs in through another organization"),
+        "{page}"
+    );
+    let partnerships: i64 = partnerships::table
+        .count()
+        .get_result(&mut app.pool.get().unwrap())
+        .unwrap();
+    assert_eq!(partnerships, 0);
+}
