@@ -21,8 +21,8 @@ pub struct NewMember {
 
 /// Adds a person with roles. Someone without an account (or who never registered) becomes a
 /// Pending member and is sent an invitation; an existing account becomes Active at once and is
-/// told by email. The organization's member domains and a registered partner's email domains
-/// apply.
+/// told by email. The organization's member domains, a registered partner's email domains and
+/// the single sign-on membership rule apply (`membership::add`).
 pub fn add(
     by: &Acting<Admin>,
     input: &NewMember,
@@ -31,12 +31,6 @@ pub fn add(
 ) -> DomainResult<Added> {
     write_transaction(conn, |conn| {
         let (organization_id, actor) = (by.organization_id(), by.actor());
-        // Nobody is in an organization with single sign-on and in one without at once.
-        if let Some(key) =
-            crate::domain::sso::joining_refusal(conn, organization_id, input.email.as_str())?
-        {
-            return crate::domain::rules::refuse(key);
-        }
         let language = by.inviter().language;
         let added = membership::add(
             conn,

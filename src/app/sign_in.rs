@@ -148,7 +148,7 @@ pub async fn start_session(state: &AppState, start: SessionStart) -> Result<Stri
                 )?;
                 if let Some(sso_organization) = start.through_sso {
                     let actor = Actor::person(start.account_id, start.ip.clone(), now);
-                    crate::domain::sso::accept_pending_invitation(
+                    crate::domain::invitation::accept_pending(
                         conn,
                         start.account_id,
                         sso_organization,

@@ -22,7 +22,6 @@ use crate::crypto::sealed::SecretKey;
 use crate::db::write_transaction;
 use crate::domain::account::{self, EmailAddress};
 use crate::domain::ids::{AccountId, OrganizationId};
-use crate::domain::rules::DomainError;
 use crate::domain::sso::{self, PendingRequest, ProviderSettings};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -462,12 +461,6 @@ fn verified_email(payload: &serde_json::Value, claim: &str) -> Result<String, Ss
         return Err(SsoError::EmailNotVerified);
     }
     Ok(email.to_owned())
-}
-
-impl From<DomainError> for SsoError {
-    fn from(err: DomainError) -> Self {
-        Self::App(err.into())
-    }
 }
 
 #[cfg(test)]

@@ -67,10 +67,12 @@ pub fn state(conn: &mut DbConnection, account_id: AccountId) -> QueryResult<AppS
 
 /// Whether the account signs in with an app code (a confirmed app).
 pub fn is_confirmed(conn: &mut DbConnection, account_id: AccountId) -> QueryResult<bool> {
-    Ok(matches!(
-        state(conn, account_id)?,
-        AppState::Confirmed { .. }
+    diesel::select(diesel::dsl::exists(
+        authenticator_apps::table
+            .find(account_id)
+            .filter(authenticator_apps::confirmed_at.is_not_null()),
     ))
+    .get_result(conn)
 }
 
 /// Starts a setup with a new secret, replacing an unconfirmed one (a new QR code each time the
@@ -181,13 +183,19 @@ pub fn cancel_setup(conn: &mut DbConnection, account_id: AccountId) -> QueryResu
 /// `account.authenticator-removed` recorded. Whether it was on.
 pub fn remove(conn: &mut DbConnection, account_id: AccountId, actor: &Actor) -> QueryResult<bool> {
     let was_confirmed = is_confirmed(conn, account_id)?;
-    diesel::delete(authenticator_apps::table.find(account_id)).execute(conn)?;
-    diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(account_id)))
-        .execute(conn)?;
+    delete_app(conn, account_id)?;
     if was_confirmed {
         record(conn, account_id, actor, "account.authenticator-removed")?;
     }
     Ok(was_confirmed)
+}
+
+/// The account's app and its recovery codes, gone.
+fn delete_app(conn: &mut DbConnection, account_id: AccountId) -> QueryResult<()> {
+    diesel::delete(authenticator_apps::table.find(account_id)).execute(conn)?;
+    diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(account_id)))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Whether a member of the organization has an app, and their email (for the reset page).
@@ -229,9 +237,7 @@ pub fn reset_for_member(
     if !is_confirmed(conn, member.account_id)? {
         return refuse("authenticator-reset-none");
     }
-    diesel::delete(authenticator_apps::table.find(member.account_id)).execute(conn)?;
-    diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(member.account_id)))
-        .execute(conn)?;
+    delete_app(conn, member.account_id)?;
     audit::record(
         conn,
         &actor

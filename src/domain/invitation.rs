@@ -290,24 +290,65 @@ pub fn accept(
         None if invitation.registered => {}
         _ => return Err(DomainError::NotFound),
     }
-    diesel::update(memberships::table.find(invitation.membership_id))
+    let actor = Actor::from_origin(invitation.account_id, origin, now);
+    activate(
+        conn,
+        invitation.organization_id,
+        invitation.membership_id,
+        &invitation.email,
+        &actor,
+    )?;
+    Ok(Ok(invitation))
+}
+
+/// The member becomes Active, their invitation link is spent, and `member.invitation-accepted`
+/// is recorded.
+fn activate(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    membership_id: MembershipId,
+    email: &str,
+    actor: &Actor,
+) -> QueryResult<()> {
+    diesel::update(memberships::table.find(membership_id))
         .set(memberships::status.eq(MembershipStatus::Active))
         .execute(conn)?;
-    diesel::update(
-        invitations::table.filter(invitations::membership_id.eq(invitation.membership_id)),
-    )
-    .set(invitations::used_at.eq(now))
-    .execute(conn)?;
-    let actor = Actor::from_origin(invitation.account_id, origin, now);
+    diesel::update(invitations::table.filter(invitations::membership_id.eq(membership_id)))
+        .set(invitations::used_at.eq(actor.at))
+        .execute(conn)?;
     audit::record(
         conn,
         &actor
             .event(
-                Some(invitation.organization_id),
+                Some(organization_id),
                 "member.invitation-accepted",
-                Some(invitation.email.clone()),
+                Some(email.to_owned()),
             )
-            .on(TargetKind::Member, invitation.membership_id),
-    )?;
-    Ok(Ok(invitation))
+            .on(TargetKind::Member, membership_id),
+    )
+}
+
+/// Accepts the account's pending invitation to the organization, if it has one, without its
+/// link: at the first sign-in through the organization's identity provider, which vouches for
+/// the person (no registration).
+pub fn accept_pending(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    organization_id: OrganizationId,
+    actor: &Actor,
+) -> QueryResult<()> {
+    let pending: Option<(MembershipId, String)> = memberships::table
+        .inner_join(accounts::table)
+        .filter(memberships::account_id.eq(account_id))
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::status.eq(MembershipStatus::Pending))
+        .select((memberships::id, accounts::email))
+        .first(conn)
+        .optional()?;
+    match pending {
+        Some((membership_id, email)) => {
+            activate(conn, organization_id, membership_id, &email, actor)
+        }
+        None => Ok(()),
+    }
 }

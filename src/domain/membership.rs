@@ -770,7 +770,8 @@ pub enum Added {
     },
 }
 
-/// Adds a person by email with one or more active roles.
+/// Adds a person by email with one or more active roles (every way in: the Users page, the API,
+/// a partner's first admin), under the organization's rules for who may join.
 pub fn add(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
@@ -779,6 +780,10 @@ pub fn add(
     language: Option<&str>,
     actor: &Actor,
 ) -> DomainResult<Added> {
+    // Nobody is in an organization with single sign-on and in one without at once.
+    if let Some(key) = crate::domain::sso::joining_refusal(conn, organization_id, email.as_str())? {
+        return refuse(key);
+    }
     let role_ids = checked_roles(conn, organization_id, role_ids)?;
     if !crate::domain::policy::email_allowed(
         &crate::domain::policy::load(conn, organization_id)?,

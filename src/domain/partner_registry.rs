@@ -587,17 +587,6 @@ fn invite_admin(
         ))
         .first(conn)
         .optional()?;
-    // A newcomer to the partner organization: nobody is in an SSO organization and a non-SSO
-    // one at once.
-    if existing.is_none()
-        && let Some(key) = crate::domain::sso::joining_refusal(
-            conn,
-            partner_organization_id,
-            admin.email.as_str(),
-        )?
-    {
-        return refuse(key);
-    }
     let (membership_id, account_id, pending) = match existing {
         None => match membership::add(
             conn,

@@ -30,6 +30,11 @@ fn seal_context(organization_id: OrganizationId) -> String {
     format!("sso:{organization_id}")
 }
 
+/// Settings under test travel sealed apart from the saved secret.
+fn test_seal_context(organization_id: OrganizationId) -> String {
+    format!("sso-test:{organization_id}")
+}
+
 /// The provider's settings, the secret in the clear (only ever in memory).
 #[derive(Clone, PartialEq, Eq)]
 pub struct ProviderSettings {
@@ -121,11 +126,11 @@ impl ProviderSettings {
             self.email_claim
         ])
         .to_string();
-        key.seal(text.as_bytes(), &format!("sso-test:{organization_id}"))
+        key.seal(text.as_bytes(), &test_seal_context(organization_id))
     }
 
     pub fn open(key: &SecretKey, organization_id: OrganizationId, sealed: &str) -> Option<Self> {
-        let plain = key.open(sealed, &format!("sso-test:{organization_id}"))?;
+        let plain = key.open(sealed, &test_seal_context(organization_id))?;
         let [issuer_url, client_id, client_secret, email_claim]: [String; 4] =
             serde_json::from_slice(&plain).ok()?;
         Some(Self {
@@ -185,15 +190,17 @@ pub fn settings(
     key: &SecretKey,
     organization_id: OrganizationId,
 ) -> QueryResult<Option<ProviderSettings>> {
-    Ok(row(conn, organization_id)?.and_then(|row| {
-        let secret = key.open(&row.client_secret_sealed, &seal_context(organization_id))?;
-        Some(ProviderSettings {
-            issuer_url: row.issuer_url,
-            client_id: row.client_id,
-            client_secret: String::from_utf8(secret).ok()?,
-            email_claim: row.email_claim,
-        })
-    }))
+    Ok(row(conn, organization_id)?.and_then(|row| opened(&row, key, organization_id)))
+}
+
+fn opened(row: &Row, key: &SecretKey, organization_id: OrganizationId) -> Option<ProviderSettings> {
+    let secret = key.open(&row.client_secret_sealed, &seal_context(organization_id))?;
+    Some(ProviderSettings {
+        issuer_url: row.issuer_url.clone(),
+        client_id: row.client_id.clone(),
+        client_secret: String::from_utf8(secret).ok()?,
+        email_claim: row.email_claim.clone(),
+    })
 }
 
 pub fn connection(
@@ -201,16 +208,18 @@ pub fn connection(
     key: &SecretKey,
     organization_id: OrganizationId,
 ) -> QueryResult<Option<Connection>> {
-    let current = settings(conn, key, organization_id)?.map(|s| s.fingerprint());
-    Ok(row(conn, organization_id)?.map(|row| Connection {
-        tested_at: row
-            .tested_at
-            .filter(|_| current.is_some() && row.tested_fingerprint == current),
-        issuer_url: row.issuer_url,
-        client_id: row.client_id,
-        email_claim: row.email_claim,
-        enabled: row.enabled,
-        end_session_url: row.end_session_url,
+    Ok(row(conn, organization_id)?.map(|row| {
+        let current = opened(&row, key, organization_id).map(|s| s.fingerprint());
+        Connection {
+            tested_at: row
+                .tested_at
+                .filter(|_| current.is_some() && row.tested_fingerprint == current),
+            issuer_url: row.issuer_url,
+            client_id: row.client_id,
+            email_claim: row.email_claim,
+            enabled: row.enabled,
+            end_session_url: row.end_session_url,
+        }
     }))
 }
 
@@ -288,7 +297,7 @@ pub fn save_settings(
                 row.issuer_url.clone(),
                 row.client_id.clone(),
                 row.email_claim.clone(),
-                key.open(&row.client_secret_sealed, &seal_context(organization_id)),
+                opened(row, key, organization_id).map(|old| old.client_secret),
             )
         })
         .unwrap_or_default();
@@ -314,7 +323,7 @@ pub fn save_settings(
             new.email_claim.clone(),
         ));
     }
-    if old_secret.as_deref() != Some(new.client_secret.as_bytes()) {
+    if old_secret.as_deref() != Some(new.client_secret.as_str()) {
         changes.push(FieldChange::secret("client-secret"));
     }
     if !changes.is_empty() {
@@ -335,41 +344,40 @@ pub fn blocking_members(
     conn: &mut DbConnection,
     organization_id: OrganizationId,
 ) -> QueryResult<Vec<String>> {
-    let members: Vec<(AccountId, String)> = memberships::table
+    // Three queries whatever the size of the organization: its members, those of them with a
+    // membership in an organization whose SSO is not on, and the bypass list.
+    let ours = diesel::alias!(memberships as ours);
+    let members = ours
+        .filter(ours.field(memberships::organization_id).eq(organization_id))
+        .select(ours.field(memberships::account_id));
+    let in_non_sso: std::collections::HashSet<AccountId> = memberships::table
+        .left_join(
+            sso_connections::table.on(sso_connections::organization_id
+                .eq(memberships::organization_id)
+                .and(sso_connections::enabled.eq(true))),
+        )
+        .filter(memberships::organization_id.ne(organization_id))
+        .filter(sso_connections::organization_id.nullable().is_null())
+        .filter(memberships::account_id.eq_any(members))
+        .select(memberships::account_id)
+        .load(conn)?
+        .into_iter()
+        .collect();
+    if in_non_sso.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bypassed = bypass_list(conn, organization_id)?;
+    let emails: Vec<(AccountId, String)> = memberships::table
         .inner_join(accounts::table)
         .filter(memberships::organization_id.eq(organization_id))
         .select((accounts::id, accounts::email))
         .order(accounts::email.asc())
         .load(conn)?;
-    let bypassed = bypass_list(conn, organization_id)?;
-    let mut blocking = Vec::new();
-    for (account_id, email) in members {
-        if bypassed.contains(&email) {
-            continue;
-        }
-        if member_of_organization_without_sso(conn, account_id, organization_id)? {
-            blocking.push(email);
-        }
-    }
-    Ok(blocking)
-}
-
-fn member_of_organization_without_sso(
-    conn: &mut DbConnection,
-    account_id: AccountId,
-    except: OrganizationId,
-) -> QueryResult<bool> {
-    let others: Vec<OrganizationId> = memberships::table
-        .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::organization_id.ne(except))
-        .select(memberships::organization_id)
-        .load(conn)?;
-    for other in others {
-        if !is_enabled(conn, other)? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(emails
+        .into_iter()
+        .filter(|(account_id, email)| in_non_sso.contains(account_id) && !bypassed.contains(email))
+        .map(|(_, email)| email)
+        .collect())
 }
 
 /// Why someone may not join the organization, under the SSO membership rule: they belong to an
@@ -568,55 +576,6 @@ pub fn organization_for_account(
         }
     }
     Ok(None)
-}
-
-/// At a member's first sign-in through the provider, their pending invitation to the
-/// organization is accepted (no registration: the provider vouches for them). Audited
-/// `member.invitation-accepted`.
-pub fn accept_pending_invitation(
-    conn: &mut DbConnection,
-    account_id: AccountId,
-    organization_id: OrganizationId,
-    actor: &Actor,
-) -> QueryResult<()> {
-    use crate::db::schema::invitations;
-    use crate::domain::audit::TargetKind;
-    use crate::domain::kinds::MembershipStatus;
-    let pending: Option<(crate::domain::ids::MembershipId, String)> = memberships::table
-        .inner_join(accounts::table)
-        .filter(memberships::account_id.eq(account_id))
-        .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::status.eq(MembershipStatus::Pending))
-        .select((memberships::id, accounts::email))
-        .first(conn)
-        .optional()?;
-    let Some((membership_id, email)) = pending else {
-        return Ok(());
-    };
-    diesel::update(memberships::table.find(membership_id))
-        .set(memberships::status.eq(MembershipStatus::Active))
-        .execute(conn)?;
-    diesel::update(
-        invitations::table
-            .filter(invitations::membership_id.eq(membership_id))
-            .filter(invitations::used_at.is_null()),
-    )
-    .set(invitations::used_at.eq(actor.at))
-    .execute(conn)?;
-    crate::domain::membership::refresh_directory(
-        conn,
-        crate::domain::membership::DirectoryScope::Account(account_id),
-    )?;
-    audit::record(
-        conn,
-        &actor
-            .event(
-                Some(organization_id),
-                "member.invitation-accepted",
-                Some(email),
-            )
-            .on(TargetKind::Member, membership_id),
-    )
 }
 
 /// Whether the organization's two-factor rules pass the member by: SSO is on and they are not on

@@ -212,21 +212,21 @@ async fn typed_settings(
         &secret,
         &form.email_claim,
     )
-    .map_err(|(field, key)| Typed {
-        issuer_url: form.issuer_url.trim().to_owned(),
-        client_id: form.client_id.trim().to_owned(),
-        email_claim: form.email_claim.trim().to_owned(),
-        field,
-        error: member.ctx.tr().t(key),
-    }))
+    .map_err(|(field, key)| typed_as_sent(member, form, field, key)))
 }
 
-fn refused_typed(member: &Guarded<Admin>, form: &SettingsForm, key: &'static str) -> Typed {
+/// The form as sent, with the message of what was refused (`field` "form" for the whole form).
+fn typed_as_sent(
+    member: &Guarded<Admin>,
+    form: &SettingsForm,
+    field: &'static str,
+    key: &'static str,
+) -> Typed {
     Typed {
         issuer_url: form.issuer_url.trim().to_owned(),
         client_id: form.client_id.trim().to_owned(),
         email_claim: form.email_claim.trim().to_owned(),
-        field: "form",
+        field,
         error: member.ctx.tr().t(key),
     }
 }
@@ -258,7 +258,7 @@ pub async fn save(
             "sso-flash-saved",
         )),
         Err(DomainError::Rule(violation)) => {
-            let typed = refused_typed(&member, &form, violation.message_key());
+            let typed = typed_as_sent(&member, &form, "form", violation.message_key());
             refused(&req, &state, &member, Shown::typed(typed)).await
         }
         Err(other) => Err(other.into()),
@@ -281,7 +281,7 @@ pub async fn test(
         Err(err) => {
             tracing::warn!(error = %err, "a single sign-on test could not start");
             let shown = Shown {
-                typed: Some(refused_typed(&member, &form, err.message_key())),
+                typed: Some(typed_as_sent(&member, &form, "form", err.message_key())),
                 ..Shown::default()
             };
             render(&req, &state, &member, shown, StatusCode::BAD_GATEWAY).await
